@@ -1,0 +1,2 @@
+// Barrel for src/backend (owned by the backend work; append exports here).
+export {};

@@ -1,0 +1,2 @@
+// Barrel for src/integrate (owned by the integrate work; append exports here).
+export {};

@@ -1,0 +1,2 @@
+// Barrel for src/linalg (owned by the linalg work; append exports here).
+export {};

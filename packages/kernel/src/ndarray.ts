@@ -1,0 +1,218 @@
+import { assertFinite } from './check.js';
+import { DomainError, ShapeError } from './errors.js';
+
+/**
+ * A strided n-dimensional view over a Float64Array (row-major by default).
+ * Views (reshape of a contiguous array, slice, transpose) share `data`; nothing is copied
+ * until `contiguous()` or `toArray()` is called. Hot kernels take `(data, shape)` of a
+ * contiguous array; call `contiguous()` first when handing a view to them.
+ */
+export class NDArray {
+  readonly data: Float64Array;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+
+  constructor(data: Float64Array, shape: readonly number[], strides?: readonly number[], offset = 0) {
+    for (const s of shape) {
+      if (!Number.isInteger(s) || s < 0) throw new ShapeError(`shape: expected non-negative integers, got [${shape.join(', ')}]`);
+    }
+    this.data = data;
+    this.shape = [...shape];
+    this.strides = strides ? [...strides] : rowMajorStrides(shape);
+    this.offset = offset;
+    if (!strides && offset === 0 && data.length !== sizeOf(shape)) {
+      throw new ShapeError(`data: expected length ${sizeOf(shape)} for shape [${shape.join(', ')}], got ${data.length}`);
+    }
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** True when the view is row-major contiguous starting at offset 0 and covering all of `data`. */
+  get isContiguous(): boolean {
+    if (this.offset !== 0 || this.data.length !== this.size) return false;
+    const rm = rowMajorStrides(this.shape);
+    return this.shape.every((s, i) => s <= 1 || rm[i] === this.strides[i]);
+  }
+
+  /** Element at a multi-index. */
+  get(...idx: number[]): number {
+    return this.data[this.index(idx)];
+  }
+
+  set(value: number, ...idx: number[]): void {
+    this.data[this.index(idx)] = value;
+  }
+
+  private index(idx: number[]): number {
+    if (idx.length !== this.shape.length) throw new ShapeError(`index: expected ${this.shape.length} indices, got ${idx.length}`);
+    let k = this.offset;
+    for (let i = 0; i < idx.length; i++) {
+      const j = idx[i];
+      if (!Number.isInteger(j) || j < 0 || j >= this.shape[i]) {
+        throw new DomainError(`index: axis ${i} index ${j} out of range [0, ${this.shape[i]})`);
+      }
+      k += j * this.strides[i];
+    }
+    return k;
+  }
+
+  /** A contiguous row-major copy (or `this` when already contiguous). */
+  contiguous(): NDArray {
+    if (this.isContiguous) return this;
+    const out = new Float64Array(this.size);
+    const n = this.shape.length;
+    const idx = new Array<number>(n).fill(0);
+    for (let k = 0; k < out.length; k++) {
+      let p = this.offset;
+      for (let i = 0; i < n; i++) p += idx[i] * this.strides[i];
+      out[k] = this.data[p];
+      for (let i = n - 1; i >= 0; i--) {
+        if (++idx[i] < this.shape[i]) break;
+        idx[i] = 0;
+      }
+    }
+    return new NDArray(out, this.shape);
+  }
+
+  /** Same data, new shape (copies first if the view is not contiguous). */
+  reshape(...shape: number[]): NDArray {
+    const neg = shape.indexOf(-1);
+    if (neg >= 0) {
+      const rest = shape.reduce((a, s, i) => (i === neg ? a : a * s), 1);
+      shape[neg] = this.size / rest;
+    }
+    if (sizeOf(shape) !== this.size) {
+      throw new ShapeError(`reshape: cannot view ${this.size} elements of shape [${this.shape.join(', ')}] as [${shape.join(', ')}]`);
+    }
+    return new NDArray(this.contiguous().data, shape);
+  }
+
+  /** Reverse (or permute) the axes; a view. */
+  transpose(...axes: number[]): NDArray {
+    const perm = axes.length ? axes : this.shape.map((_, i) => this.shape.length - 1 - i);
+    if (perm.length !== this.ndim || [...perm].sort().some((a, i) => a !== i)) {
+      throw new ShapeError(`transpose: axes [${perm.join(', ')}] are not a permutation of ${this.ndim} axes`);
+    }
+    return new NDArray(this.data, perm.map((a) => this.shape[a]), perm.map((a) => this.strides[a]), this.offset);
+  }
+
+  /** A view of the sub-array `[start, end)` along each axis (use `null` to keep an axis whole). */
+  slice(...ranges: Array<[number, number] | null>): NDArray {
+    let offset = this.offset;
+    const shape = [...this.shape];
+    ranges.forEach((r, i) => {
+      if (!r) return;
+      const [a, b] = r;
+      if (!(Number.isInteger(a) && Number.isInteger(b) && 0 <= a && a <= b && b <= this.shape[i])) {
+        throw new DomainError(`slice: axis ${i} range [${a}, ${b}) invalid for length ${this.shape[i]}`);
+      }
+      offset += a * this.strides[i];
+      shape[i] = b - a;
+    });
+    return new NDArray(this.data, shape, this.strides, offset);
+  }
+
+  /** Row `i` of a 2-D array as a view. */
+  row(i: number): NDArray {
+    if (this.ndim !== 2) throw new ShapeError(`row: expected a 2-D array, got ${this.ndim}-D`);
+    return this.slice([i, i + 1], null).reshape(this.shape[1]);
+  }
+
+  /** Nested JavaScript arrays (a copy). */
+  toArray(): unknown {
+    const c = this.contiguous();
+    const build = (axis: number, off: number): unknown => {
+      const n = c.shape[axis];
+      if (axis === c.ndim - 1) return Array.from(c.data.subarray(off, off + n));
+      const step = c.strides[axis];
+      return Array.from({ length: n }, (_, i) => build(axis + 1, off + i * step));
+    };
+    return c.ndim === 0 ? c.data[0] : build(0, 0);
+  }
+
+  clone(): NDArray {
+    const c = this.contiguous();
+    return new NDArray(c === this ? this.data.slice() : c.data, this.shape);
+  }
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+export function rowMajorStrides(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i] = acc;
+    acc *= shape[i];
+  }
+  return st;
+}
+
+export function zeros(...shape: number[]): NDArray {
+  return new NDArray(new Float64Array(sizeOf(shape)), shape);
+}
+
+export function eye(n: number): NDArray {
+  const a = zeros(n, n);
+  for (let i = 0; i < n; i++) a.data[i * n + i] = 1;
+  return a;
+}
+
+/** Wrap existing data (not copied) with a shape. */
+export function fromData(data: Float64Array | number[], shape: readonly number[]): NDArray {
+  return new NDArray(data instanceof Float64Array ? data : Float64Array.from(data), shape);
+}
+
+/** Build from nested arrays; throws ShapeError for ragged input and NonFiniteError for NaN/Infinity. */
+export function fromNested(nested: unknown, name = 'array'): NDArray {
+  const shape: number[] = [];
+  let probe: unknown = nested;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const flat = new Float64Array(sizeOf(shape));
+  let k = 0;
+  const walk = (v: unknown, axis: number): void => {
+    if (axis === shape.length) {
+      if (typeof v !== 'number') throw new ShapeError(`${name}: expected numbers at depth ${axis}, got ${typeof v}`);
+      flat[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[axis]) {
+      throw new ShapeError(`${name}: ragged nested array at axis ${axis} (expected length ${shape[axis]})`);
+    }
+    for (const e of v) walk(e, axis + 1);
+  };
+  walk(nested, 0);
+  assertFinite(flat, name);
+  return new NDArray(flat, shape);
+}
+
+/** Throw ShapeError unless `a` has exactly `shape` (use -1 for "any" along an axis). */
+export function assertShape(a: NDArray, shape: readonly number[], name: string): void {
+  const ok = a.ndim === shape.length && shape.every((s, i) => s === -1 || s === a.shape[i]);
+  if (!ok) {
+    const want = shape.map((s) => (s === -1 ? '*' : String(s))).join(', ');
+    throw new ShapeError(`${name}: expected shape [${want}], got [${a.shape.join(', ')}]`);
+  }
+}
+
+/** Throw ShapeError unless `a` is a square 2-D array; returns n. */
+export function assertSquare(a: NDArray, name: string): number {
+  if (a.ndim !== 2 || a.shape[0] !== a.shape[1]) {
+    throw new ShapeError(`${name}: expected a square matrix, got shape [${a.shape.join(', ')}]`);
+  }
+  return a.shape[0];
+}

@@ -1,0 +1,2 @@
+// Barrel for src/ops (owned by the ops work; append exports here).
+export {};

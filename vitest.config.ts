@@ -1,0 +1,20 @@
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// Tests import sibling packages from source, so `vitest run` needs no build.
+const pkgs = readdirSync(resolve(__dirname, 'packages'));
+const alias = pkgs.map((p) => ({
+  find: new RegExp(`^@diffusion-theory/${p}$`),
+  replacement: resolve(__dirname, `packages/${p}/src/index.ts`),
+}));
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'tooling/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    pool: 'forks',
+  },
+});
