@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Tests import sibling packages from source, so `vitest run` needs no build.
-const pkgs = readdirSync(resolve(__dirname, 'packages'));
+const pkgs = readdirSync(resolve(import.meta.dirname, 'packages'));
 const alias = pkgs.map((p) => ({
   find: new RegExp(`^@diffusion-theory/${p}$`),
-  replacement: resolve(__dirname, `packages/${p}/src/index.ts`),
+  replacement: resolve(import.meta.dirname, `packages/${p}/src/index.ts`),
 }));
 
 export default defineConfig({

@@ -1,4 +1,4 @@
-import mt19937Factory from '@stdlib/random-base-mt19937';
+import mt19937 from '@stdlib/random-base-mt19937';
 import { assertInteger } from './check.js';
 import { DomainError } from './errors.js';
 
@@ -29,7 +29,7 @@ export class Rng {
       arr[i] = s >>> 0;
     });
     arr[path.length] = 0x9e3779b9; // domain separator so [s] and [s, 0] never coincide
-    this.gen = mt19937Factory({ seed: arr }) as unknown as { (): number; normalized(): number };
+    this.gen = ((mt19937 as unknown as { factory: (o: object) => unknown }).factory as (o: object) => { (): number; normalized(): number })({ seed: arr });
   }
 
   /** The independent child stream number `i` of this generator (does not advance this one). */
