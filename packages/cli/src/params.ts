@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { ParameterError } from '@diffusion-theory/kernel';
+import { z } from 'zod';
+
+/** A parameter override from `--set key=value` (optionally scoped: `experiment-id:key=value`). */
+export interface SetOverride {
+  /** Experiment id the override is restricted to, or undefined for "every selected experiment". */
+  scope?: string;
+  /** Parameter path, dot-separated for nested objects (`mixture.weights`). */
+  path: string[];
+  value: unknown;
+}
+
+/**
+ * Parse one value of `--set`: JSON when it parses (numbers `1e4`, booleans `true`, arrays
+ * `[1,2]`, objects, `null`), otherwise the raw string (`euler-maruyama`).
+ */
+export function parseSetValue(raw: string): unknown {
+  const s = raw.trim();
+  try {
+    return JSON.parse(s);
+  } catch {
+    return raw;
+  }
+}
+
+/** Parse `key=value` or `id:key=value`; throws ParameterError on a missing `=` or empty key. */
+export function parseSet(arg: string): SetOverride {
+  const eq = arg.indexOf('=');
+  if (eq <= 0) throw new ParameterError(`--set "${arg}": expected key=value (e.g. --set n=1000 or --set exact-score-sampling:n=1000)`);
+  let key = arg.slice(0, eq).trim();
+  const value = parseSetValue(arg.slice(eq + 1));
+  let scope: string | undefined;
+  const colon = key.indexOf(':');
+  if (colon >= 0) {
+    scope = key.slice(0, colon).trim();
+    key = key.slice(colon + 1).trim();
+  }
+  const path = key.split('.').map((p) => p.trim());
+  if (path.some((p) => p === '')) throw new ParameterError(`--set "${arg}": empty parameter name`);
+  return { scope, path, value };
+}
+
+/** Set a nested value (creating objects on the way); returns obj. */
+export function setPath(obj: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  let cur = obj;
+  for (let i = 0; i < path.length - 1; i++) {
+    const k = path[i];
+    const next = cur[k];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[path[path.length - 1]] = value;
+  return obj;
+}
+
+/**
+ * Read a `--config` JSON file: either flat parameters (applied to every selected experiment)
+ * or an object keyed by experiment id (`{ "exact-score-sampling": { "n": 1000 } }`).
+ */
+export function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ParameterError(`--config ${file}: cannot read (${(err as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ParameterError(`--config ${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ParameterError(`--config ${file}: expected a JSON object of parameters`);
+  }
+  return data as Record<string, unknown>;
+}
+
+/** The part of a config object that applies to experiment `id` (its own section, else the flat keys that are not ids). */
+export function configFor(config: Record<string, unknown> | undefined, id: string, allIds: readonly string[]): Record<string, unknown> {
+  if (!config) return {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (!allIds.includes(k)) out[k] = v;
+  }
+  const own = config[id];
+  if (own && typeof own === 'object' && !Array.isArray(own)) Object.assign(out, own);
+  return out;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s && s.length > 60 ? `${s.slice(0, 57)}...` : (s ?? String(v));
+}
+
+function getPath(obj: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = obj;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k as string];
+  }
+  return cur;
+}
+
+/** Human-readable lines, one per zod issue, each naming the parameter. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown, known: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (const is of issues) {
+    const key = is.path.map(String).join('.');
+    const got = getPath(input, is.path);
+    switch (is.code) {
+      case 'unrecognized_keys':
+        for (const k of is.keys) {
+          const full = key ? `${key}.${k}` : k;
+          lines.push(`unknown parameter "${full}" (known: ${known.join(', ')})`);
+        }
+        break;
+      case 'too_big':
+        lines.push(`parameter "${key}": ${show(got)} is out of range, expected ${is.inclusive === false ? '<' : '<='} ${String(is.maximum)}${is.origin === 'array' ? ' elements' : ''}`);
+        break;
+      case 'too_small':
+        lines.push(`parameter "${key}": ${show(got)} is out of range, expected ${is.inclusive === false ? '>' : '>='} ${String(is.minimum)}${is.origin === 'array' ? ' elements' : ''}`);
+        break;
+      case 'invalid_type':
+        lines.push(`parameter "${key}": expected ${is.expected}, got ${show(got)}`);
+        break;
+      default:
+        lines.push(`parameter "${key}": ${is.message} (got ${show(got)})`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * Validate parameters against an experiment's zod object schema. The schema is made strict
+ * here (unknown keys are errors). Throws ParameterError listing every problem, each naming
+ * the parameter, the value given and the allowed range / type.
+ */
+export function validateParams<S extends z.ZodObject>(experimentId: string, schema: S, input: Record<string, unknown>): z.output<S> {
+  const strict = schema.strict();
+  const res = strict.safeParse(input);
+  if (res.success) return res.data as z.output<S>;
+  const known = Object.keys(schema.shape);
+  const lines = formatIssues(res.error.issues, input, known);
+  throw new ParameterError(`invalid parameters for experiment "${experimentId}":\n  - ${lines.join('\n  - ')}`);
+}
+
+/** One row of `describe`: a parameter with its type, description (units), range and defaults. */
+export interface ParamInfo {
+  name: string;
+  type: string;
+  description: string;
+  range: string;
+  defaults: Record<string, unknown>;
+}
+
+type JsonSchema = {
+  type?: string | string[];
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  enum?: unknown[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+};
+
+function rangeOf(js: JsonSchema): string {
+  if (js.enum) return `one of ${js.enum.map((e) => JSON.stringify(e)).join(' | ')}`;
+  const lo = js.exclusiveMinimum !== undefined ? `(${js.exclusiveMinimum}` : js.minimum !== undefined ? `[${js.minimum}` : '(-inf';
+  const hi = js.exclusiveMaximum !== undefined ? `${js.exclusiveMaximum})` : js.maximum !== undefined ? `${js.maximum}]` : 'inf)';
+  if (js.type === 'number' || js.type === 'integer') return `${lo}, ${hi}`;
+  if (js.type === 'array') {
+    const n = js.minItems !== undefined || js.maxItems !== undefined ? ` length ${js.minItems ?? 0}..${js.maxItems ?? 'inf'}` : '';
+    const inner = js.items ? rangeOf(js.items) : '';
+    return `array${n}${inner ? ` of ${inner}` : ''}`;
+  }
+  if (js.anyOf) return js.anyOf.map(rangeOf).filter(Boolean).join(' or ');
+  return '';
+}
+
+function typeOf(js: JsonSchema): string {
+  if (js.enum) return 'enum';
+  if (js.anyOf) return js.anyOf.map(typeOf).join(' | ');
+  if (js.type === 'array') return `${js.items ? typeOf(js.items) : 'any'}[]`;
+  return Array.isArray(js.type) ? js.type.join(' | ') : (js.type ?? 'any');
+}
+
+/** Parameter table of a schema, for `describe`. */
+export function describeParams(schema: z.ZodObject, defaults: Record<string, Record<string, unknown>>): ParamInfo[] {
+  const js = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as JsonSchema;
+  const props = js.properties ?? {};
+  return Object.entries(props).map(([name, p]) => ({
+    name,
+    type: typeOf(p),
+    description: p.description ?? '',
+    range: rangeOf(p),
+    defaults: Object.fromEntries(Object.entries(defaults).map(([scale, d]) => [scale, d[name]])),
+  }));
+}

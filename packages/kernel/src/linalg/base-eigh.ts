@@ -1,0 +1,280 @@
+/**
+ * Unchecked symmetric eigensolver core on raw row-major Float64Array (stdlib "base" style).
+ *
+ * Householder tridiagonalisation (lower triangle, row-streaming symmetric matvec and rank-2
+ * update), explicit accumulation of Q, then implicit QL with Wilkinson-type shifts (tql2).
+ * The QL rotations of one sweep are recorded and applied afterwards to the rows of Z four rows
+ * at a time, so each sweep streams Z once through contiguous memory with a register carry.
+ * Callers validate; these functions trust their arguments.
+ */
+
+const EPS = 2 ** -52;
+
+/** sqrt(a^2 + b^2) without destructive overflow/underflow. */
+function hypot(a: number, b: number): number {
+  const x = a < 0 ? -a : a;
+  const y = b < 0 ? -b : b;
+  if (x > y) {
+    const r = y / x;
+    return x * Math.sqrt(1 + r * r);
+  }
+  if (y === 0) return 0;
+  const r = x / y;
+  return y * Math.sqrt(1 + r * r);
+}
+
+/**
+ * Householder reduction of the symmetric matrix `a` (n x n row-major; only the lower triangle
+ * is read) to tridiagonal form T = Q^T A Q. On exit `d` holds the diagonal, `e[i]` the entry
+ * T[i][i-1] (e[0] = 0), row i of `a` holds the Householder vector u_i in columns 0..i-1 and
+ * `hh[i]` its h = |u|^2/2 (0 when no reflection was needed). P_i = I - u_i u_i^T / h_i.
+ */
+export function tridiagonalize(n: number, a: Float64Array, d: Float64Array, e: Float64Array, hh: Float64Array): void {
+  const p = new Float64Array(n);
+  for (let i = n - 1; i >= 1; i--) {
+    const l = i - 1;
+    const ri = i * n;
+    let scale = 0;
+    for (let k = 0; k <= l; k++) scale += Math.abs(a[ri + k]);
+    if (l === 0 || scale === 0) {
+      e[i] = a[ri + l];
+      hh[i] = 0;
+      continue;
+    }
+    let h = 0;
+    for (let k = 0; k <= l; k++) {
+      const u = a[ri + k] / scale;
+      a[ri + k] = u;
+      h += u * u;
+    }
+    const f = a[ri + l];
+    const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+    e[i] = scale * g;
+    h -= f * g;
+    a[ri + l] = f - g;
+    // p = A[0..l, 0..l] u, streaming rows of the lower triangle.
+    p.fill(0, 0, i);
+    for (let j = 0; j <= l; j++) {
+      const rj = j * n;
+      const uj = a[ri + j];
+      let acc = 0;
+      for (let k = 0; k < j; k++) {
+        const akj = a[rj + k];
+        acc += akj * a[ri + k];
+        p[k] += akj * uj;
+      }
+      p[j] += acc + a[rj + j] * uj;
+    }
+    let up = 0;
+    for (let k = 0; k <= l; k++) {
+      p[k] /= h;
+      up += a[ri + k] * p[k];
+    }
+    const kk = up / (2 * h);
+    for (let k = 0; k <= l; k++) p[k] -= kk * a[ri + k];
+    // A -= u q^T + q u^T on the lower triangle.
+    for (let j = 0; j <= l; j++) {
+      const rj = j * n;
+      const uj = a[ri + j];
+      const qj = p[j];
+      for (let k = 0; k <= j; k++) a[rj + k] -= uj * p[k] + qj * a[ri + k];
+    }
+    hh[i] = h;
+  }
+  hh[0] = 0;
+  e[0] = 0;
+  for (let i = 0; i < n; i++) d[i] = a[i * n + i];
+}
+
+/** Form Q = P_{n-1} ... P_1 (n x n row-major) into `z` from the output of `tridiagonalize`. */
+export function accumulateQ(n: number, a: Float64Array, hh: Float64Array, z: Float64Array): void {
+  z.fill(0);
+  for (let i = 0; i < n; i++) z[i * n + i] = 1;
+  const w = new Float64Array(n);
+  for (let i = 1; i < n; i++) {
+    const h = hh[i];
+    if (h === 0) continue;
+    const ri = i * n;
+    w.fill(0, 0, i);
+    let k = 0;
+    for (; k + 4 <= i; k += 4) {
+      const u0 = a[ri + k];
+      const u1 = a[ri + k + 1];
+      const u2 = a[ri + k + 2];
+      const u3 = a[ri + k + 3];
+      const r0 = k * n;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      for (let j = 0; j < i; j++) w[j] += u0 * z[r0 + j] + u1 * z[r1 + j] + u2 * z[r2 + j] + u3 * z[r3 + j];
+    }
+    for (; k < i; k++) {
+      const uk = a[ri + k];
+      const rk = k * n;
+      for (let j = 0; j < i; j++) w[j] += uk * z[rk + j];
+    }
+    for (k = 0; k < i; k++) {
+      const f = a[ri + k] / h;
+      if (f === 0) continue;
+      const rk = k * n;
+      for (let j = 0; j < i; j++) z[rk + j] -= f * w[j];
+    }
+  }
+}
+
+/**
+ * Apply the rotations of one QL sweep (planes (i, i+1) for i = m-1 down to l, cosines `cs[i]`,
+ * sines `ss[i]`) to the columns of Z (rows x n row-major): for every row, in sweep order,
+ * z[i+1] <- s z[i] + c z[i+1], z[i] <- c z[i] - s z[i+1]. Four rows at a time, carry in registers.
+ */
+function applySweep(rows: number, n: number, z: Float64Array, l: number, m: number, cs: Float64Array, ss: Float64Array): void {
+  let k = 0;
+  for (; k + 4 <= rows; k += 4) {
+    const r0 = k * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    let h0 = z[r0 + m];
+    let h1 = z[r1 + m];
+    let h2 = z[r2 + m];
+    let h3 = z[r3 + m];
+    for (let i = m - 1; i >= l; i--) {
+      const c = cs[i];
+      const s = ss[i];
+      const a0 = z[r0 + i];
+      const a1 = z[r1 + i];
+      const a2 = z[r2 + i];
+      const a3 = z[r3 + i];
+      z[r0 + i + 1] = s * a0 + c * h0;
+      z[r1 + i + 1] = s * a1 + c * h1;
+      z[r2 + i + 1] = s * a2 + c * h2;
+      z[r3 + i + 1] = s * a3 + c * h3;
+      h0 = c * a0 - s * h0;
+      h1 = c * a1 - s * h1;
+      h2 = c * a2 - s * h2;
+      h3 = c * a3 - s * h3;
+    }
+    z[r0 + l] = h0;
+    z[r1 + l] = h1;
+    z[r2 + l] = h2;
+    z[r3 + l] = h3;
+  }
+  for (; k < rows; k++) {
+    const r0 = k * n;
+    let h0 = z[r0 + m];
+    for (let i = m - 1; i >= l; i--) {
+      const c = cs[i];
+      const s = ss[i];
+      const a0 = z[r0 + i];
+      z[r0 + i + 1] = s * a0 + c * h0;
+      h0 = c * a0 - s * h0;
+    }
+    z[r0 + l] = h0;
+  }
+}
+
+/**
+ * Implicit QL (tql2) on the symmetric tridiagonal (d, e) with e[i] = T[i][i-1]. On exit `d`
+ * holds the eigenvalues (unsorted); when `z` is given (rows x n, row-major) its columns are
+ * rotated along (start with Q to get eigenvectors of A as columns). Returns false when some
+ * eigenvalue needed more than 60 iterations.
+ */
+export function tql2(n: number, d: Float64Array, e: Float64Array, z: Float64Array | null, rows: number): boolean {
+  if (n <= 1) return true;
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  const cs = z ? new Float64Array(n) : null;
+  const ss = z ? new Float64Array(n) : null;
+  let f = 0;
+  let tst1 = 0;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n - 1) {
+      if (Math.abs(e[m]) <= EPS * tst1) break;
+      m++;
+    }
+    if (m > l) {
+      let iter = 0;
+      do {
+        if (++iter > 60) return false;
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        let c = 1;
+        let c2 = 1;
+        let c3 = 1;
+        const el1 = e[l + 1];
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          if (cs) {
+            cs[i] = c;
+            (ss as Float64Array)[i] = s;
+          }
+        }
+        if (z) applySweep(rows, n, z, l, m, cs as Float64Array, ss as Float64Array);
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]) > EPS * tst1);
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
+  return true;
+}
+
+/** Sort `values` ascending and permute the columns of `vectors` (n x n row-major) alike. */
+function sortAscending(n: number, values: Float64Array, vectors: Float64Array | null): void {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  idx.sort((x, y) => values[x] - values[y]);
+  let sorted = true;
+  for (let i = 0; i < n; i++) if (idx[i] !== i) sorted = false;
+  if (sorted) return;
+  const tmp = new Float64Array(n);
+  for (let i = 0; i < n; i++) tmp[i] = values[idx[i]];
+  values.set(tmp);
+  if (!vectors) return;
+  for (let r = 0; r < n; r++) {
+    const row = r * n;
+    for (let j = 0; j < n; j++) tmp[j] = vectors[row + idx[j]];
+    vectors.set(tmp, row);
+  }
+}
+
+/**
+ * Symmetric eigendecomposition, unchecked. `a` (n x n row-major, lower triangle read) is
+ * destroyed. `values` (length n) receives the eigenvalues ascending; `vectors` (n*n, row-major)
+ * when non-null receives the orthonormal eigenvectors as columns (A = V diag(values) V^T).
+ * Returns false if the QL iteration did not converge (values/vectors then undefined).
+ */
+export function eighInPlace(n: number, a: Float64Array, values: Float64Array, vectors: Float64Array | null): boolean {
+  if (n === 0) return true;
+  const e = new Float64Array(n);
+  const hh = new Float64Array(n);
+  tridiagonalize(n, a, values, e, hh);
+  if (vectors) accumulateQ(n, a, hh, vectors);
+  if (!tql2(n, values, e, vectors, n)) return false;
+  sortAscending(n, values, vectors);
+  return true;
+}

@@ -1,0 +1,145 @@
+/**
+ * The WebAssembly SIMD (f64x2) micro-kernel of the CPU gemm, assembled to bytes at load time
+ * by a tiny hand-written encoder (no toolchain needed; the text form is in `gemm-kernel.wat`
+ * beside this file for reading, and this encoder is its only "assembler").
+ *
+ * Exported function `kernel(pa, pb, pc, mPanels, nPanels, kc, ldcBytes)`:
+ * for every 4-row panel `ip < mPanels` of the packed A block at byte address `pa` (layout
+ * `[ip][k][4]`) and every 4-column panel `jp < nPanels` of the packed B block at `pb`
+ * (layout `[jp][k][4]`), it computes the 4x4 tile `sum_k a[ip][k][r] * b[jp][k][c]` in eight
+ * f64x2 accumulators and adds it into the row-major padded C at
+ * `pc + (4 ip + r) * ldcBytes + (4 jp + c) * 8`. Memory is imported as `env.mem`.
+ */
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+// Instructions.
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const i32c = (v: number) => [0x41, ...sleb(v)];
+const i32add = [0x6a];
+const i32mul = [0x6c];
+const i32ltS = [0x48];
+const brIf = (d: number) => [0x0d, ...uleb(d)];
+const block = [0x02, 0x40];
+const loop = [0x03, 0x40];
+const end = [0x0b];
+const simd = (op: number) => [0xfd, ...uleb(op)];
+const v128load = (offset: number) => [...simd(0), 4, ...uleb(offset)];
+const v128store = (offset: number) => [...simd(11), 4, ...uleb(offset)];
+const load64splat = (offset: number) => [...simd(10), 3, ...uleb(offset)];
+const v128zero = [...simd(12), ...new Array(16).fill(0)];
+const f64x2add = simd(240);
+const f64x2mul = simd(242);
+
+/** Build the kernel's bytes. */
+export function gemmKernelBytes(): Uint8Array<ArrayBuffer> {
+  // Params: 0 pa, 1 pb, 2 pc, 3 mPanels, 4 nPanels, 5 kc, 6 ldcBytes.
+  // i32 locals: 7 ip, 8 jp, 9 kk, 10 a, 11 b, 12 c, 13 bRow (start of the B panel row).
+  // v128 locals: 14..21 accumulators acc[r][h] = 14 + 2 r + h, 22 b0, 23 b1, 24 av.
+  const ip = 7, jp = 8, kk = 9, a = 10, b = 11, c = 12;
+  const acc = (r: number, h: number) => 14 + 2 * r + h;
+  const b0 = 22, b1 = 23, av = 24;
+  const panelBytes = [...get(5), ...i32c(32), ...i32mul]; // kc * 4 doubles * 8 bytes
+
+  const kStep: number[] = [
+    ...get(b), ...v128load(0), ...set(b0),
+    ...get(b), ...v128load(16), ...set(b1),
+  ];
+  for (let r = 0; r < 4; r++) {
+    kStep.push(...get(a), ...load64splat(8 * r), ...set(av));
+    for (let h = 0; h < 2; h++) {
+      kStep.push(...get(acc(r, h)), ...get(av), ...get(h === 0 ? b0 : b1), ...f64x2mul, ...f64x2add, ...set(acc(r, h)));
+    }
+  }
+  kStep.push(...get(a), ...i32c(32), ...i32add, ...set(a), ...get(b), ...i32c(32), ...i32add, ...set(b));
+
+  const zeroAcc: number[] = [];
+  for (let i = 0; i < 8; i++) zeroAcc.push(...v128zero, ...set(14 + i));
+
+  const storeTile: number[] = [];
+  for (let r = 0; r < 4; r++) {
+    for (let h = 0; h < 2; h++) {
+      // c_row = c + r * ldcBytes; store(c_row + 16 h, load(...) + acc)
+      storeTile.push(
+        ...get(c), ...get(6), ...i32c(r), ...i32mul, ...i32add,
+        ...get(c), ...get(6), ...i32c(r), ...i32mul, ...i32add,
+        ...v128load(16 * h), ...get(acc(r, h)), ...f64x2add, ...v128store(16 * h),
+      );
+    }
+  }
+
+  const body: number[] = [
+    ...i32c(0), ...set(ip),
+    ...block, ...loop,
+    ...get(ip), ...get(3), ...i32ltS, 0x45 /* i32.eqz */, ...brIf(1),
+    ...i32c(0), ...set(jp),
+    ...block, ...loop,
+    ...get(jp), ...get(4), ...i32ltS, 0x45, ...brIf(1),
+    // a = pa + ip * panelBytes; b = pb + jp * panelBytes
+    ...get(0), ...get(ip), ...panelBytes, ...i32mul, ...i32add, ...set(a),
+    ...get(1), ...get(jp), ...panelBytes, ...i32mul, ...i32add, ...set(b),
+    ...zeroAcc,
+    ...i32c(0), ...set(kk),
+    ...block, ...loop,
+    ...get(kk), ...get(5), ...i32ltS, 0x45, ...brIf(1),
+    ...kStep,
+    ...get(kk), ...i32c(1), ...i32add, ...set(kk),
+    0x0c, 0, // br 0 (continue)
+    ...end, ...end,
+    // c = pc + 4 ip * ldcBytes + 32 jp
+    ...get(2), ...get(ip), ...i32c(4), ...i32mul, ...get(6), ...i32mul, ...i32add,
+    ...get(jp), ...i32c(32), ...i32mul, ...i32add, ...set(c),
+    ...storeTile,
+    ...get(jp), ...i32c(1), ...i32add, ...set(jp),
+    0x0c, 0,
+    ...end, ...end,
+    ...get(ip), ...i32c(1), ...i32add, ...set(ip),
+    0x0c, 0,
+    ...end, ...end,
+  ];
+  const locals = vec([
+    [...uleb(7), I32],
+    [...uleb(11), V128],
+  ]);
+  const func = [...locals, ...body, ...end];
+
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), ...vec([])]])),
+    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...name('kernel'), 0x00, 0x00]])),
+    ...section(10, vec([[...uleb(func.length), ...func]])),
+  ];
+  return new Uint8Array(bytes);
+}
