@@ -9,7 +9,7 @@ export function elementwiseFn(f: ElementwiseFn): (v: number) => number {
     case 'tanh':
       return Math.tanh;
     case 'relu':
-      return (v) => (v > 0 ? v : 0);
+      return (v) => Math.max(v, 0);
     case 'sigmoid':
       return (v) => 1 / (1 + Math.exp(-v));
     case 'sin':

@@ -1,4 +1,5 @@
-import { gemmKernelBytes } from './wasm-gemm-module.js';
+import { type GemmPool, gemmPool } from './gemm-threads.js';
+import { SHARED_MAX_PAGES, gemmKernelBytes } from './wasm-gemm-module.js';
 
 /**
  * Unchecked base routines (stdlib style): raw row-major Float64Array + dimensions, no validation.
@@ -11,16 +12,34 @@ import { gemmKernelBytes } from './wasm-gemm-module.js';
  * - small (m n k < 32^3) or very thin (k < 8, or m or n < 4): direct JS loops;
  * - otherwise: cache-blocked GotoBLAS scheme with A and B packed into 4-row / 4-column
  *   panels in WebAssembly memory and a 4x4 f64x2 SIMD micro-kernel (see wasm-gemm-module.ts).
+ * - large (m n k >= 128^3, m >= 64) with worker threads enabled and ready: C split by row blocks
+ *   between the calling thread and workers sharing the WebAssembly memory (gemm-threads.ts;
+ *   off by default on <= 2 cores).
  * If WebAssembly SIMD is unavailable the JS path is used throughout.
  */
 
 const KC = 256;
 const MC = 64;
-const NC = 2048;
+const NC = 512;
+
+/** The little of the WebAssembly JS API used here (lib ES2022 without DOM does not declare it). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+export type WasmKernel = (pa: number, pb: number, pc: number, mp: number, np: number, kc: number, ldcBytes: number) => void;
 
 interface WasmState {
-  mem: WebAssembly.Memory;
-  kernel: (pa: number, pb: number, pc: number, mp: number, np: number, kc: number, ldcBytes: number) => void;
+  mem: WasmMemory;
+  shared: boolean;
+  bytes: Uint8Array;
+  kernel: WasmKernel;
   f64: Float64Array;
 }
 
@@ -29,14 +48,30 @@ let wasm: WasmState | null | undefined;
 function loadWasm(): WasmState | null {
   if (wasm !== undefined) return wasm;
   try {
-    const mem = new WebAssembly.Memory({ initial: 64 });
-    const mod = new WebAssembly.Module(gemmKernelBytes());
-    const inst = new WebAssembly.Instance(mod, { env: { mem } });
-    wasm = { mem, kernel: inst.exports.kernel as WasmState['kernel'], f64: new Float64Array(mem.buffer) };
+    const W = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!W) throw new Error('no WebAssembly');
+    // A shared memory (when SharedArrayBuffer exists) lets worker threads join large gemms.
+    let shared = typeof SharedArrayBuffer === 'function';
+    let mem: WasmMemory;
+    try {
+      mem = shared ? new W.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true }) : new W.Memory({ initial: 64 });
+    } catch {
+      shared = false;
+      mem = new W.Memory({ initial: 64 });
+    }
+    const bytes = gemmKernelBytes(shared);
+    const inst = new W.Instance(new W.Module(bytes), { env: { mem } });
+    wasm = { mem, shared, bytes, kernel: inst.exports.kernel as WasmKernel, f64: new Float64Array(mem.buffer) };
   } catch {
     wasm = null;
   }
   return wasm;
+}
+
+/** The shared WebAssembly memory and kernel bytes (null when wasm or shared memory is unavailable). */
+export function wasmSharedState(): { mem: WasmMemory; bytes: Uint8Array } | null {
+  const w = loadWasm();
+  return w?.shared ? { mem: w.mem, bytes: w.bytes } : null;
 }
 
 /** Whether the WebAssembly SIMD micro-kernel is usable on this runtime. */
@@ -80,43 +115,63 @@ export function dgemm(
     return;
   }
   const useWasm = forced === 'wasm' || (forced === 'auto' && m * n * k >= 32768 && k >= 8 && m >= 4 && n >= 4);
-  if (useWasm && loadWasm()) dgemmWasm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-  else dgemmJs(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  if (useWasm && loadWasm()) {
+    try {
+      dgemmWasm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+      return;
+    } catch (e) {
+      // Only a failed memory.grow (a product too large for wasm memory) lands here, before C is touched.
+      if (!(e instanceof RangeError)) throw e;
+    }
+  }
+  dgemmJs(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
-/** Direct JS loops (i-p-j order for row-major B, dot products for B^T). */
+/**
+ * Direct JS loops: the axpy form C[i,:] += a_ip B[p,:] when B's rows are contiguous (or k is
+ * tiny), the dot-product form C[i,j] += <A[i,:], B[:,j]> when B^T's rows are (or n is tiny).
+ */
 export function dgemmJs(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
   alpha: number, A: Float64Array, lda: number, B: Float64Array, ldb: number,
   beta: number, C: Float64Array, ldc: number,
 ): void {
   scaleC(m, n, beta, C, ldc);
+  // Element (p, j) of op(B) is B[p * bp + j * bj]; element (i, p) of op(A) is A[i * ai + p * ap].
+  const bp = transB ? 1 : ldb;
+  const bj = transB ? ldb : 1;
+  const ai = transA ? 1 : lda;
+  const ap = transA ? lda : 1;
+  const axpy = transB ? k < 8 : n >= 8;
   for (let i = 0; i < m; i++) {
     const ci = i * ldc;
-    if (!transB) {
+    const ia = i * ai;
+    if (axpy) {
       for (let p = 0; p < k; p++) {
-        const a = alpha * (transA ? A[p * lda + i] : A[i * lda + p]);
+        const a = alpha * A[ia + p * ap];
         if (a === 0) continue;
-        const bp = p * ldb;
-        for (let j = 0; j < n; j++) C[ci + j] += a * B[bp + j];
-      }
-    } else if (!transA) {
-      const ai = i * lda;
-      for (let j = 0; j < n; j++) {
-        const bj = j * ldb;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += A[ai + p] * B[bj + p];
-        C[ci + j] += alpha * s;
+        const b0 = p * bp;
+        if (bj === 1) for (let j = 0; j < n; j++) C[ci + j] += a * B[b0 + j];
+        else for (let j = 0; j < n; j++) C[ci + j] += a * B[b0 + j * bj];
       }
     } else {
       for (let j = 0; j < n; j++) {
-        const bj = j * ldb;
+        const b0 = j * bj;
         let s = 0;
-        for (let p = 0; p < k; p++) s += A[p * lda + i] * B[bj + p];
+        if (ap === 1 && bp === 1) for (let p = 0; p < k; p++) s += A[ia + p] * B[b0 + p];
+        else for (let p = 0; p < k; p++) s += A[ia + p * ap] * B[b0 + p * bp];
         C[ci + j] += alpha * s;
       }
     }
   }
+}
+
+const THREAD_MIN_MNK = 128 * 128 * 128;
+
+let lastThreads = 0;
+/** Threads used by the last WebAssembly gemm (1 = calling thread only); for tests and benchmarks. */
+export function lastGemmThreadCount(): number {
+  return lastThreads;
 }
 
 function dgemmWasm(
@@ -128,26 +183,47 @@ function dgemmWasm(
   const mp = (m + 3) & ~3;
   const np = (n + 3) & ~3;
   const ncMax = Math.min(NC, np);
-  // Layout (in doubles): [Cpad mp*np][Apack MC*KC][Bpack KC*ncMax].
+  const packSize = align8(MC * KC + KC * ncMax);
+  const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK && m >= 64 ? gemmPool(w.mem, w.bytes) : null;
+  const workers = pool ? pool.readyWorkers() : 0;
+  lastThreads = workers + 1;
+  // Layout (in doubles): [Cpad mp*np][pack area per thread][copies of A and B when threaded].
   const cOff = 0;
-  const aOff = mp * np;
-  const bOff = aOff + MC * KC;
-  const f = ensureDoubles(w, bOff + KC * ncMax);
-  f.fill(0, cOff, cOff + mp * np);
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = Math.min(KC, k - pc);
-    for (let jc = 0; jc < n; jc += NC) {
-      const nc = Math.min(NC, n - jc);
-      const nPanels = (nc + 3) >> 2;
-      packB(transB, B, ldb, pc, kc, jc, nc, f, bOff);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = Math.min(MC, m - ic);
-        const mPanels = (mc + 3) >> 2;
-        packA(transA, A, lda, ic, mc, pc, kc, f, aOff);
-        w.kernel(aOff * 8, bOff * 8, (cOff + ic * np + jc) * 8, mPanels, nPanels, kc, np * 8);
-      }
+  const packOff = align8(mp * np);
+  if (workers === 0) {
+    const f = ensureDoubles(w, packOff + packSize);
+    f.fill(0, cOff, cOff + mp * np);
+    gemmBlock(f, w.kernel, transA, transB, A, 0, lda, B, 0, ldb, 0, m, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+  } else {
+    const T = workers + 1;
+    const aLen = transA ? (k - 1) * lda + m : (m - 1) * lda + k;
+    const bLen = transB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
+    const aOff = packOff + T * packSize;
+    const bOff = align8(aOff + aLen);
+    const f = ensureDoubles(w, bOff + bLen);
+    f.fill(0, cOff, cOff + mp * np);
+    f.set(A.subarray(0, aLen), aOff);
+    f.set(B.subarray(0, bLen), bOff);
+    const chunk = Math.ceil(m / T / 4) * 4;
+    const jobs = [];
+    for (let t = 1; t < T; t++) {
+      const r0 = Math.min(m, t * chunk);
+      const r1 = Math.min(m, (t + 1) * chunk);
+      if (r0 >= r1) continue;
+      const ap = packOff + t * packSize;
+      jobs.push({ job: [transA ? 1 : 0, transB ? 1 : 0, aOff, lda, bOff, ldb, r0, r1, n, k, np, cOff, ap, ap + MC * KC, KC, MC, NC], r0, r1 });
+    }
+    const handles = (pool as GemmPool).dispatch(jobs.map((j) => j.job));
+    gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, Math.min(m, chunk), n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+    const failed = (pool as GemmPool).wait(handles);
+    for (const i of failed) {
+      // A worker failed: redo its rows here.
+      const { r0, r1 } = jobs[i];
+      f.fill(0, cOff + r0 * np, cOff + r1 * np);
+      gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, r0, r1, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
     }
   }
+  const f = w.f64;
   for (let i = 0; i < m; i++) {
     const ci = i * ldc;
     const pi = cOff + i * np;
@@ -156,45 +232,71 @@ function dgemmWasm(
   }
 }
 
-/** Pack op(A)[ic:ic+mc, pc:pc+kc] as [panel][p][4], zero-padding the last panel. */
-function packA(
-  transA: boolean, A: Float64Array, lda: number, ic: number, mc: number, pc: number, kc: number,
-  f: Float64Array, off: number,
-): void {
-  for (let i0 = 0; i0 < mc; i0 += 4) {
-    const rows = Math.min(4, mc - i0);
-    let o = off + i0 * kc;
-    for (let p = 0; p < kc; p++, o += 4) {
-      for (let r = 0; r < 4; r++) {
-        const i = ic + i0 + r;
-        f[o + r] = r < rows ? (transA ? A[(pc + p) * lda + i] : A[i * lda + pc + p]) : 0;
-      }
-    }
-  }
+function align8(n: number): number {
+  return (n + 7) & ~7;
 }
 
-/** Pack op(B)[pc:pc+kc, jc:jc+nc] as [panel][p][4], zero-padding the last panel. */
-function packB(
-  transB: boolean, B: Float64Array, ldb: number, pc: number, kc: number, jc: number, nc: number,
-  f: Float64Array, off: number,
+/**
+ * Rows [r0, r1) (r0 a multiple of 4) of the padded product op(A) op(B), accumulated into the
+ * padded C at `f[cOff]` (row stride np): the GotoBLAS loops over k-blocks (KC), column blocks
+ * (NC) and row blocks (MC) with packing into 4-wide panels at `f[apOff]`, `f[bpOff]`.
+ * Self-contained on purpose: worker threads receive it as source text (gemm-threads.ts).
+ */
+export function gemmBlock(
+  f: Float64Array, kernel: WasmKernel, transA: boolean, transB: boolean,
+  A: Float64Array, aOff: number, lda: number, B: Float64Array, bOff: number, ldb: number,
+  r0: number, r1: number, n: number, k: number, np: number, cOff: number, apOff: number, bpOff: number,
+  KC: number, MC: number, NC: number,
 ): void {
-  for (let j0 = 0; j0 < nc; j0 += 4) {
-    const cols = Math.min(4, nc - j0);
-    let o = off + j0 * kc;
-    if (!transB && cols === 4) {
-      for (let p = 0; p < kc; p++, o += 4) {
-        const s = (pc + p) * ldb + jc + j0;
-        f[o] = B[s];
-        f[o + 1] = B[s + 1];
-        f[o + 2] = B[s + 2];
-        f[o + 3] = B[s + 3];
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = Math.min(KC, k - pc);
+    for (let jc = 0; jc < n; jc += NC) {
+      const nc = Math.min(NC, n - jc);
+      // Pack op(B)[pc:pc+kc, jc:jc+nc] as [panel][p][4], zero-padding the last panel.
+      for (let j0 = 0; j0 < nc; j0 += 4) {
+        const cols = Math.min(4, nc - j0);
+        let o = bpOff + j0 * kc;
+        if (!transB && cols === 4) {
+          for (let p = 0; p < kc; p++, o += 4) {
+            const s = bOff + (pc + p) * ldb + jc + j0;
+            f[o] = B[s];
+            f[o + 1] = B[s + 1];
+            f[o + 2] = B[s + 2];
+            f[o + 3] = B[s + 3];
+          }
+          continue;
+        }
+        for (let p = 0; p < kc; p++, o += 4) {
+          for (let c = 0; c < 4; c++) {
+            const j = jc + j0 + c;
+            f[o + c] = c < cols ? (transB ? B[bOff + j * ldb + pc + p] : B[bOff + (pc + p) * ldb + j]) : 0;
+          }
+        }
       }
-      continue;
-    }
-    for (let p = 0; p < kc; p++, o += 4) {
-      for (let c = 0; c < 4; c++) {
-        const j = jc + j0 + c;
-        f[o + c] = c < cols ? (transB ? B[j * ldb + pc + p] : B[(pc + p) * ldb + j]) : 0;
+      for (let ic = r0; ic < r1; ic += MC) {
+        const mc = Math.min(MC, r1 - ic);
+        // Pack op(A)[ic:ic+mc, pc:pc+kc] as [panel][p][4], zero-padding the last panel.
+        for (let i0 = 0; i0 < mc; i0 += 4) {
+          const rows = Math.min(4, mc - i0);
+          let o = apOff + i0 * kc;
+          if (transA && rows === 4) {
+            for (let p = 0; p < kc; p++, o += 4) {
+              const s = aOff + (pc + p) * lda + ic + i0;
+              f[o] = A[s];
+              f[o + 1] = A[s + 1];
+              f[o + 2] = A[s + 2];
+              f[o + 3] = A[s + 3];
+            }
+            continue;
+          }
+          for (let p = 0; p < kc; p++, o += 4) {
+            for (let r = 0; r < 4; r++) {
+              const i = ic + i0 + r;
+              f[o + r] = r < rows ? (transA ? A[aOff + (pc + p) * lda + i] : A[aOff + i * lda + pc + p]) : 0;
+            }
+          }
+        }
+        kernel(apOff * 8, bpOff * 8, (cOff + ic * np + jc) * 8, (mc + 3) >> 2, (nc + 3) >> 2, kc, np * 8);
       }
     }
   }

@@ -1,7 +1,7 @@
 /**
  * The WebAssembly SIMD (f64x2) micro-kernel of the CPU gemm, assembled to bytes at load time
- * by a tiny hand-written encoder (no toolchain needed; the text form is in `gemm-kernel.wat`
- * beside this file for reading, and this encoder is its only "assembler").
+ * by a tiny hand-written encoder (no toolchain needed, nothing binary committed; the text form
+ * is in `gemm-kernel.wat` beside this file for reading; this encoder is its only "assembler").
  *
  * Exported function `kernel(pa, pb, pc, mPanels, nPanels, kc, ldcBytes)`:
  * for every 4-row panel `ip < mPanels` of the packed A block at byte address `pa` (layout
@@ -61,10 +61,13 @@ const v128zero = [...simd(12), ...new Array(16).fill(0)];
 const f64x2add = simd(240);
 const f64x2mul = simd(242);
 
-/** Build the kernel's bytes. */
-export function gemmKernelBytes(): Uint8Array<ArrayBuffer> {
+/** Page limit declared for the shared-memory variant (memory imported by worker threads). */
+export const SHARED_MAX_PAGES = 32768; // 2 GiB
+
+/** Build the kernel's bytes; `shared` imports a shared memory (max SHARED_MAX_PAGES) for worker threads. */
+export function gemmKernelBytes(shared = false): Uint8Array<ArrayBuffer> {
   // Params: 0 pa, 1 pb, 2 pc, 3 mPanels, 4 nPanels, 5 kc, 6 ldcBytes.
-  // i32 locals: 7 ip, 8 jp, 9 kk, 10 a, 11 b, 12 c, 13 bRow (start of the B panel row).
+  // i32 locals: 7 ip, 8 jp, 9 kk, 10 a, 11 b, 12 c, 13 (unused).
   // v128 locals: 14..21 accumulators acc[r][h] = 14 + 2 r + h, 22 b0, 23 b1, 24 av.
   const ip = 7, jp = 8, kk = 9, a = 10, b = 11, c = 12;
   const acc = (r: number, h: number) => 14 + 2 * r + h;
@@ -136,7 +139,7 @@ export function gemmKernelBytes(): Uint8Array<ArrayBuffer> {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), ...vec([])]])),
-    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),
+    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, ...(shared ? [0x03, 0x01, ...uleb(SHARED_MAX_PAGES)] : [0x00, 0x01])]])),
     ...section(3, vec([[0]])),
     ...section(7, vec([[...name('kernel'), 0x00, 0x00]])),
     ...section(10, vec([[...uleb(func.length), ...func]])),

@@ -1,0 +1,187 @@
+import { type WasmMemory, gemmBlock, wasmSharedState } from './dgemm.js';
+
+/**
+ * Worker threads for large gemms (Node only). Each worker instantiates the same WebAssembly
+ * kernel over the calling thread's *shared* memory and, when told, computes a row block of
+ * the padded C with `gemmBlock` (sent as source text). Coordination is synchronous, through
+ * Atomics on a small SharedArrayBuffer, so `dgemm` stays a plain blocking call.
+ *
+ * - Workers start in the background on the first large gemm; gemms only use workers that
+ *   have reported ready, so no call ever waits for a thread to boot.
+ * - Workers are `unref`ed: they never keep the process alive.
+ * - A worker that throws reports failure and its rows are recomputed on the calling thread.
+ * - Thread count: `setGemmThreads(t)` (total, including the calling thread), else
+ *   $DIFFUSION_THEORY_GEMM_THREADS, else 1 on machines with <= 2 cores (measured: no reliable
+ *   gain there, the second core being busy with the rest of the machine's work) and
+ *   min(4, cores) above that; 1 disables workers.
+ */
+
+const SLOT = 32; // Int32 words per worker in the control array
+const JOB = 4; // job parameters start here; [0] seq, [1] done seq, [2] ready, [3] failed
+
+export interface GemmPool {
+  /** Workers ready to take a job now. */
+  readyWorkers(): number;
+  /** Start jobs (one per ready worker, in order); returns handles for `wait`. */
+  dispatch(jobs: number[][]): Array<{ slot: number; seq: number }>;
+  /** Block until the dispatched jobs finish; returns the indices (into jobs) of failed ones. */
+  wait(handles: Array<{ slot: number; seq: number }>): number[];
+}
+
+let requestedThreads: number | undefined;
+
+/** Total threads for large gemms (calling thread included); 1 keeps gemm single-threaded. */
+export function setGemmThreads(t: number): void {
+  if (!Number.isInteger(t) || t < 1) throw new RangeError(`t: expected an integer >= 1, got ${t}`);
+  requestedThreads = t;
+}
+
+/** The thread count large gemms will use once workers are up. */
+export function gemmThreads(): number {
+  if (requestedThreads !== undefined) return requestedThreads;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const v = Number(env?.DIFFUSION_THEORY_GEMM_THREADS);
+  if (Number.isInteger(v) && v >= 1) return v;
+  return hardwareThreads <= 2 ? 1 : Math.min(4, hardwareThreads);
+}
+
+let hardwareThreads = detectCores();
+
+function detectCores(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return nav?.hardwareConcurrency ?? 1;
+}
+let pool: ReturnType<typeof createPool> | null = null;
+
+/** The pool for this shared memory, starting it (asynchronously) on first use; null when threads are off. */
+export function gemmPool(mem: WasmMemory, bytes: Uint8Array): GemmPool | null {
+  if (!pool) pool = createPool(mem, bytes);
+  if (gemmThreads() <= 1) return null;
+  pool.grow(gemmThreads() - 1);
+  return pool;
+}
+
+function workerSource(): string {
+  return `
+const { workerData } = require('node:worker_threads');
+const __name = (f) => f;
+const gemmBlock = ${gemmBlock.toString()};
+const { mem, bytes, ctrl: sab, slot, SLOT, JOB } = workerData;
+const ctrl = new Int32Array(sab);
+const base = slot * SLOT;
+const kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem } }).exports.kernel;
+Atomics.store(ctrl, base + 2, 1);
+let seq = 0;
+for (;;) {
+  Atomics.wait(ctrl, base, seq);
+  seq = Atomics.load(ctrl, base);
+  const j = ctrl.subarray(base + JOB, base + SLOT);
+  try {
+    const f = new Float64Array(mem.buffer);
+    gemmBlock(f, kernel, j[0] === 1, j[1] === 1, f, j[2], j[3], f, j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15], j[16]);
+  } catch (e) {
+    Atomics.store(ctrl, base + 3, 1);
+  }
+  Atomics.store(ctrl, base + 1, seq);
+  Atomics.notify(ctrl, base + 1);
+}
+`;
+}
+
+function createPool(mem: WasmMemory, bytes: Uint8Array) {
+  const MAX = 64;
+  const ctrl = new Int32Array(new SharedArrayBuffer(MAX * SLOT * 4));
+  let started = 0;
+  let loading: Promise<void> | null = null;
+  let WorkerCtor: (new (src: string, opts: object) => { unref(): void; on(e: string, f: (x: unknown) => void): void }) | null = null;
+  const dead = new Set<number>();
+
+  function spawn(slot: number): void {
+    if (!WorkerCtor) return;
+    const w = new WorkerCtor(workerSource(), { eval: true, workerData: { mem, bytes, ctrl: ctrl.buffer, slot, SLOT, JOB } });
+    w.unref();
+    w.on('error', () => {
+      dead.add(slot);
+      Atomics.store(ctrl, slot * SLOT + 2, 0);
+    });
+  }
+
+  const self = {
+    grow(target: number): void {
+      target = Math.min(target, MAX);
+      if (started >= target) return;
+      if (!WorkerCtor) {
+        if (!loading) {
+          loading = Promise.all([import('node:worker_threads'), import('node:os')])
+            .then(([wt, os]) => {
+              WorkerCtor = wt.Worker as unknown as typeof WorkerCtor;
+              hardwareThreads = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+              self.grow(gemmThreads() - 1);
+            })
+            .catch(() => {
+              started = MAX; // no worker_threads here: stay single-threaded
+            });
+        }
+        return;
+      }
+      while (started < target) spawn(started++);
+    },
+    readyWorkers(): number {
+      const want = Math.min(gemmThreads() - 1, started);
+      let r = 0;
+      for (let s = 0; s < want; s++) if (!dead.has(s) && Atomics.load(ctrl, s * SLOT + 2) === 1) r++;
+      return r;
+    },
+    dispatch(jobs: number[][]): Array<{ slot: number; seq: number }> {
+      const handles: Array<{ slot: number; seq: number }> = [];
+      let s = 0;
+      for (const job of jobs) {
+        while (dead.has(s) || Atomics.load(ctrl, s * SLOT + 2) !== 1) s++;
+        const base = s * SLOT;
+        ctrl.set(job, base + JOB);
+        Atomics.store(ctrl, base + 3, 0);
+        const seq = Atomics.add(ctrl, base, 1) + 1;
+        Atomics.notify(ctrl, base);
+        handles.push({ slot: s, seq });
+        s++;
+      }
+      return handles;
+    },
+    wait(handles: Array<{ slot: number; seq: number }>): number[] {
+      const failed: number[] = [];
+      handles.forEach(({ slot, seq }, i) => {
+        const base = slot * SLOT;
+        for (;;) {
+          const done = Atomics.load(ctrl, base + 1);
+          if (done === seq) break;
+          // Wake up periodically to notice a worker that died without answering.
+          if (Atomics.wait(ctrl, base + 1, done, 50) === 'timed-out' && dead.has(slot)) {
+            failed.push(i);
+            return;
+          }
+        }
+        if (Atomics.load(ctrl, base + 3) === 1) failed.push(i);
+      });
+      return failed;
+    },
+  };
+  return self;
+}
+
+/**
+ * Start the gemm worker threads now and resolve with how many are ready (polls up to
+ * `timeoutMs`). Optional: without it, workers start on the first large gemm and join once up.
+ */
+export async function startGemmThreads(timeoutMs = 5000): Promise<number> {
+  const w = wasmSharedState();
+  if (!w) return 0;
+  const p = gemmPool(w.mem, w.bytes);
+  if (!p) return 0;
+  const want = gemmThreads() - 1;
+  const t0 = Date.now();
+  while (p.readyWorkers() < Math.min(want, gemmThreads() - 1) && Date.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 5));
+    if (gemmThreads() - 1 > want) break;
+  }
+  return p.readyWorkers();
+}
