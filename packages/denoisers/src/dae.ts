@@ -1,0 +1,280 @@
+import {
+  type Denoiser,
+  DomainError,
+  type InterpolantSchedule,
+  NDArray,
+  ShapeError,
+  assertFinite,
+  assertInteger,
+  checkBatch,
+  dgemm,
+} from '@diffusion-theory/kernel';
+import { type Activation, type ActivationName, resolveActivation } from './activations.js';
+
+/**
+ * A time grid G = {t_j} with weights omega_j (sum 1) on which the per-sample loss is evaluated
+ * (spec dae-asymptotics §2.2); the same (x0, x1) pair is used at every grid time.
+ */
+export interface TimeGrid {
+  times: ArrayLike<number>;
+  weights: ArrayLike<number>;
+}
+
+/** Validate a time grid: equal lengths, times in [0, 1], weights finite and >= 0. */
+export function checkGrid(grid: TimeGrid, name = 'grid'): void {
+  if (!grid || grid.times === undefined || grid.weights === undefined) throw new ShapeError(`${name}: expected { times, weights }`);
+  if (grid.times.length === 0 || grid.times.length !== grid.weights.length) {
+    throw new ShapeError(`${name}: expected non-empty times and weights of equal length, got ${grid.times.length} and ${grid.weights.length}`);
+  }
+  for (let j = 0; j < grid.times.length; j++) {
+    const t = grid.times[j];
+    if (!(t >= 0 && t <= 1)) throw new DomainError(`${name}.times[${j}]: expected a time in [0, 1], got ${t}`);
+    const w = grid.weights[j];
+    if (!(w >= 0) || !Number.isFinite(w)) throw new DomainError(`${name}.weights[${j}]: expected a finite weight >= 0, got ${w}`);
+  }
+}
+
+export interface DaeLossAndGrad {
+  /** L = sum_j omega_j ||x1 - f(t_j, x_{t_j})||^2. */
+  loss: number;
+  /** dL/dw (encoder for the untied model; the full tied gradient for the tied one), d x r row-major. */
+  gradW: Float64Array;
+  /** dL/du (decoder), d x r; only for the untied model. */
+  gradU?: Float64Array;
+  gradB: number;
+  /** dL/dv, length r. */
+  gradV: Float64Array;
+}
+
+export interface DaeOptions {
+  d: number;
+  r: number;
+  /** sigma: an Activation or one of 'linear' | 'tanh' | 'relu' | 'sign'. */
+  activation: Activation | ActivationName;
+  /** Weights w, d x r (copied). Default zeros. */
+  w?: NDArray;
+  /** Skip-connection strength b. Default 0. */
+  b?: number;
+  /** Time-encoding coefficients v, length r. Default zeros. */
+  v?: ArrayLike<number>;
+  /** Time encoding p_t. Default p_t = 0 (all experiments of the paper). */
+  timeEncoding?: (t: number) => number;
+}
+
+/**
+ * Shared state and passes of the two-layer DAE with skip connection
+ *   f(t, x) = b x + (u / sqrt d) sigma(w^T x / sqrt d + v p_t)
+ * (tied: u = w, spec §2.1). Parameters are live typed arrays (`w`, `u`, `v`) and a mutable `b`,
+ * so trainers update them in place.
+ */
+abstract class DaeBase implements Denoiser {
+  readonly dim: number;
+  readonly d: number;
+  readonly r: number;
+  readonly activation: Activation;
+  readonly timeEncoding: (t: number) => number;
+  /** Encoder weights, d x r row-major (live). */
+  readonly w: Float64Array;
+  /** Time-encoding coefficients, length r (live). */
+  readonly v: Float64Array;
+  /** Skip-connection strength. */
+  b: number;
+  protected readonly invSqrtD: number;
+
+  constructor(opts: DaeOptions, name: string) {
+    assertInteger(opts.d, 1, `${name}.d`);
+    assertInteger(opts.r, 1, `${name}.r`);
+    this.d = this.dim = opts.d;
+    this.r = opts.r;
+    this.activation = resolveActivation(opts.activation, `${name}.activation`);
+    this.timeEncoding = opts.timeEncoding ?? (() => 0);
+    this.w = readMatrix(opts.w, opts.d, opts.r, `${name}.w`);
+    this.v = new Float64Array(opts.r);
+    if (opts.v !== undefined) {
+      if (opts.v.length !== opts.r) throw new ShapeError(`${name}.v: expected length r = ${opts.r}, got ${opts.v.length}`);
+      for (let k = 0; k < opts.r; k++) this.v[k] = opts.v[k];
+      assertFinite(this.v, `${name}.v`);
+    }
+    this.b = opts.b ?? 0;
+    if (!Number.isFinite(this.b)) throw new DomainError(`${name}.b: expected a finite number, got ${this.b}`);
+    this.invSqrtD = 1 / Math.sqrt(opts.d);
+  }
+
+  /** Decoder weights (= w for the tied model). */
+  abstract get u(): Float64Array;
+
+  /** f(t, x) for the n rows of x (n x d row-major), batched with gemm. */
+  denoise(x: Float64Array, n: number, t: number, out?: Float64Array): Float64Array {
+    const { d, r } = this;
+    checkBatch(x, n, d);
+    if (!(t >= 0 && t <= 1)) throw new DomainError(`t: expected a time in [0, 1], got ${t}`);
+    const res = out ?? new Float64Array(n * d);
+    if (res.length !== n * d) throw new ShapeError(`out: expected length ${n * d}, got ${res.length}`);
+    if (res === x) throw new DomainError('out: must not alias x');
+    const H = new Float64Array(n * r);
+    dgemm(false, false, n, r, d, this.invSqrtD, x, d, this.w, r, 0, H, r);
+    const p = this.timeEncoding(t);
+    const f = this.activation.f;
+    for (let i = 0; i < n; i++) for (let k = 0; k < r; k++) H[i * r + k] = f(H[i * r + k] + this.v[k] * p);
+    for (let i = 0; i < n * d; i++) res[i] = this.b * x[i];
+    dgemm(false, true, n, d, r, this.invSqrtD, H, r, this.u, r, 1, res, d);
+    return res;
+  }
+
+  /** Input Jacobian df/dx = b I + (1/d) u diag(sigma'(h)) w^T at one point x (d x d row-major). */
+  jacobian(x: Float64Array, t: number, out?: Float64Array): Float64Array {
+    const { d, r } = this;
+    checkBatch(x, 1, d);
+    const res = out ?? new Float64Array(d * d);
+    if (res.length !== d * d) throw new ShapeError(`out: expected length ${d * d}, got ${res.length}`);
+    const h = this.preActivation(x, t, new Float64Array(r));
+    const ud = new Float64Array(d * r);
+    const u = this.u;
+    for (let i = 0; i < d; i++) for (let k = 0; k < r; k++) ud[i * r + k] = u[i * r + k] * this.activation.df(h[k]);
+    res.fill(0);
+    for (let i = 0; i < d; i++) res[i * d + i] = this.b;
+    dgemm(false, true, d, d, r, 1 / d, ud, r, this.w, r, 1, res, d);
+    return res;
+  }
+
+  /** h = w^T x / sqrt d + v p_t for one point. */
+  preActivation(x: Float64Array, t: number, out: Float64Array = new Float64Array(this.r)): Float64Array {
+    const { d, r, w } = this;
+    out.fill(0);
+    for (let i = 0; i < d; i++) {
+      const xi = x[i];
+      for (let k = 0; k < r; k++) out[k] += w[i * r + k] * xi;
+    }
+    const p = this.timeEncoding(t);
+    for (let k = 0; k < r; k++) out[k] = out[k] * this.invSqrtD + this.v[k] * p;
+    return out;
+  }
+
+  /**
+   * Per-sample loss L = sum_j omega_j ||x1 - f(t_j, alpha_j x0 + beta_j x1)||^2 and its gradients
+   * (spec §2.3), the same (x0, x1) at every grid time.
+   */
+  protected lossAndGradCore(x0: Float64Array | NDArray, x1: Float64Array | NDArray, grid: TimeGrid, schedule: InterpolantSchedule, tied: boolean): DaeLossAndGrad {
+    const { d, r } = this;
+    const u = this.u;
+    const a0 = vec(x0, d, 'x0');
+    const a1 = vec(x1, d, 'x1');
+    checkGrid(grid);
+    const gW = new Float64Array(d * r);
+    const gU = tied ? gW : new Float64Array(d * r);
+    const gV = new Float64Array(r);
+    let gB = 0;
+    let loss = 0;
+    const x = new Float64Array(d);
+    const e = new Float64Array(d);
+    const h = new Float64Array(r);
+    const s = new Float64Array(r);
+    const g = new Float64Array(r);
+    const psi = new Float64Array(r);
+    const c = this.invSqrtD;
+    for (let j = 0; j < grid.times.length; j++) {
+      const t = grid.times[j];
+      const om = grid.weights[j];
+      const al = schedule.alpha(t);
+      const be = schedule.beta(t);
+      const p = this.timeEncoding(t);
+      for (let i = 0; i < d; i++) x[i] = al * a0[i] + be * a1[i];
+      this.preActivation(x, t, h);
+      for (let k = 0; k < r; k++) s[k] = this.activation.f(h[k]);
+      g.fill(0);
+      let ee = 0;
+      let ex = 0;
+      for (let i = 0; i < d; i++) {
+        let fi = this.b * x[i];
+        for (let k = 0; k < r; k++) fi += c * u[i * r + k] * s[k];
+        const ei = a1[i] - fi;
+        e[i] = ei;
+        ee += ei * ei;
+        ex += ei * x[i];
+        for (let k = 0; k < r; k++) g[k] += u[i * r + k] * ei;
+      }
+      for (let k = 0; k < r; k++) psi[k] = this.activation.df(h[k]) * g[k] * c;
+      loss += om * ee;
+      gB += -2 * om * ex;
+      for (let k = 0; k < r; k++) gV[k] += -2 * om * p * psi[k];
+      const m = -2 * om * c;
+      for (let i = 0; i < d; i++) {
+        for (let k = 0; k < r; k++) {
+          gU[i * r + k] += m * e[i] * s[k];
+          gW[i * r + k] += m * x[i] * psi[k];
+        }
+      }
+    }
+    return tied ? { loss, gradW: gW, gradB: gB, gradV: gV } : { loss, gradW: gW, gradU: gU, gradB: gB, gradV: gV };
+  }
+}
+
+function vec(x: Float64Array | NDArray, d: number, name: string): Float64Array {
+  const a = x instanceof NDArray ? x.contiguous().data : x;
+  if (!(a instanceof Float64Array) || a.length !== d) throw new ShapeError(`${name}: expected a vector of length d = ${d}, got ${a?.length}`);
+  assertFinite(a, name);
+  return a;
+}
+
+function readMatrix(a: NDArray | undefined, d: number, r: number, name: string): Float64Array {
+  if (a === undefined) return new Float64Array(d * r);
+  if (!(a instanceof NDArray) || a.ndim !== 2 || a.shape[0] !== d || a.shape[1] !== r) {
+    throw new ShapeError(`${name}: expected an NDArray of shape [${d}, ${r}], got ${a instanceof NDArray ? `[${a.shape.join(', ')}]` : typeof a}`);
+  }
+  const out = Float64Array.from(a.contiguous().data);
+  assertFinite(out, name);
+  return out;
+}
+
+/** The tied-weight DAE f(t, x) = b x + (w / sqrt d) sigma(w^T x / sqrt d + v p_t) (spec §2.1). */
+export class TiedDae extends DaeBase {
+  readonly kind = 'tied-dae';
+  constructor(opts: DaeOptions) {
+    super(opts, 'tiedDae');
+  }
+  get u(): Float64Array {
+    return this.w;
+  }
+  /** w as a d x r NDArray view of the live parameters. */
+  weights(): NDArray {
+    return new NDArray(this.w, [this.d, this.r]);
+  }
+  /** Loss and gradients (gradW = grad_w of both the encoder and decoder occurrences of w). */
+  lossAndGrad(x0: Float64Array | NDArray, x1: Float64Array | NDArray, grid: TimeGrid, schedule: InterpolantSchedule): DaeLossAndGrad {
+    return this.lossAndGradCore(x0, x1, grid, schedule, true);
+  }
+  clone(): TiedDae {
+    return new TiedDae({ d: this.d, r: this.r, activation: this.activation, w: this.weights().clone(), b: this.b, v: this.v, timeEncoding: this.timeEncoding });
+  }
+}
+
+/** Build a tied-weight DAE. */
+export function tiedDae(opts: DaeOptions): TiedDae {
+  return new TiedDae(opts);
+}
+
+export interface UntiedDaeOptions extends DaeOptions {
+  /** Decoder weights u, d x r (copied). Default: a copy of w. */
+  u?: NDArray;
+}
+
+/** The untied variant f(t, x) = b x + (u / sqrt d) sigma(w^T x / sqrt d + v p_t): encoder w, decoder u. */
+export class UntiedDae extends DaeBase {
+  readonly kind = 'untied-dae';
+  private readonly dec: Float64Array;
+  constructor(opts: UntiedDaeOptions) {
+    super(opts, 'untiedDae');
+    this.dec = opts.u === undefined ? this.w.slice() : readMatrix(opts.u, opts.d, opts.r, 'untiedDae.u');
+  }
+  get u(): Float64Array {
+    return this.dec;
+  }
+  lossAndGrad(x0: Float64Array | NDArray, x1: Float64Array | NDArray, grid: TimeGrid, schedule: InterpolantSchedule): DaeLossAndGrad {
+    return this.lossAndGradCore(x0, x1, grid, schedule, false);
+  }
+}
+
+/** Build an untied DAE (separate encoder w and decoder u). */
+export function untiedDae(opts: UntiedDaeOptions): UntiedDae {
+  return new UntiedDae(opts);
+}

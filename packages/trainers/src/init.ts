@@ -1,0 +1,29 @@
+import { DomainError, NDArray, type Rng, ShapeError, assertFinite, assertInteger } from '@diffusion-theory/kernel';
+
+/**
+ * Warm start of spec §2.4 (i): column k of w is scale * sqrt(d) * mu_k for k < min(r, K), zero otherwise.
+ * `mus` is K x d (the centroids, O(1) norms); default scale 0.1 (Figs. 1/5). Returns w, d x r.
+ */
+export function warmStart(mus: NDArray, d: number, r: number, scale = 0.1): NDArray {
+  assertInteger(d, 1, 'd');
+  assertInteger(r, 1, 'r');
+  if (!(mus instanceof NDArray) || mus.ndim !== 2 || mus.shape[1] !== d) throw new ShapeError(`mus: expected an NDArray of shape [K, ${d}]`);
+  if (!Number.isFinite(scale)) throw new DomainError(`scale: expected a finite number, got ${scale}`);
+  const m = mus.contiguous().data;
+  assertFinite(m, 'mus');
+  const K = mus.shape[0];
+  const w = new Float64Array(d * r);
+  const c = scale * Math.sqrt(d);
+  for (let k = 0; k < Math.min(r, K); k++) for (let i = 0; i < d; i++) w[i * r + k] = c * m[k * d + i];
+  return new NDArray(w, [d, r]);
+}
+
+/** I.i.d. N(0, scale^2) entries (spec §2.4 (ii), scale 1: Fig. 6 / MNIST). Returns w, d x r. */
+export function gaussianInit(d: number, r: number, rng: Rng, scale = 1): NDArray {
+  assertInteger(d, 1, 'd');
+  assertInteger(r, 1, 'r');
+  if (!Number.isFinite(scale)) throw new DomainError(`scale: expected a finite number, got ${scale}`);
+  const w = rng.normals(d * r);
+  if (scale !== 1) for (let i = 0; i < w.length; i++) w[i] *= scale;
+  return new NDArray(w, [d, r]);
+}

@@ -1,0 +1,172 @@
+import { tiedDae } from '@diffusion-theory/denoisers';
+import { DivergenceError, NDArray, Rng, linearInterpolant } from '@diffusion-theory/kernel';
+import { describe, expect, it } from 'vitest';
+import { gaussianInit, warmStart } from './init.js';
+import { type SampleSource, onlineSgd, recordAt } from './online-sgd.js';
+import { summaryStatistics } from './statistics.js';
+
+const schedule = linearInterpolant();
+
+/** (1/K) sum_c N(mu_c, ell I): row-by-row sampling (label, then d normals), so blocks do not matter. */
+function isotropicMixture(mus: NDArray, ell: number): SampleSource {
+  const [K, d] = mus.shape;
+  const m = mus.contiguous().data;
+  const sd = Math.sqrt(ell);
+  const into = (out: Float64Array, n: number, rng: Rng) => {
+    for (let k = 0; k < n; k++) {
+      const c = K > 1 ? rng.int(K) : 0;
+      const row = out.subarray(k * d, (k + 1) * d);
+      rng.fillNormal(row);
+      for (let i = 0; i < d; i++) row[i] = m[c * d + i] + sd * row[i];
+    }
+  };
+  return {
+    sampleInto: into,
+    sample(n, rng) {
+      const out = new Float64Array(n * d);
+      into(out, n, rng);
+      return new NDArray(out, [n, d]);
+    },
+  };
+}
+
+function trimodalMus(d: number): NDArray {
+  const m = new Float64Array(3 * d);
+  m[0] = 3;
+  m[d + 1] = -3;
+  m[2 * d] = -3;
+  return new NDArray(m, [3, d]);
+}
+
+describe('onlineSgd (spec §2.4)', () => {
+  it('b follows eq. 11, b_tau = b_inf (1 - e^{-kappa tau}) + b0 e^{-kappa tau}, at d = 1000 (not the slide form)', () => {
+    const d = 1000;
+    const ell = 0.5;
+    const mus = trimodalMus(d);
+    const model = tiedDae({ d, r: 2, activation: 'tanh', w: warmStart(mus, d, 2), b: 0.6 });
+    const res = onlineSgd({ model, target: isotropicMixture(mus, ell), schedule, eta: 0.2, tauMax: 3, rng: new Rng(7), record: { tauEvery: 0.25, mus } });
+    // finite-d Lambda_d = ell + E|mu|^2 / d (spec §4.2); grid {1/2}: E[beta] = 1/2, E[beta^2] = E[alpha^2] = 1/4
+    const L = ell + 9 / d;
+    const kappa = L / 4 + 1 / 4;
+    const bInf = L / 2 / kappa;
+    let maxErr = 0;
+    let maxSlide = 0;
+    for (let n = 0; n < res.records.tau.length; n++) {
+      const tau = res.records.tau[n];
+      const e = Math.exp(-kappa * tau);
+      maxErr = Math.max(maxErr, Math.abs(res.records.b[n] - (bInf * (1 - e) + 0.6 * e)));
+      maxSlide = Math.max(maxSlide, Math.abs(res.records.b[n] - bInf * (1 - 0.4 * e)));
+    }
+    // residual = O(r/d) network term + O(d^{-3/2} sqrt(n)) SGD noise; spec §11 reports <= 5e-3
+    expect(maxErr).toBeLessThan(5e-3);
+    expect(maxSlide).toBeGreaterThan(0.1);
+    expect(res.tau).toBeCloseTo(3, 12);
+    expect(res.steps).toBe(7500);
+  });
+
+  it('is deterministic: same seed, identical records, whatever the RNG block size', () => {
+    const d = 10;
+    const mus = trimodalMus(d);
+    const run = (block: number) =>
+      onlineSgd({
+        model: tiedDae({ d, r: 2, activation: 'tanh', w: gaussianInit(d, 2, new Rng(1)), timeEncoding: (t) => t }),
+        target: isotropicMixture(mus, 1),
+        schedule,
+        grid: { times: [0.3, 0.7], weights: [0.5, 0.5] },
+        lambda: 0.5,
+        steps: 1000,
+        rng: new Rng(42),
+        block,
+        record: { every: 50, mus, groups: new Int32Array(d).fill(0, 0, 5).fill(1, 5) },
+      }).records;
+    const a = run(256);
+    const b = run(256);
+    const c = run(7);
+    expect(Array.from(a.Q)).toEqual(Array.from(b.Q));
+    expect(Array.from(a.M!)).toEqual(Array.from(c.M!));
+    expect(Array.from(a.b)).toEqual(Array.from(c.b));
+    expect(Array.from(a.q!)).toEqual(Array.from(c.q!));
+    expect(a.tau.length).toBe(21);
+  });
+
+  it('one step equals the hand update from the model gradients (two grid times, p_t = t, weight decay)', () => {
+    const d = 4;
+    const r = 2;
+    const w0 = gaussianInit(d, r, new Rng(3));
+    const x1 = Float64Array.of(0.5, -1, 2, 0.25);
+    const target: SampleSource = { sample: (n) => new NDArray(Float64Array.from({ length: n * d }, (_, k) => x1[k % d]), [n, d]) };
+    const grid = { times: [0.25, 0.6], weights: [0.3, 0.7] };
+    const opts = { d, r, activation: 'tanh' as const, w: w0, b: 0.2, v: [0.3, -0.4], timeEncoding: (t: number) => t };
+    const model = tiedDae(opts);
+    const eta = 0.3;
+    const lambda = 0.5;
+    const rng = new Rng(9);
+    const x0 = rng.stream(0).normals(d);
+    const ref = tiedDae(opts).lossAndGrad(x0, x1, grid, schedule);
+    onlineSgd({ model, target, schedule, grid, eta, lambda, steps: 1, rng });
+    for (let i = 0; i < d * r; i++) expect(model.w[i]).toBeCloseTo(w0.data[i] - eta * (ref.gradW[i] + (lambda / d) * w0.data[i]), 14);
+    expect(model.b).toBeCloseTo(0.2 - (eta / d ** 2) * ref.gradB, 14);
+    const v0 = [0.3, -0.4];
+    for (let k = 0; k < r; k++) expect(model.v[k]).toBeCloseTo(v0[k] - (eta / d) * (ref.gradV[k] + lambda * v0[k]), 14);
+  });
+
+  it('throws DivergenceError with the step for a huge learning rate', () => {
+    const d = 50;
+    const mus = trimodalMus(d);
+    const run = () =>
+      onlineSgd({ model: tiedDae({ d, r: 2, activation: 'linear', w: gaussianInit(d, 2, new Rng(2)) }), target: isotropicMixture(mus, 1), schedule, eta: 100, steps: 10_000, rng: new Rng(1) });
+    expect(run).toThrow(DivergenceError);
+    try {
+      run();
+    } catch (e) {
+      expect((e as DivergenceError).step).toBeGreaterThan(0);
+      expect((e as DivergenceError).step).toBeLessThan(10_000);
+      expect((e as Error).message).toMatch(/tau = /);
+    }
+  });
+
+  it('records: initial statistics are those of the initial w; group statistics sum to Q, M, G', () => {
+    const d = 20;
+    const mus = trimodalMus(d);
+    const E = new NDArray(new Float64Array(d * 2), [d, 2]);
+    E.set(1, 0, 0);
+    E.set(1, 1, 1);
+    const groups = Int32Array.from({ length: d }, (_, i) => (Math.min(i , 2)));
+    const w0 = gaussianInit(d, 3, new Rng(5));
+    const res = onlineSgd({ model: tiedDae({ d, r: 3, activation: 'relu', w: w0 }), target: isotropicMixture(mus, 1), schedule, steps: 300, rng: new Rng(8), record: { every: 100, mus, E, groups } });
+    const s0 = summaryStatistics(w0, { mus, E, groups });
+    expect(Array.from(res.initial.Q)).toEqual(Array.from(s0.Q));
+    expect(Array.from(recordAt(res.records, 0).m!)).toEqual(Array.from(s0.m!));
+    const last = res.final;
+    const [r, K, Ng, R] = [3, 3, 3, 2];
+    for (let k = 0; k < r * r; k++) {
+      let s = 0;
+      for (let g = 0; g < Ng; g++) s += last.q![g * r * r + k];
+      expect(s).toBeCloseTo(last.Q[k], 12);
+    }
+    for (let c = 0; c < K; c++)
+      for (let k = 0; k < r; k++) {
+        let s = 0;
+        for (let g = 0; g < Ng; g++) s += last.m![(c * Ng + g) * r + k];
+        expect(s).toBeCloseTo(last.M![c * r + k], 12);
+      }
+    for (let k = 0; k < r * R; k++) {
+      let s = 0;
+      for (let g = 0; g < Ng; g++) s += last.g![g * r * R + k];
+      expect(s).toBeCloseTo(last.G![k], 12);
+    }
+    // M^1 = w^T mu_1 / sqrt d = 3 w_{0,:} / sqrt d
+    for (let k = 0; k < r; k++) expect(s0.M![k]).toBeCloseTo((3 * w0.data[k]) / Math.sqrt(d), 14);
+    expect(Array.from(res.records.step)).toEqual([0, 100, 200, 300]);
+    expect(res.records.tau[3]).toBeCloseTo((2 * 0.2 * 300) / d, 14);
+  });
+
+  it('warmStart puts 0.1 sqrt(d) mu_k in column k', () => {
+    const d = 16;
+    const w = warmStart(trimodalMus(d), d, 4);
+    expect(w.get(0, 0)).toBeCloseTo(0.1 * 4 * 3, 14);
+    expect(w.get(1, 1)).toBeCloseTo(-1.2, 14);
+    expect(w.get(0, 2)).toBeCloseTo(-1.2, 14);
+    for (let i = 0; i < d; i++) expect(w.get(i, 3)).toBe(0);
+  });
+});
