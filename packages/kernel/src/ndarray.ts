@@ -97,7 +97,7 @@ export class NDArray {
   /** Reverse (or permute) the axes; a view. */
   transpose(...axes: number[]): NDArray {
     const perm = axes.length ? axes : this.shape.map((_, i) => this.shape.length - 1 - i);
-    if (perm.length !== this.ndim || [...perm].sort().some((a, i) => a !== i)) {
+    if (perm.length !== this.ndim || [...perm].sort((a, b) => a - b).some((a, i) => a !== i)) {
       throw new ShapeError(`transpose: axes [${perm.join(', ')}] are not a permutation of ${this.ndim} axes`);
     }
     return new NDArray(this.data, perm.map((a) => this.shape[a]), perm.map((a) => this.strides[a]), this.offset);
@@ -119,10 +119,13 @@ export class NDArray {
     return new NDArray(this.data, shape, this.strides, offset);
   }
 
-  /** Row `i` of a 2-D array as a view. */
+  /** Row `i` of a 2-D array as a view (shares `data`; call `contiguous()` before handing it to a kernel). */
   row(i: number): NDArray {
     if (this.ndim !== 2) throw new ShapeError(`row: expected a 2-D array, got ${this.ndim}-D`);
-    return this.slice([i, i + 1], null).reshape(this.shape[1]);
+    if (!Number.isInteger(i) || i < 0 || i >= this.shape[0]) {
+      throw new DomainError(`row: index ${i} out of range [0, ${this.shape[0]})`);
+    }
+    return new NDArray(this.data, [this.shape[1]], [this.strides[1]], this.offset + i * this.strides[0]);
   }
 
   /** Nested JavaScript arrays (a copy). */

@@ -22,7 +22,11 @@ export class Rng {
   constructor(seed: number | readonly number[]) {
     const path = typeof seed === 'number' ? [seed] : [...seed];
     if (path.length === 0) throw new DomainError('seed: expected a non-empty seed path');
-    for (const s of path) assertInteger(s, 0, 'seed');
+    for (const s of path) {
+      assertInteger(s, 0, 'seed');
+      // entries are used as 32-bit words: larger values would silently alias (2^32 + s == s)
+      if (s > 0xffffffff) throw new DomainError(`seed: expected integers in [0, 2^32 - 1], got ${s}`);
+    }
     this.path = path;
     const arr = new Uint32Array(path.length + 1);
     path.forEach((s, i) => {
@@ -109,11 +113,14 @@ export class Rng {
     }
     if (!(total > 0)) throw new DomainError('weights: expected a positive sum');
     let u = this.gen.normalized() * total;
+    let last = 0;
     for (let i = 0; i < weights.length; i++) {
+      if (weights[i] > 0) last = i;
       u -= weights[i];
       if (u < 0) return i;
     }
-    return weights.length - 1;
+    // rounding left u >= 0: return the last index with positive weight (never a zero-weight one)
+    return last;
   }
 
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */

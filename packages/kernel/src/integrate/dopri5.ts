@@ -48,8 +48,8 @@ const FAC_MAX = 10;
  * RMS over components of err_i / (atol + rtol max(|y_i|, |y_new_i|)), must be <= 1.
  * Defaults: rtol = 1e-8, atol = 1e-10, maxSteps = 100000 (attempted steps), h0 from Hairer's
  * heuristic. Does not throw half-way: returns status 'max_steps', 'step_too_small' (|h| below
- * 16 ulp of t) or 'non_finite' (f gave NaN/Infinity at an accepted state, or 20 successive
- * step-size cuts did not remove a non-finite trial value) with what was reached so far.
+ * 16 ulp of t) or 'non_finite' (f gave NaN/Infinity at an accepted state, or successive
+ * step-size cuts by 10 did not remove a non-finite trial value before 20 cuts or a too small step) with what was reached so far.
  */
 export function dopri5(opts: Dopri5Options): Dopri5Result {
   const { f, y0, t0, t1 } = opts;
@@ -117,7 +117,10 @@ export function dopri5(opts: Dopri5Options): Dopri5Result {
       h = t1 - t;
       last = true;
     }
-    if (Math.abs(h) <= 16 * Number.EPSILON * Math.max(Math.abs(t), Number.MIN_VALUE)) return done('step_too_small', t);
+    if (Math.abs(h) <= 16 * Number.EPSILON * Math.max(Math.abs(t), Number.MIN_VALUE)) {
+      // shrinking towards a point where f stops being finite is a non-finite failure
+      return done(nonFinite > 0 ? 'non_finite' : 'step_too_small', t);
+    }
     attempts++;
     dopri5Solver.step(f, t, h, y, s, yNew);
     stats.fevals += 6;

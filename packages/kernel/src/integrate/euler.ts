@@ -1,6 +1,6 @@
 import type { FixedStepSolver, OdeRhs } from './types.js';
 
-interface EulerState {
+export interface EulerState {
   k1: Float64Array;
 }
 

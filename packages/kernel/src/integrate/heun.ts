@@ -1,6 +1,6 @@
 import type { FixedStepSolver, OdeRhs } from './types.js';
 
-interface HeunState {
+export interface HeunState {
   k1: Float64Array;
   k2: Float64Array;
 }

@@ -1,6 +1,6 @@
 import type { FixedStepSolver, OdeRhs } from './types.js';
 
-interface Rk4State {
+export interface Rk4State {
   k: Float64Array;
   acc: Float64Array;
   tmp: Float64Array;
