@@ -1,0 +1,149 @@
+import { NDArray, ShapeError, assertFinite, dgemm, eigvalsh } from '@diffusion-theory/kernel';
+
+/** @internal Validate an n x d sample matrix; returns its contiguous data. */
+export function samplesArg(samples: NDArray, name = 'samples', minRows = 1): { n: number; d: number; data: Float64Array } {
+  if (!(samples instanceof NDArray) || samples.ndim !== 2) {
+    throw new ShapeError(`${name}: expected a 2-D NDArray (n x d), got ${samples instanceof NDArray ? `shape [${samples.shape.join(', ')}]` : typeof samples}`);
+  }
+  const [n, d] = samples.shape;
+  if (n < minRows || d < 1) throw new ShapeError(`${name}: expected at least ${minRows} rows and 1 column, got shape [${n}, ${d}]`);
+  const data = samples.contiguous().data;
+  assertFinite(data, name);
+  return { n, d, data };
+}
+
+/** @internal Validate a vector of length d. */
+export function vectorArg(v: Float64Array | readonly number[], d: number, name: string): Float64Array {
+  if (!(v instanceof Float64Array) && !Array.isArray(v)) throw new ShapeError(`${name}: expected a Float64Array or number[] of length ${d}`);
+  if (v.length !== d) throw new ShapeError(`${name}: expected length ${d}, got ${v.length}`);
+  assertFinite(v, name);
+  return Float64Array.from(v);
+}
+
+/** @internal Validate a d x d matrix; returns a contiguous copy of its data. */
+export function matrixArg(a: NDArray, d: number, name: string): Float64Array {
+  if (!(a instanceof NDArray) || a.ndim !== 2 || a.shape[0] !== d || a.shape[1] !== d) {
+    throw new ShapeError(`${name}: expected an NDArray of shape [${d}, ${d}], got ${a instanceof NDArray ? `[${a.shape.join(', ')}]` : typeof a}`);
+  }
+  const data = Float64Array.from(a.contiguous().data);
+  assertFinite(data, name);
+  return data;
+}
+
+function columnMeans(n: number, d: number, x: Float64Array): Float64Array {
+  const m = new Float64Array(d);
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) m[i] += x[r * d + i];
+  for (let i = 0; i < d; i++) m[i] /= n;
+  return m;
+}
+
+function covarianceOf(n: number, d: number, x: Float64Array, mean: Float64Array, ddof: number): Float64Array {
+  const xc = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) xc[r * d + i] = x[r * d + i] - mean[i];
+  const c = new Float64Array(d * d);
+  dgemm(true, false, d, d, n, 1 / (n - ddof), xc, d, xc, d, 0, c, d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = 0.5 * (c[i * d + j] + c[j * d + i]);
+      c[i * d + j] = v;
+      c[j * d + i] = v;
+    }
+  }
+  return c;
+}
+
+export interface MeanError {
+  /** The sample mean (length d). */
+  sampleMean: Float64Array;
+  /** sampleMean - mean. */
+  diff: Float64Array;
+  /** |sampleMean_i - mean_i| per dimension. */
+  perDim: Float64Array;
+  /** Euclidean norm ||sampleMean - mean||. */
+  norm: number;
+  /** ||sampleMean - mean||^2 / d (the ICLR-2024 mean error, spec section 7). */
+  squaredPerDim: number;
+}
+
+/** Error of the sample mean of `samples` (n x d) against a reference mean. */
+export function meanError(samples: NDArray, mean: Float64Array | readonly number[]): MeanError {
+  const { n, d, data } = samplesArg(samples);
+  const m = vectorArg(mean, d, 'mean');
+  const sampleMean = columnMeans(n, d, data);
+  const diff = Float64Array.from(sampleMean, (v, i) => v - m[i]);
+  let s = 0;
+  for (let i = 0; i < d; i++) s += diff[i] * diff[i];
+  return { sampleMean, diff, perDim: diff.map(Math.abs), norm: Math.sqrt(s), squaredPerDim: s / d };
+}
+
+export interface CovarianceError {
+  /** The sample covariance (divisor n - ddof). */
+  sampleCovariance: NDArray;
+  /** ||C^ - C||_F. */
+  frobenius: number;
+  /** ||C^ - C||_F / ||C||_F (Infinity when C = 0 and C^ != 0). */
+  relFrobenius: number;
+  /** Spectral norm ||C^ - C||_2 = max |eigenvalue of C^ - C|. */
+  spectral: number;
+  /** ||C^ - C||_2 / ||C||_2. */
+  relSpectral: number;
+}
+
+/** Error of the sample covariance of `samples` (n x d) against a reference covariance (d x d, symmetric). */
+export function covarianceError(samples: NDArray, cov: NDArray, opts: { ddof?: 0 | 1 } = {}): CovarianceError {
+  const ddof = opts.ddof ?? 1;
+  const { n, d, data } = samplesArg(samples, 'samples', ddof + 1);
+  const C = matrixArg(cov, d, 'cov');
+  const S = covarianceOf(n, d, data, columnMeans(n, d, data), ddof);
+  const D = Float64Array.from(S, (v, i) => v - C[i]);
+  let fd = 0;
+  let fc = 0;
+  for (let i = 0; i < d * d; i++) {
+    fd += D[i] * D[i];
+    fc += C[i] * C[i];
+  }
+  const ed = eigvalsh(new NDArray(D, [d, d]), 'sampleCovariance - cov');
+  const ec = eigvalsh(new NDArray(C, [d, d]), 'cov');
+  const spectral = Math.max(Math.abs(ed[0]), Math.abs(ed[d - 1]));
+  const sc = Math.max(Math.abs(ec[0]), Math.abs(ec[d - 1]));
+  const rel = (a: number, b: number) => (b > 0 ? a / b : a > 0 ? Number.POSITIVE_INFINITY : 0);
+  const frobenius = Math.sqrt(fd);
+  return {
+    sampleCovariance: new NDArray(S, [d, d]),
+    frobenius,
+    relFrobenius: rel(frobenius, Math.sqrt(fc)),
+    spectral,
+    relSpectral: rel(spectral, sc),
+  };
+}
+
+/** @internal Z = X B for samples X (n x d) and basis B (d x k). */
+export function project(samples: NDArray, basis: NDArray): { n: number; k: number; z: Float64Array } {
+  const { n, d, data } = samplesArg(samples);
+  if (!(basis instanceof NDArray) || basis.ndim !== 2 || basis.shape[0] !== d || basis.shape[1] < 1) {
+    throw new ShapeError(`basis: expected an NDArray of shape [${d}, k] (k >= 1), got ${basis instanceof NDArray ? `[${basis.shape.join(', ')}]` : typeof basis}`);
+  }
+  const k = basis.shape[1];
+  const B = basis.contiguous().data;
+  assertFinite(B, 'basis');
+  const z = new Float64Array(n * k);
+  dgemm(false, false, n, k, d, 1, data, d, B, k, 0, z, k);
+  return { n, k, z };
+}
+
+export interface ProjectedMoments {
+  /** The projections Z = X B (n x k). */
+  projections: NDArray;
+  /** Mean of Z (length k). */
+  mean: Float64Array;
+  /** Covariance of Z (k x k, divisor n - 1; zeros when n = 1). */
+  covariance: NDArray;
+}
+
+/** Moments of the samples projected on the columns of `basis` (d x k): Z = X B (spec section 7, projected moments of E^T X). */
+export function projectedMoments(samples: NDArray, basis: NDArray): ProjectedMoments {
+  const { n, k, z } = project(samples, basis);
+  const mean = columnMeans(n, k, z);
+  const covariance = n > 1 ? covarianceOf(n, k, z, mean, 1) : new Float64Array(k * k);
+  return { projections: new NDArray(z, [n, k]), mean, covariance: new NDArray(covariance, [k, k]) };
+}
