@@ -53,9 +53,35 @@ export function withTitle(spec: VlSpec, title: string, caption?: string, caption
   };
 }
 
+// vega-lite's warnings (e.g. merged legends) are noise in a CLI run; errors still throw.
+const quietLogger = vega.logger(vega.Error);
+
+/** Rough pixel width of a spec (for wrapping its caption): concat columns x panel width, or its width, plus legend room. */
+export function approxWidth(spec: VlSpec): number {
+  if (Array.isArray(spec.concat)) {
+    const cols = spec.columns ?? spec.concat.length;
+    const w = Math.max(...spec.concat.map((p: VlSpec) => (typeof p.width === 'number' ? p.width : 300)));
+    return Math.min(cols, spec.concat.length) * (w + 90) + 160;
+  }
+  if (Array.isArray(spec.hconcat)) return spec.hconcat.reduce((a: number, p: VlSpec) => a + (typeof p.width === 'number' ? p.width : 300) + 90, 160);
+  return (typeof spec.width === 'number' ? spec.width : 400) + 220;
+}
+
+/**
+ * Put `caption` under the title of a figure spec (as wrapped subtitle lines) unless it already
+ * has a subtitle; so every PNG says what was run.
+ */
+export function attachCaption(spec: VlSpec, caption: string): VlSpec {
+  const t = spec.title;
+  if (t && typeof t === 'object' && t.subtitle) return spec;
+  const text = typeof t === 'string' ? t : (t?.text ?? '');
+  const chars = Math.max(60, Math.floor(approxWidth(spec) / 6.3));
+  return { ...spec, title: { ...(typeof t === 'object' ? t : {}), text, subtitle: wrapText(caption, chars) } };
+}
+
 /** Compile vega-lite and render to an SVG string with vega's headless renderer. */
 export async function renderSvg(spec: VlSpec): Promise<string> {
-  const compiled = compile(spec as TopLevelSpec).spec;
+  const compiled = compile(spec as TopLevelSpec, { logger: quietLogger }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();

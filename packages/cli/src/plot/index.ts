@@ -1,0 +1,5 @@
+export * from './render.js';
+export * from './contours.js';
+export * from './line.js';
+export * from './scatter.js';
+export * from './heatmap.js';
