@@ -52,9 +52,29 @@ export function tridiagonalize(n: number, a: Float64Array, d: Float64Array, e: F
     e[i] = scale * g;
     h -= f * g;
     a[ri + l] = f - g;
-    // p = A[0..l, 0..l] u, streaming rows of the lower triangle.
+    // p = A[0..l, 0..l] u, streaming rows of the lower triangle (two rows per pass).
     p.fill(0, 0, i);
-    for (let j = 0; j <= l; j++) {
+    let j = 0;
+    for (; j + 1 <= l; j += 2) {
+      const r0 = j * n;
+      const r1 = r0 + n;
+      const u0 = a[ri + j];
+      const u1 = a[ri + j + 1];
+      let acc0 = 0;
+      let acc1 = 0;
+      for (let k = 0; k < j; k++) {
+        const a0 = a[r0 + k];
+        const a1 = a[r1 + k];
+        const uk = a[ri + k];
+        acc0 += a0 * uk;
+        acc1 += a1 * uk;
+        p[k] += a0 * u0 + a1 * u1;
+      }
+      const a10 = a[r1 + j];
+      p[j] += acc0 + a[r0 + j] * u0 + a10 * u1;
+      p[j + 1] += acc1 + a10 * u0 + a[r1 + j + 1] * u1;
+    }
+    for (; j <= l; j++) {
       const rj = j * n;
       const uj = a[ri + j];
       let acc = 0;
@@ -72,8 +92,24 @@ export function tridiagonalize(n: number, a: Float64Array, d: Float64Array, e: F
     }
     const kk = up / (2 * h);
     for (let k = 0; k <= l; k++) p[k] -= kk * a[ri + k];
-    // A -= u q^T + q u^T on the lower triangle.
-    for (let j = 0; j <= l; j++) {
+    // A -= u q^T + q u^T on the lower triangle (two rows per pass).
+    j = 0;
+    for (; j + 1 <= l; j += 2) {
+      const r0 = j * n;
+      const r1 = r0 + n;
+      const u0 = a[ri + j];
+      const q0 = p[j];
+      const u1 = a[ri + j + 1];
+      const q1 = p[j + 1];
+      for (let k = 0; k <= j; k++) {
+        const pk = p[k];
+        const uk = a[ri + k];
+        a[r0 + k] -= u0 * pk + q0 * uk;
+        a[r1 + k] -= u1 * pk + q1 * uk;
+      }
+      a[r1 + j + 1] -= u1 * q1 + q1 * u1;
+    }
+    for (; j <= l; j++) {
       const rj = j * n;
       const uj = a[ri + j];
       const qj = p[j];
@@ -86,38 +122,85 @@ export function tridiagonalize(n: number, a: Float64Array, d: Float64Array, e: F
   for (let i = 0; i < n; i++) d[i] = a[i * n + i];
 }
 
-/** Form Q = P_{n-1} ... P_1 (n x n row-major) into `z` from the output of `tridiagonalize`. */
+/**
+ * Form Q = P_{n-1} ... P_1 (n x n row-major) into `z` from the output of `tridiagonalize`.
+ * Reflectors are applied in pairs, P_{i+1} P_i N = N - u (u^T N)/h - u' w' with
+ * w' = (u'^T N - (u'^T u)(u^T N)/h)/h', so the growing leading block of Q streams through
+ * memory once per two reflectors.
+ */
 export function accumulateQ(n: number, a: Float64Array, hh: Float64Array, z: Float64Array): void {
   z.fill(0);
   for (let i = 0; i < n; i++) z[i * n + i] = 1;
-  const w = new Float64Array(n);
-  for (let i = 1; i < n; i++) {
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  let i = 1;
+  for (; i < n; i += 2) {
+    // Block rows/cols 0..b-1 with b = i + 1 (pair) or i (single last reflector).
+    const pair = i + 1 < n;
     const h = hh[i];
-    if (h === 0) continue;
-    const ri = i * n;
-    w.fill(0, 0, i);
+    const h2 = pair ? hh[i + 1] : 0;
+    if (h === 0 && h2 === 0) continue;
+    const b = pair ? i + 1 : i;
+    const ru = i * n; // u: a[ru + k], k < i (u[i] = 0)
+    const rv = (i + 1) * n; // u': a[rv + k], k <= i
+    const fu = h === 0 ? 0 : 1;
+    const fv = h2 === 0 ? 0 : 1;
+    x.fill(0, 0, b);
+    y.fill(0, 0, b);
     let k = 0;
-    for (; k + 4 <= i; k += 4) {
-      const u0 = a[ri + k];
-      const u1 = a[ri + k + 1];
-      const u2 = a[ri + k + 2];
-      const u3 = a[ri + k + 3];
+    for (; k + 2 <= b; k += 2) {
+      const u0 = k < i ? fu * a[ru + k] : 0;
+      const u1 = k + 1 < i ? fu * a[ru + k + 1] : 0;
+      const v0 = fv * (pair ? a[rv + k] : 0);
+      const v1 = fv * (pair ? a[rv + k + 1] : 0);
       const r0 = k * n;
       const r1 = r0 + n;
-      const r2 = r1 + n;
-      const r3 = r2 + n;
-      for (let j = 0; j < i; j++) w[j] += u0 * z[r0 + j] + u1 * z[r1 + j] + u2 * z[r2 + j] + u3 * z[r3 + j];
+      for (let j = 0; j < b; j++) {
+        const z0 = z[r0 + j];
+        const z1 = z[r1 + j];
+        x[j] += u0 * z0 + u1 * z1;
+        y[j] += v0 * z0 + v1 * z1;
+      }
     }
-    for (; k < i; k++) {
-      const uk = a[ri + k];
-      const rk = k * n;
-      for (let j = 0; j < i; j++) w[j] += uk * z[rk + j];
+    for (; k < b; k++) {
+      const u0 = k < i ? fu * a[ru + k] : 0;
+      const v0 = fv * (pair ? a[rv + k] : 0);
+      const r0 = k * n;
+      for (let j = 0; j < b; j++) {
+        const z0 = z[r0 + j];
+        x[j] += u0 * z0;
+        y[j] += v0 * z0;
+      }
     }
-    for (k = 0; k < i; k++) {
-      const f = a[ri + k] / h;
-      if (f === 0) continue;
-      const rk = k * n;
-      for (let j = 0; j < i; j++) z[rk + j] -= f * w[j];
+    // w = x / h, w' = (y - (u'.u) w) / h'
+    let uv = 0;
+    if (fu && fv) for (let t = 0; t < i; t++) uv += a[rv + t] * a[ru + t];
+    const ih = fu ? 1 / h : 0;
+    const ih2 = fv ? 1 / h2 : 0;
+    for (let j = 0; j < b; j++) {
+      const w = x[j] * ih;
+      x[j] = w;
+      y[j] = (y[j] - uv * w) * ih2;
+    }
+    for (k = 0; k + 2 <= b; k += 2) {
+      const u0 = k < i ? fu * a[ru + k] : 0;
+      const u1 = k + 1 < i ? fu * a[ru + k + 1] : 0;
+      const v0 = fv * (pair ? a[rv + k] : 0);
+      const v1 = fv * (pair ? a[rv + k + 1] : 0);
+      const r0 = k * n;
+      const r1 = r0 + n;
+      for (let j = 0; j < b; j++) {
+        const xj = x[j];
+        const yj = y[j];
+        z[r0 + j] -= u0 * xj + v0 * yj;
+        z[r1 + j] -= u1 * xj + v1 * yj;
+      }
+    }
+    for (; k < b; k++) {
+      const u0 = k < i ? fu * a[ru + k] : 0;
+      const v0 = fv * (pair ? a[rv + k] : 0);
+      const r0 = k * n;
+      for (let j = 0; j < b; j++) z[r0 + j] -= u0 * x[j] + v0 * y[j];
     }
   }
 }
@@ -202,6 +285,7 @@ export function tql2(n: number, d: Float64Array, e: Float64Array, z: Float64Arra
         let p = (d[l + 1] - g) / (2 * e[l]);
         let r = hypot(p, 1);
         if (p < 0) r = -r;
+        // Shift by h = the eigenvalue of the leading 2x2 nearest d[l].
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
         const dl1 = d[l + 1];
@@ -233,7 +317,7 @@ export function tql2(n: number, d: Float64Array, e: Float64Array, z: Float64Arra
           }
         }
         if (z) applySweep(rows, n, z, l, m, cs as Float64Array, ss as Float64Array);
-        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        p = -s * s2 * c3 * el1 * (e[l] / dl1);
         e[l] = s * p;
         d[l] = c * p;
       } while (Math.abs(e[l]) > EPS * tst1);
@@ -270,11 +354,21 @@ function sortAscending(n: number, values: Float64Array, vectors: Float64Array | 
  */
 export function eighInPlace(n: number, a: Float64Array, values: Float64Array, vectors: Float64Array | null): boolean {
   if (n === 0) return true;
+  // Scale to max|a| = 1 (lower triangle) so that no intermediate over- or underflows.
+  let scale = 0;
+  for (let i = 0; i < n; i++) for (let j = i * n; j <= i * n + i; j++) scale = Math.max(scale, Math.abs(a[j]));
+  if (scale > 0 && (scale < 2 ** -500 || scale > 2 ** 500)) {
+    const inv = 1 / scale;
+    for (let i = 0; i < n; i++) for (let j = i * n; j <= i * n + i; j++) a[j] *= inv;
+  } else {
+    scale = 1;
+  }
   const e = new Float64Array(n);
   const hh = new Float64Array(n);
   tridiagonalize(n, a, values, e, hh);
   if (vectors) accumulateQ(n, a, hh, vectors);
   if (!tql2(n, values, e, vectors, n)) return false;
   sortAscending(n, values, vectors);
+  if (scale !== 1) for (let i = 0; i < n; i++) values[i] *= scale;
   return true;
 }

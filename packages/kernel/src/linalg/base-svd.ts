@@ -1,0 +1,178 @@
+/**
+ * Unchecked thin SVD core (raw row-major Float64Array).
+ *
+ * For A (m x n, m >= n): eigendecomposition of the Gram matrix A^T A gives a preconditioner
+ * V0; B = A V0 then has nearly orthogonal columns and one-sided (Hestenes) Jacobi finishes the
+ * job, accumulating its rotations into V. Jacobi is what makes the result accurate (it is
+ * backward stable independently of the Gram step, which only makes it converge in 0-2 sweeps):
+ * A = U diag(s) V^T with U = B / s column-wise. Columns of B and V are kept as contiguous rows.
+ */
+import { eighInPlace } from './base-eigh.js';
+import { gemmNT, transposeInto } from './base-dense.js';
+
+const EPS = 2 ** -52;
+
+function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let p = 0;
+  for (; p + 4 <= len; p += 4) {
+    s0 += x[xo + p] * y[yo + p];
+    s1 += x[xo + p + 1] * y[yo + p + 1];
+    s2 += x[xo + p + 2] * y[yo + p + 2];
+    s3 += x[xo + p + 3] * y[yo + p + 3];
+  }
+  for (; p < len; p++) s0 += x[xo + p] * y[yo + p];
+  return s0 + s1 + s2 + s3;
+}
+
+function rotateRows(x: Float64Array, ja: number, jb: number, len: number, c: number, s: number): void {
+  for (let p = 0; p < len; p++) {
+    const a = x[ja + p];
+    const b = x[jb + p];
+    x[ja + p] = c * a - s * b;
+    x[jb + p] = s * a + c * b;
+  }
+}
+
+/**
+ * One sweep of one-sided Jacobi on the n rows (length m) of `bt`, rotating the rows (length nv)
+ * of `vt` alike. `g` = bt bt^T at the start of the sweep (n x n): pairs of rows that have not
+ * been rotated yet in this sweep take their inner products from it instead of a fresh dot.
+ * A pair is rotated when |<b_j, b_k>| > tol |b_j| |b_k|. Returns the number of rotations.
+ */
+export function jacobiSweep(n: number, m: number, bt: Float64Array, nv: number, vt: Float64Array, tol: number, g: Float64Array): number {
+  const nrm = new Float64Array(n);
+  const touched = new Uint8Array(n);
+  for (let j = 0; j < n; j++) nrm[j] = g[j * n + j];
+  let rotations = 0;
+  for (let j = 0; j < n - 1; j++) {
+    for (let k = j + 1; k < n; k++) {
+      const aa = nrm[j];
+      const bb = nrm[k];
+      if (aa === 0 || bb === 0) continue;
+      const ab = touched[j] || touched[k] ? dot(bt, j * m, bt, k * m, m) : g[j * n + k];
+      if (Math.abs(ab) <= tol * Math.sqrt(aa * bb)) continue;
+      rotations++;
+      touched[j] = 1;
+      touched[k] = 1;
+      const zeta = (bb - aa) / (2 * ab);
+      const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+      const c = 1 / Math.sqrt(1 + t * t);
+      const s = c * t;
+      rotateRows(bt, j * m, k * m, m, c, s);
+      rotateRows(vt, j * nv, k * nv, nv, c, s);
+      nrm[j] = aa - t * ab;
+      nrm[k] = bb + t * ab;
+    }
+  }
+  return rotations;
+}
+
+/** max over j < k of |g_jk| / sqrt(g_jj g_kk) (pairs with a zero diagonal skipped). */
+function maxRelOffDiagonal(n: number, g: Float64Array): number {
+  let mx = 0;
+  for (let j = 0; j < n; j++) {
+    const aa = g[j * n + j];
+    if (aa === 0) continue;
+    for (let k = j + 1; k < n; k++) {
+      const bb = g[k * n + k];
+      if (bb === 0) continue;
+      const r = Math.abs(g[j * n + k]) / Math.sqrt(aa * bb);
+      if (r > mx) mx = r;
+    }
+  }
+  return mx;
+}
+
+/**
+ * Thin SVD of A (m x n row-major, m >= n, not modified): u (m x n), s (n, descending),
+ * vt (n x n) with A = U diag(s) V^T. Returns false if an inner iteration failed to converge.
+ */
+export function svdTall(m: number, n: number, a0: Float64Array, u: Float64Array, s: Float64Array, vt: Float64Array): boolean {
+  if (n === 0) return true;
+  // Work on A / max|a| so that the Gram matrix neither overflows nor underflows.
+  let scale = 0;
+  for (let i = 0; i < m * n; i++) scale = Math.max(scale, Math.abs(a0[i]));
+  if (scale === 0) scale = 1;
+  const inv = 1 / scale;
+  const a = new Float64Array(m * n);
+  for (let i = 0; i < m * n; i++) a[i] = a0[i] * inv;
+  const at = new Float64Array(n * m);
+  transposeInto(m, n, a, at);
+  const g = new Float64Array(n * n);
+  gemmNT(n, n, m, at, at, g, true);
+  const w = new Float64Array(n);
+  const v = new Float64Array(n * n);
+  if (!eighInPlace(n, g, w, v)) return false;
+  // Work copy of V^T, largest eigenvalue first.
+  const vw = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vw[j * n + i] = v[i * n + (n - 1 - j)];
+  // B^T = V^T A^T: row j is A v_j.
+  const bt = new Float64Array(n * m);
+  gemmNT(n, m, n, vw, a, bt);
+  // Jacobi until every pair of columns of B is orthogonal to tol (relative); the convergence
+  // check is one blocked product B^T B per sweep (usually 0-2 sweeps after preconditioning).
+  const tol = EPS * Math.max(8, Math.sqrt(m));
+  const g2 = new Float64Array(n * n);
+  let converged = false;
+  for (let sweep = 0; sweep <= 60 && !converged; sweep++) {
+    gemmNT(n, n, m, bt, bt, g2, true);
+    if (maxRelOffDiagonal(n, g2) <= tol) converged = true;
+    else if (sweep < 60) jacobiSweep(n, m, bt, n, vw, tol, g2);
+  }
+  if (!converged) return false;
+  const norms = new Float64Array(n);
+  for (let j = 0; j < n; j++) norms[j] = Math.sqrt(dot(bt, j * m, bt, j * m, m));
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => norms[y] - norms[x]);
+  const missing: number[] = [];
+  for (let jj = 0; jj < n; jj++) {
+    const j = order[jj];
+    const sj = norms[j];
+    s[jj] = sj * scale;
+    vt.set(vw.subarray(j * n, j * n + n), jj * n);
+    if (!(sj > 1e-280)) {
+      s[jj] = 0;
+      missing.push(jj);
+      for (let r = 0; r < m; r++) u[r * n + jj] = 0;
+      continue;
+    }
+    const isj = 1 / sj;
+    for (let r = 0; r < m; r++) u[r * n + jj] = bt[j * m + r] * isj;
+  }
+  if (missing.length) completeColumns(m, n, u, missing);
+  return true;
+}
+
+/** Fill the listed (zero) columns of U (m x n) with unit vectors orthogonal to all others. */
+function completeColumns(m: number, n: number, u: Float64Array, missing: number[]): void {
+  const isMissing = new Uint8Array(n);
+  for (const j of missing) isMissing[j] = 1;
+  const x = new Float64Array(m);
+  let cand = 0;
+  for (const j of missing) {
+    for (; cand < m; cand++) {
+      x.fill(0);
+      x[cand] = 1;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let c = 0; c < n; c++) {
+          if (isMissing[c]) continue;
+          let d = 0;
+          for (let r = 0; r < m; r++) d += u[r * n + c] * x[r];
+          for (let r = 0; r < m; r++) x[r] -= d * u[r * n + c];
+        }
+      }
+      let nn = 0;
+      for (let r = 0; r < m; r++) nn += x[r] * x[r];
+      if (nn > 0.25) {
+        const inv = 1 / Math.sqrt(nn);
+        for (let r = 0; r < m; r++) u[r * n + j] = x[r] * inv;
+        isMissing[j] = 0;
+        cand++;
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError, NonFiniteError, ShapeError } from '../errors.js';
+import { NDArray } from '../ndarray.js';
+import { eighInPlace } from './base-eigh.js';
+import { eigh, eigvalsh } from './eigh.js';
+import { qr } from './qr.js';
+import { diag, gram, mat, matmul, orthError, randn, relErr, symRandn, t } from './test-helpers.js';
+
+function reconstruct(values: Float64Array, vectors: NDArray): NDArray {
+  return matmul(matmul(vectors, diag(values)), t(vectors));
+}
+
+function maxAbsDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+  return m;
+}
+
+describe('eigh', () => {
+  it('reconstructs a random symmetric 300 x 300 matrix with orthonormal eigenvectors', () => {
+    const a = symRandn(300, 11);
+    const before = a.data.slice();
+    const { values, vectors } = eigh(a);
+    expect(relErr(reconstruct(values, vectors), a)).toBeLessThan(1e-10);
+    expect(orthError(vectors)).toBeLessThan(1e-10);
+    for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
+    expect(a.data).toEqual(before);
+    // values-only path gives the same spectrum
+    expect(maxAbsDiff(eigvalsh(a), values)).toBeLessThan(1e-12 * Math.abs(values[299]));
+  });
+
+  it('tridiagonal Toeplitz: lambda_k = a + 2 b cos(k pi / (n + 1))', () => {
+    const n = 80;
+    const [ad, b] = [3, -1.25];
+    const rows = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? ad : Math.abs(i - j) === 1 ? b : 0)));
+    const values = eigvalsh(mat(rows));
+    const expected = Array.from({ length: n }, (_, k) => ad + 2 * b * Math.cos(((k + 1) * Math.PI) / (n + 1))).sort((x, y) => x - y);
+    expect(maxAbsDiff(values, expected)).toBeLessThan(1e-13);
+  });
+
+  it('symmetric circulant: eigenvalues are the DFT of the first row', () => {
+    const n = 64;
+    const c = new Float64Array(n);
+    for (let j = 0; j <= n / 2; j++) {
+      c[j] = Math.cos(j) / (1 + j);
+      c[(n - j) % n] = c[j];
+    }
+    const a = new NDArray(new Float64Array(n * n), [n, n]);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a.data[i * n + j] = c[(j - i + n) % n];
+    const expected = Array.from({ length: n }, (_, k) => {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += c[j] * Math.cos((2 * Math.PI * j * k) / n);
+      return s;
+    }).sort((x, y) => x - y);
+    const { values, vectors } = eigh(a);
+    expect(maxAbsDiff(values, expected)).toBeLessThan(1e-13);
+    // the spectrum is doubly degenerate, yet the eigenvectors stay orthonormal
+    expect(orthError(vectors)).toBeLessThan(1e-12);
+    expect(relErr(reconstruct(values, vectors), a)).toBeLessThan(1e-13);
+  });
+
+  it('rank-deficient X X^T has n - k zero eigenvalues', () => {
+    const [n, k] = [60, 10];
+    const a = gram(randn(n, k, 5));
+    const { values, vectors } = eigh(a);
+    const scale = values[n - 1];
+    for (let i = 0; i < n - k; i++) expect(Math.abs(values[i])).toBeLessThan(1e-10 * scale);
+    for (let i = n - k; i < n; i++) expect(values[i]).toBeGreaterThan(1e-3 * scale);
+    expect(relErr(reconstruct(values, vectors), a)).toBeLessThan(1e-12);
+    expect(orthError(vectors)).toBeLessThan(1e-12);
+  });
+
+  it('repeated eigenvalues: Q diag(spec) Q^T', () => {
+    const spec = [1, 1, 1, 2, 2, -3, 5, 5, 5, 5, 7, 0, 0];
+    const n = spec.length;
+    const q = qr(randn(n, n, 17)).q;
+    const a = matmul(matmul(q, diag(spec)), t(q));
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a.data[i * n + j] = a.data[j * n + i];
+    const { values, vectors } = eigh(a);
+    expect(maxAbsDiff(values, [...spec].sort((x, y) => x - y))).toBeLessThan(1e-13);
+    expect(orthError(vectors)).toBeLessThan(1e-13);
+    expect(relErr(reconstruct(values, vectors), a)).toBeLessThan(1e-13);
+  });
+
+  it('diagonal input gives sorted entries and a signed permutation', () => {
+    const d = [4, -1, 2.5, 0, 9];
+    const { values, vectors } = eigh(diag(d));
+    expect(Array.from(values)).toEqual([-1, 0, 2.5, 4, 9]);
+    for (const v of vectors.data) expect([0, 1]).toContain(Math.abs(v));
+    expect(relErr(reconstruct(values, vectors), diag(d))).toBe(0);
+  });
+
+  it('1x1, 2x2 and 0x0', () => {
+    const one = eigh(mat([[-2.5]]));
+    expect(Array.from(one.values)).toEqual([-2.5]);
+    expect(Math.abs(one.vectors.data[0])).toBe(1);
+    const two = eigh(mat([[2, 1], [1, 2]]));
+    expect(two.values[0]).toBeCloseTo(1, 15);
+    expect(two.values[1]).toBeCloseTo(3, 15);
+    expect(Math.abs(two.vectors.get(0, 0) + two.vectors.get(1, 0))).toBeLessThan(1e-15);
+    expect(Math.abs(Math.abs(two.vectors.get(0, 0)) - Math.SQRT1_2)).toBeLessThan(1e-15);
+    expect(eigh(new NDArray(new Float64Array(0), [0, 0])).values.length).toBe(0);
+  });
+
+  it('accepts strided views (a transpose) and tiny asymmetry', () => {
+    const a = symRandn(20, 3);
+    const view = a.transpose();
+    const bumped = a.clone();
+    bumped.data[1] += 1e-12;
+    expect(maxAbsDiff(eigvalsh(view), eigvalsh(a))).toBe(0);
+    expect(maxAbsDiff(eigvalsh(bumped), eigvalsh(a))).toBeLessThan(1e-11);
+  });
+
+  it('is scale-invariant at 1e-200 and 1e200', () => {
+    const a = symRandn(25, 4);
+    const ref = eigvalsh(a);
+    for (const f of [1e-200, 1e200]) {
+      const { values, vectors } = eigh(new NDArray(a.data.map((v) => v * f), [25, 25]));
+      for (let i = 0; i < 25; i++) expect(Math.abs(values[i] / f - ref[i])).toBeLessThan(1e-13 * Math.abs(ref[24]));
+      expect(orthError(vectors)).toBeLessThan(1e-13);
+    }
+  });
+
+  it('throws typed errors naming the argument', () => {
+    expect(() => eigh(randn(3, 4, 1))).toThrow(ShapeError);
+    expect(() => eigh(randn(3, 4, 1))).toThrow(/^a: expected a square matrix/);
+    expect(() => eigh(new NDArray(new Float64Array(4), [4]))).toThrow(ShapeError);
+    const nan = symRandn(3, 1);
+    nan.data[4] = Number.NaN;
+    expect(() => eigh(nan)).toThrow(NonFiniteError);
+    expect(() => eigvalsh(nan)).toThrow(/^a: expected finite numbers/);
+    expect(() => eigh(mat([[1, 2], [0, 1]]))).toThrow(DomainError);
+    expect(() => eigh(mat([[1, 2], [0, 1]]))).toThrow(/^a: expected a symmetric matrix/);
+  });
+});
+
+describe('eighInPlace', () => {
+  it('matches eigh on a raw array and only needs the lower triangle', () => {
+    const n = 6;
+    const a = symRandn(n, 8);
+    const raw = a.data.slice();
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) raw[i * n + j] = 99; // upper ignored
+    const values = new Float64Array(n);
+    const vectors = new Float64Array(n * n);
+    expect(eighInPlace(n, raw, values, vectors)).toBe(true);
+    const ref = eigh(a);
+    expect(maxAbsDiff(values, ref.values)).toBeLessThan(1e-14);
+    expect(relErr(reconstruct(values, new NDArray(vectors, [n, n])), a)).toBeLessThan(1e-14);
+    const only = new Float64Array(n);
+    expect(eighInPlace(n, a.data.slice(), only, null)).toBe(true);
+    expect(maxAbsDiff(only, ref.values)).toBeLessThan(1e-14);
+  });
+});

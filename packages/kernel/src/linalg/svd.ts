@@ -1,0 +1,49 @@
+import { ConvergenceError } from '../errors.js';
+import { NDArray } from '../ndarray.js';
+import { transposeInto } from './base-dense.js';
+import { svdTall } from './base-svd.js';
+import { matrixArg } from './validate.js';
+
+export interface SvdResult {
+  /** m x k left singular vectors (orthonormal columns), k = min(m, n). */
+  u: NDArray;
+  /** k singular values, descending, >= 0. */
+  s: Float64Array;
+  /** k x n right singular vectors as rows (orthonormal rows). */
+  vt: NDArray;
+}
+
+/** Raw thin SVD of a row-major m x n matrix (not modified); any m, n. */
+export function svdRaw(m: number, n: number, data: Float64Array): { u: Float64Array; s: Float64Array; vt: Float64Array; k: number } | null {
+  const k = Math.min(m, n);
+  const s = new Float64Array(k);
+  if (m >= n) {
+    const u = new Float64Array(m * k);
+    const vt = new Float64Array(k * n);
+    if (!svdTall(m, n, data, u, s, vt)) return null;
+    return { u, s, vt, k };
+  }
+  // Wide: A^T = U' S V'^T, so A = V' S U'^T: u = V' = (V'^T)^T, vt = U'^T.
+  const at = new Float64Array(n * m);
+  transposeInto(m, n, data, at);
+  const u2 = new Float64Array(n * k);
+  const vt2 = new Float64Array(k * m);
+  if (!svdTall(n, m, at, u2, s, vt2)) return null;
+  const u = new Float64Array(m * k);
+  const vt = new Float64Array(k * n);
+  transposeInto(k, m, vt2, u);
+  transposeInto(n, k, u2, vt);
+  return { u, s, vt, k };
+}
+
+/**
+ * Thin singular value decomposition a = u diag(s) vt (k = min(m, n), s descending).
+ * Gram-preconditioned one-sided Jacobi: accurate to working precision (relative to ||a||),
+ * orthonormal u and vt; rank-deficient input gets an orthonormal completion of u.
+ */
+export function svd(a: NDArray, name = 'a'): SvdResult {
+  const { m, n, data } = matrixArg(a, name);
+  const r = svdRaw(m, n, data);
+  if (!r) throw new ConvergenceError(`svd(${name}): the Jacobi iteration did not converge within 60 sweeps`);
+  return { u: new NDArray(r.u, [m, r.k]), s: r.s, vt: new NDArray(r.vt, [r.k, n]) };
+}
