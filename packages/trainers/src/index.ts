@@ -1,1 +1,4 @@
-export {};
+export * from './statistics.js';
+export * from './init.js';
+export * from './online-sgd.js';
+export { type IclrFitOptions, type IclrFitResult, fitIclrSignAe } from './iclr-fit.js';
