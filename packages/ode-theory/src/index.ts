@@ -1,1 +1,61 @@
-export {};
+// --- Result 2.1: summary-statistic ODEs of online SGD for the tied-weight DAE ---
+export { type Activation, activations, customActivation, linearActivation, reluActivation, resolveActivation, signActivation, tanhActivation } from './activation.js';
+export { type SpectralMixtureSpec, spectralMixtureFromCentroids, spreadLambda, validateSpectralMixture } from './spectral-mixture.js';
+export { type DaeState, type DaeStateLayout, daeStateLayout, packState, stateG, stateM, stateQ, stateS, unpackState } from './dae-state.js';
+export type { DaeQuadratureOptions } from './dae-moments.js';
+export { type DaeOdeForm, type DaeOdeOptions, type DaeOdeRhs, type TimeGrid, daeOdeRhs, resolveGrid } from './dae-ode.js';
+export { type DaeInit, type DaeOdeRecord, type SolveDaeOdeOptions, initialStateFromWeights, recordState, solveDaeOde } from './dae-solve.js';
+export { type SkipOptions, bInfinity, bTau, kappa } from './skip.js';
+export { binaryGmmLinearFixedPoint } from './special-case.js';
+// --- Result 2.2 / Corollary 2.3: the generated density; Remark 4.1: model collapse; the ICLR-2024 model ---
+export {
+  type ActivationInput,
+  type LinearZOptions,
+  type MatrixInput,
+  type ProjectedGeneratedOptions,
+  type ProjectedGeneratedResult,
+  type ProjectedMoments,
+  type ProjectedMomentsOptions,
+  type SamplerCoefficients,
+  type SamplerGridOptions,
+  type ScalarActivation,
+  type ZProcessOptions,
+  type ZProcessResult,
+  linearProjectedMoments,
+  linearZCovarianceFlow,
+  linearZMoments,
+  offSubspaceVariance,
+  offSubspaceVarianceContinuous,
+  offSubspaceVarianceLinearFlow,
+  projectedGenerated,
+  projectedMoments,
+  samplerCoefficients,
+  scalarActivation,
+  zProcess,
+} from './generated-density.js';
+export {
+  type CentroidDiscretisation,
+  type DaeGenerativeSampler,
+  type DaeSamplerOptions,
+  type NextGenerationOptions,
+  type NextGenerationResult,
+  type SpectralGroupTargetData,
+  daeGenerativeSampler,
+  nextGenerationTarget,
+} from './model-collapse.js';
+export {
+  type IclrConstants,
+  type IclrGeneratedDensity,
+  type IclrParameters,
+  type IclrSummary,
+  iclrConstants,
+  iclrGeneratedDensity,
+  iclrGeneratedMean,
+  iclrMeanError,
+  iclrMeanErrorFromSummary,
+  iclrRhs,
+  iclrSkip,
+  iclrSummaryLinear,
+  iclrSummaryOde,
+  iclrSummaryQuadrature,
+} from './iclr.js';

@@ -1,0 +1,413 @@
+import {
+  DivergenceError,
+  DomainError,
+  type NDArray,
+  ParameterError,
+  ShapeError,
+  assertFinite,
+  assertInRange,
+  assertInteger,
+} from '@diffusion-theory/kernel';
+import { type DaeOdeOptions, daeOdeRhs } from './dae-ode.js';
+import { type DaeState, type DaeStateLayout, packState } from './dae-state.js';
+import type { SpectralMixtureSpec } from './spectral-mixture.js';
+
+/** Initial condition: the named blocks (layout of dae-state.ts) or an already packed state. */
+export type DaeInit = { q: ArrayLike<number>; m: ArrayLike<number>; g?: ArrayLike<number>; v?: ArrayLike<number>; b?: number } | Float64Array;
+
+export interface SolveDaeOdeOptions extends DaeOdeOptions {
+  spec: SpectralMixtureSpec;
+  init: DaeInit;
+  /** Final training time tau (>= 0). */
+  tauMax: number;
+  /** 'rk4' (fixed step dtau, default) or 'dopri5' (adaptive, rtol / atol). */
+  method?: 'rk4' | 'dopri5';
+  /** RK4 step in tau. Default 0.02 (converged in all of the spec's tests). */
+  dtau?: number;
+  /** Save every `saveEvery`-th RK4 step (plus tau = 0 and tauMax). Default 1. */
+  saveEvery?: number;
+  /** Explicit save times (ascending, in [0, tauMax]); RK4 saves at the grid point not past each. dopri5 hits them exactly. */
+  saveAt?: readonly number[];
+  /** dopri5 tolerances. Defaults 1e-8, 1e-10. */
+  rtol?: number;
+  atol?: number;
+}
+
+/**
+ * The learning curve in the record shape of the simulation (trainers' `SgdRecords`): one entry per
+ * saved tau, flat row-major over records n:
+ * Q[n*r*r + k*r + l]; M[(n*K + c)*r + k]; G[(n*r + k)*R + j]; v[n*r + k]; b[n];
+ * q[((n*Ng + s)*r + k)*r + l]; m[((n*K + c)*Ng + s)*r + k]; g[((n*Ng + s)*r + k)*R + j].
+ */
+export interface DaeOdeRecord {
+  r: number;
+  K: number;
+  R: number;
+  Ng: number;
+  /** Training times tau (= 2 eta n / d). */
+  tau: Float64Array;
+  /** Skip connection b. */
+  b: Float64Array;
+  /** Time-encoding weights v. */
+  v: Float64Array;
+  /** Q = w^T w / d. */
+  Q: Float64Array;
+  /** M^c = w^T mu_c / sqrt d. */
+  M: Float64Array;
+  /** G = w^T E / sqrt d. */
+  G: Float64Array;
+  /** Per-group q_s. */
+  q: Float64Array;
+  /** Per-(cluster, group) m_{c,s}. */
+  m: Float64Array;
+  /** Per-group g_s. */
+  g: Float64Array;
+  /** The state layout of the ODE (to rebuild a packed state with packState). */
+  layout: DaeStateLayout;
+  /** Number of RHS evaluations. */
+  nfev: number;
+}
+
+/** Integrate Result 2.1 from `init` over [0, tauMax]. Throws DivergenceError (with the step) on a non-finite state. */
+export function solveDaeOde(opts: SolveDaeOdeOptions): DaeOdeRecord {
+  if (!opts || typeof opts !== 'object') throw new ParameterError('opts: expected an options object');
+  assertInRange(opts.tauMax, 0, Number.POSITIVE_INFINITY, 'tauMax');
+  const rhs0 = daeOdeRhs(opts.spec, opts);
+  const layout = rhs0.layout;
+  let y0: Float64Array;
+  if (opts.init instanceof Float64Array) {
+    if (opts.init.length !== layout.length) throw new ShapeError(`init: expected a packed state of length ${layout.length} (r = ${layout.r}, K = ${layout.K}, Ng = ${layout.Ng}, R = ${layout.R}), got ${opts.init.length}`);
+    assertFinite(opts.init, 'init');
+    y0 = opts.init.slice();
+  } else if (opts.init && typeof opts.init === 'object') y0 = packState(layout, opts.init);
+  else throw new ParameterError('init: expected { q, m, g?, v?, b? } or a packed Float64Array');
+  let nfev = 0;
+  const f = (t: number, y: Float64Array, dy: Float64Array) => {
+    nfev++;
+    rhs0(t, y, dy);
+  };
+  const method = opts.method ?? 'rk4';
+  let saved: { ts: number[]; ys: Float64Array[] };
+  if (method === 'rk4') {
+    const dtau = opts.dtau ?? 0.02;
+    assertInRange(dtau, Number.MIN_VALUE, Number.POSITIVE_INFINITY, 'dtau');
+    const steps = Math.max(opts.tauMax === 0 ? 0 : 1, Math.round(opts.tauMax / dtau));
+    saved = rk4Solve(f, y0, opts.tauMax, steps, saveIdx(opts, steps));
+  } else if (method === 'dopri5') {
+    const rtol = opts.rtol ?? 1e-8;
+    const atol = opts.atol ?? 1e-10;
+    assertInRange(rtol, 0, 1, 'rtol');
+    assertInRange(atol, 0, Number.POSITIVE_INFINITY, 'atol');
+    let times: number[];
+    if (opts.saveAt) times = checkSaveAt(opts.saveAt, opts.tauMax);
+    else {
+      const dt = (opts.dtau ?? 0.02) * (opts.saveEvery ?? 1);
+      const n = Math.max(1, Math.round(opts.tauMax / dt));
+      times = [];
+      for (let i = 0; i <= n; i++) times.push(i === n ? opts.tauMax : (i * opts.tauMax) / n);
+    }
+    saved = dopri5Solve(f, y0, times, rtol, atol);
+  } else throw new ParameterError(`method: expected 'rk4' or 'dopri5', got '${String(method)}'`);
+  return toRecord(layout, saved.ts, saved.ys, nfev);
+}
+
+function checkSaveAt(saveAt: readonly number[], tauMax: number): number[] {
+  let prev = -1;
+  const out: number[] = [];
+  for (let i = 0; i < saveAt.length; i++) {
+    const t = saveAt[i];
+    assertInRange(t, 0, tauMax, `saveAt[${i}]`);
+    if (t < prev) throw new DomainError(`saveAt: expected ascending times, got ${t} after ${prev}`);
+    prev = t;
+    out.push(t);
+  }
+  return out;
+}
+
+function saveIdx(opts: SolveDaeOdeOptions, steps: number): Int32Array {
+  if (opts.saveAt) {
+    const times = checkSaveAt(opts.saveAt, opts.tauMax);
+    const h = steps === 0 ? 1 : opts.tauMax / steps;
+    return Int32Array.from(times.map((t) => (steps === 0 ? 0 : Math.min(steps, Math.floor(t / h + 1e-9)))));
+  }
+  const every = opts.saveEvery ?? 1;
+  assertInteger(every, 1, 'saveEvery');
+  const out: number[] = [];
+  for (let k = 0; k < steps; k += every) out.push(k);
+  out.push(steps);
+  return Int32Array.from(out);
+}
+
+type Rhs = (t: number, y: Float64Array, dy: Float64Array) => void;
+
+function finite(y: Float64Array): boolean {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i] * 0;
+  return s === 0;
+}
+
+/** Classical RK4 with uniform steps; allocation-free per step. */
+function rk4Solve(f: Rhs, y0: Float64Array, tauMax: number, steps: number, idx: Int32Array): { ts: number[]; ys: Float64Array[] } {
+  const n = y0.length;
+  const y = y0.slice();
+  const k = new Float64Array(n);
+  const acc = new Float64Array(n);
+  const tmp = new Float64Array(n);
+  const ts: number[] = [];
+  const ys: Float64Array[] = [];
+  let s = 0;
+  while (s < idx.length && idx[s] === 0) {
+    ts.push(0);
+    ys.push(y.slice());
+    s++;
+  }
+  const h = steps === 0 ? 0 : tauMax / steps;
+  for (let step = 1; step <= steps; step++) {
+    const t = (step - 1) * h;
+    const h2 = 0.5 * h;
+    f(t, y, k);
+    for (let i = 0; i < n; i++) {
+      acc[i] = k[i];
+      tmp[i] = y[i] + h2 * k[i];
+    }
+    f(t + h2, tmp, k);
+    for (let i = 0; i < n; i++) {
+      acc[i] += 2 * k[i];
+      tmp[i] = y[i] + h2 * k[i];
+    }
+    f(t + h2, tmp, k);
+    for (let i = 0; i < n; i++) {
+      acc[i] += 2 * k[i];
+      tmp[i] = y[i] + h * k[i];
+    }
+    f(t + h, tmp, k);
+    const h6 = h / 6;
+    for (let i = 0; i < n; i++) tmp[i] = y[i] + h6 * (acc[i] + k[i]);
+    if (!finite(tmp)) {
+      throw new DivergenceError(`solveDaeOde: non-finite state at RK4 step ${step} (tau ${t} -> ${t + h}); reduce dtau, eta or the initial overlaps`, step);
+    }
+    y.set(tmp);
+    const tk = step === steps ? tauMax : step * h;
+    while (s < idx.length && idx[s] === step) {
+      ts.push(tk);
+      ys.push(y.slice());
+      s++;
+    }
+  }
+  return { ts, ys };
+}
+
+// Dormand-Prince 5(4) coefficients
+const C2 = 1 / 5;
+const C3 = 3 / 10;
+const C4 = 4 / 5;
+const C5 = 8 / 9;
+const A21 = 1 / 5;
+const A31 = 3 / 40;
+const A32 = 9 / 40;
+const A41 = 44 / 45;
+const A42 = -56 / 15;
+const A43 = 32 / 9;
+const A51 = 19372 / 6561;
+const A52 = -25360 / 2187;
+const A53 = 64448 / 6561;
+const A54 = -212 / 729;
+const A61 = 9017 / 3168;
+const A62 = -355 / 33;
+const A63 = 46732 / 5247;
+const A64 = 49 / 176;
+const A65 = -5103 / 18656;
+const B1 = 35 / 384;
+const B3 = 500 / 1113;
+const B4 = 125 / 192;
+const B5 = -2187 / 6784;
+const B6 = 11 / 84;
+const E1 = 71 / 57600;
+const E3 = -71 / 16695;
+const E4 = 71 / 1920;
+const E5 = -17253 / 339200;
+const E6 = 22 / 525;
+const E7 = -1 / 40;
+
+/** Adaptive Dormand-Prince 5(4) (FSAL), stepping exactly onto each save time. */
+function dopri5Solve(f: Rhs, y0: Float64Array, times: number[], rtol: number, atol: number): { ts: number[]; ys: Float64Array[] } {
+  const n = y0.length;
+  const y = y0.slice();
+  const k1 = new Float64Array(n);
+  const k2 = new Float64Array(n);
+  const k3 = new Float64Array(n);
+  const k4 = new Float64Array(n);
+  const k5 = new Float64Array(n);
+  const k6 = new Float64Array(n);
+  const k7 = new Float64Array(n);
+  const yt = new Float64Array(n);
+  const yn = new Float64Array(n);
+  const ts: number[] = [];
+  const ys: Float64Array[] = [];
+  let t = 0;
+  let si = 0;
+  while (si < times.length && times[si] === 0) {
+    ts.push(0);
+    ys.push(y.slice());
+    si++;
+  }
+  if (si >= times.length) return { ts, ys };
+  f(t, y, k1);
+  let h = Math.min(0.01, times[times.length - 1]);
+  let step = 0;
+  let fsal = true;
+  while (si < times.length) {
+    const target = times[si];
+    if (t >= target) {
+      ts.push(target);
+      ys.push(y.slice());
+      si++;
+      continue;
+    }
+    let hit = false;
+    let hh = h;
+    if (t + hh >= target - 1e-12 * Math.max(1, target)) {
+      hh = target - t;
+      hit = true;
+    }
+    if (!fsal) f(t, y, k1);
+    for (let i = 0; i < n; i++) yt[i] = y[i] + hh * A21 * k1[i];
+    f(t + C2 * hh, yt, k2);
+    for (let i = 0; i < n; i++) yt[i] = y[i] + hh * (A31 * k1[i] + A32 * k2[i]);
+    f(t + C3 * hh, yt, k3);
+    for (let i = 0; i < n; i++) yt[i] = y[i] + hh * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
+    f(t + C4 * hh, yt, k4);
+    for (let i = 0; i < n; i++) yt[i] = y[i] + hh * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
+    f(t + C5 * hh, yt, k5);
+    for (let i = 0; i < n; i++) yt[i] = y[i] + hh * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
+    f(t + hh, yt, k6);
+    for (let i = 0; i < n; i++) yn[i] = y[i] + hh * (B1 * k1[i] + B3 * k3[i] + B4 * k4[i] + B5 * k5[i] + B6 * k6[i]);
+    f(t + hh, yn, k7);
+    let err = 0;
+    for (let i = 0; i < n; i++) {
+      const e = hh * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
+      const sc = atol + rtol * Math.max(Math.abs(y[i]), Math.abs(yn[i]));
+      err += (e / sc) ** 2;
+    }
+    err = Math.sqrt(err / n);
+    step++;
+    if (!Number.isFinite(err) || !finite(yn)) {
+      if (hh < 1e-12) throw new DivergenceError(`solveDaeOde: non-finite state at dopri5 step ${step} (tau ${t})`, step);
+      h = hh * 0.2;
+      fsal = true;
+      continue;
+    }
+    if (err <= 1) {
+      t = hit ? target : t + hh;
+      y.set(yn);
+      k1.set(k7);
+      fsal = true;
+      const fac = err === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * err ** -0.2));
+      if (!hit) h = hh * fac;
+      else h = Math.max(h, hh) * Math.min(fac, 1.5);
+    } else {
+      h = hh * Math.max(0.2, 0.9 * err ** -0.2);
+      fsal = true;
+      if (h < 1e-14) throw new DivergenceError(`solveDaeOde: dopri5 step size underflow at step ${step} (tau ${t})`, step);
+    }
+    if (step > 1_000_000) throw new DivergenceError(`solveDaeOde: dopri5 exceeded 1e6 steps (tau ${t})`, step);
+  }
+  return { ts, ys };
+}
+
+function toRecord(layout: DaeStateLayout, ts: number[], ys: Float64Array[], nfev: number): DaeOdeRecord {
+  const { r, K, Ng, R, oM, oG, oV, oB } = layout;
+  const n = ts.length;
+  const rr = r * r;
+  const rec: DaeOdeRecord = {
+    r,
+    K,
+    R,
+    Ng,
+    tau: Float64Array.from(ts),
+    b: new Float64Array(n),
+    v: new Float64Array(n * r),
+    Q: new Float64Array(n * rr),
+    M: new Float64Array(n * K * r),
+    G: new Float64Array(n * r * R),
+    q: new Float64Array(n * Ng * rr),
+    m: new Float64Array(n * K * Ng * r),
+    g: new Float64Array(n * Ng * r * R),
+    layout,
+    nfev,
+  };
+  ys.forEach((y, i) => {
+    for (let s = 0; s < Ng; s++) for (let j = 0; j < rr; j++) rec.Q[i * rr + j] += y[s * rr + j];
+    for (let c = 0; c < K; c++) for (let s = 0; s < Ng; s++) for (let k = 0; k < r; k++) rec.M[(i * K + c) * r + k] += y[oM + (c * Ng + s) * r + k];
+    for (let s = 0; s < Ng; s++) for (let j = 0; j < r * R; j++) rec.G[i * r * R + j] += y[oG + s * r * R + j];
+    rec.q.set(y.subarray(0, oM), i * Ng * rr);
+    rec.m.set(y.subarray(oM, oG), i * K * Ng * r);
+    rec.g.set(y.subarray(oG, oV), i * Ng * r * R);
+    rec.v.set(y.subarray(oV, oB), i * r);
+    rec.b[i] = y[oB];
+  });
+  return rec;
+}
+
+/** The packed ODE state of record n (layout of daeStateLayout). */
+export function recordState(rec: DaeOdeRecord, n: number): Float64Array {
+  assertInteger(n, 0, 'n');
+  if (n >= rec.tau.length) throw new DomainError(`n: expected < ${rec.tau.length} records, got ${n}`);
+  const { r, K, Ng, R } = rec;
+  const rr = r * r;
+  return packState(rec.layout, {
+    q: rec.q.subarray(n * Ng * rr, (n + 1) * Ng * rr),
+    m: rec.m.subarray(n * K * Ng * r, (n + 1) * K * Ng * r),
+    g: rec.g.subarray(n * Ng * r * R, (n + 1) * Ng * r * R),
+    v: rec.v.subarray(n * r, (n + 1) * r),
+    b: rec.b[n],
+  });
+}
+
+/**
+ * Summary statistics of actual weights (spec §4.1, §4.8 "initial conditions"): for w (d x r, in the
+ * common eigenbasis), q_s = (1/d) sum_{i in s} w_i^T w_i, m_{c,s} = d^{-1/2} sum_{i in s} mu_{c,i} w_i,
+ * g_s = d^{-1/2} sum_{i in s} w_i^T E_i. `groups.groups[i]` is the spectral group of coordinate i (a targets SpectralGroupMixture fits);
+ * `mus` is K x d (one centroid per row); `E` is d x R (or null for R = 0). b and v default to 0.
+ */
+export function initialStateFromWeights(
+  w: NDArray,
+  groups: { groups: ArrayLike<number>; Ng: number },
+  mus: NDArray | null,
+  E: NDArray | null,
+  extra: { b?: number; v?: ArrayLike<number> } = {},
+): DaeState {
+  if (w?.ndim !== 2) throw new ShapeError(`w: expected a d x r NDArray, got ${w ? `shape [${w.shape.join(', ')}]` : String(w)}`);
+  const [d, r] = w.shape;
+  const { Ng } = groups;
+  const groupOf = groups.groups;
+  assertInteger(Ng, 1, 'groups.Ng');
+  if (groupOf.length !== d) throw new ShapeError(`groups.groups: expected length d = ${d}, got ${groupOf.length}`);
+  const K = mus ? mus.shape[0] : 0;
+  if (mus && (mus.ndim !== 2 || mus.shape[1] !== d)) throw new ShapeError(`mus: expected K x ${d}, got [${mus.shape.join(', ')}]`);
+  const R = E ? E.shape[1] : 0;
+  if (E && (E.ndim !== 2 || E.shape[0] !== d)) throw new ShapeError(`E: expected ${d} x R, got [${E.shape.join(', ')}]`);
+  const q = new Float64Array(Ng * r * r);
+  const m = new Float64Array(K * Ng * r);
+  const g = new Float64Array(Ng * r * R);
+  const row = new Float64Array(r);
+  const sd = 1 / Math.sqrt(d);
+  for (let i = 0; i < d; i++) {
+    const s = groupOf[i];
+    if (!Number.isInteger(s) || s < 0 || s >= Ng) throw new DomainError(`groups.groups[${i}]: expected an integer in [0, ${Ng}), got ${s}`);
+    for (let k = 0; k < r; k++) row[k] = w.get(i, k);
+    for (let k = 0; k < r; k++) for (let l = 0; l < r; l++) q[s * r * r + k * r + l] += (row[k] * row[l]) / d;
+    for (let c = 0; c < K; c++) {
+      const mc = mus!.get(c, i) * sd;
+      if (mc !== 0) for (let k = 0; k < r; k++) m[(c * Ng + s) * r + k] += mc * row[k];
+    }
+    for (let j = 0; j < R; j++) {
+      const e = E!.get(i, j) * sd;
+      if (e !== 0) for (let k = 0; k < r; k++) g[(s * r + k) * R + j] += e * row[k];
+    }
+  }
+  assertFinite(q, 'w');
+  const v = extra.v ? Float64Array.from(extra.v) : new Float64Array(r);
+  if (v.length !== r) throw new ShapeError(`extra.v: expected length r = ${r}, got ${v.length}`);
+  return { q, m, g, v, b: extra.b ?? 0 };
+}

@@ -1,0 +1,137 @@
+import { ShapeError, assertFinite, assertInteger } from '@diffusion-theory/kernel';
+
+/**
+ * Flat state vector of the DAE summary-statistic ODE (spec §4.1), row-major throughout:
+ *
+ *   offset            block          shape            index
+ *   0                 q_s            Ng x r x r       s*r*r + k*r + l
+ *   oM = Ng r^2       m_{c,s}        K x Ng x r       oM + (c*Ng + s)*r + k
+ *   oG = oM + K Ng r  g_s            Ng x r x R       oG + (s*r + k)*R + j
+ *   oV = oG + Ng r R  v              r                oV + k
+ *   oB = oV + r       b              1                oB
+ *
+ * length = Ng r^2 + K Ng r + Ng r R + r + 1.
+ */
+export interface DaeStateLayout {
+  r: number;
+  K: number;
+  Ng: number;
+  R: number;
+  oM: number;
+  oG: number;
+  oV: number;
+  oB: number;
+  length: number;
+}
+
+export function daeStateLayout(dims: { r: number; K: number; Ng: number; R: number }): DaeStateLayout {
+  const { r, K, Ng, R } = dims;
+  assertInteger(r, 1, 'r');
+  assertInteger(K, 1, 'K');
+  assertInteger(Ng, 1, 'Ng');
+  assertInteger(R, 0, 'R');
+  const oM = Ng * r * r;
+  const oG = oM + K * Ng * r;
+  const oV = oG + Ng * r * R;
+  const oB = oV + r;
+  return { r, K, Ng, R, oM, oG, oV, oB, length: oB + 1 };
+}
+
+/** The closed state in named blocks (all row-major, shapes as in DaeStateLayout). */
+export interface DaeState {
+  /** q_s, Ng x r x r. */
+  q: Float64Array;
+  /** m_{c,s}, K x Ng x r. */
+  m: Float64Array;
+  /** g_s, Ng x r x R. */
+  g: Float64Array;
+  /** v, length r (time-encoding weights). */
+  v: Float64Array;
+  /** Skip-connection strength b. */
+  b: number;
+}
+
+/** Pack named blocks into the flat state; checks every block's length and finiteness. */
+export function packState(layout: DaeStateLayout, s: { q: ArrayLike<number>; m: ArrayLike<number>; g?: ArrayLike<number>; v?: ArrayLike<number>; b?: number }): Float64Array {
+  const { r, K, Ng, R } = layout;
+  const y = new Float64Array(layout.length);
+  const put = (a: ArrayLike<number> | undefined, len: number, off: number, name: string) => {
+    if (a === undefined) {
+      if (len === 0) return;
+      if (name === 'v') return;
+      if (name === 'g' && R === 0) return;
+      throw new ShapeError(`init.${name}: expected length ${len}, got undefined`);
+    }
+    if (a.length !== len) throw new ShapeError(`init.${name}: expected length ${len} (${shapeText(name, layout)}), got ${a.length}`);
+    assertFinite(a, `init.${name}`);
+    for (let i = 0; i < len; i++) y[off + i] = a[i];
+  };
+  put(s.q, Ng * r * r, 0, 'q');
+  put(s.m, K * Ng * r, layout.oM, 'm');
+  put(s.g, Ng * r * R, layout.oG, 'g');
+  put(s.v, r, layout.oV, 'v');
+  const b = s.b ?? 0;
+  assertFinite([b], 'init.b');
+  y[layout.oB] = b;
+  return y;
+}
+
+function shapeText(name: string, l: DaeStateLayout): string {
+  switch (name) {
+    case 'q':
+      return `Ng x r x r = ${l.Ng} x ${l.r} x ${l.r}`;
+    case 'm':
+      return `K x Ng x r = ${l.K} x ${l.Ng} x ${l.r}`;
+    case 'g':
+      return `Ng x r x R = ${l.Ng} x ${l.r} x ${l.R}`;
+    default:
+      return `r = ${l.r}`;
+  }
+}
+
+/** Split a flat state into copies of its blocks. */
+export function unpackState(layout: DaeStateLayout, y: Float64Array): DaeState {
+  if (y.length !== layout.length) throw new ShapeError(`y: expected length ${layout.length}, got ${y.length}`);
+  return {
+    q: y.slice(0, layout.oM),
+    m: y.slice(layout.oM, layout.oG),
+    g: y.slice(layout.oG, layout.oV),
+    v: y.slice(layout.oV, layout.oB),
+    b: y[layout.oB],
+  };
+}
+
+/** Q = sum_s q_s (r x r). */
+export function stateQ(layout: DaeStateLayout, y: Float64Array, out = new Float64Array(layout.r * layout.r)): Float64Array {
+  const rr = layout.r * layout.r;
+  out.fill(0);
+  for (let s = 0; s < layout.Ng; s++) for (let i = 0; i < rr; i++) out[i] += y[s * rr + i];
+  return out;
+}
+
+/** S^c = sum_s ell_{c,s} q_s (r x r), ell row-major K x Ng. */
+export function stateS(layout: DaeStateLayout, y: Float64Array, ell: ArrayLike<number>, c: number, out = new Float64Array(layout.r * layout.r)): Float64Array {
+  const rr = layout.r * layout.r;
+  out.fill(0);
+  for (let s = 0; s < layout.Ng; s++) {
+    const l = ell[c * layout.Ng + s];
+    for (let i = 0; i < rr; i++) out[i] += l * y[s * rr + i];
+  }
+  return out;
+}
+
+/** M^c = sum_s m_{c,s} (length r). */
+export function stateM(layout: DaeStateLayout, y: Float64Array, c: number, out = new Float64Array(layout.r)): Float64Array {
+  const { r, Ng, oM } = layout;
+  out.fill(0);
+  for (let s = 0; s < Ng; s++) for (let k = 0; k < r; k++) out[k] += y[oM + (c * Ng + s) * r + k];
+  return out;
+}
+
+/** G = sum_s g_s (r x R). */
+export function stateG(layout: DaeStateLayout, y: Float64Array, out = new Float64Array(layout.r * layout.R)): Float64Array {
+  const n = layout.r * layout.R;
+  out.fill(0);
+  for (let s = 0; s < layout.Ng; s++) for (let i = 0; i < n; i++) out[i] += y[layout.oG + s * n + i];
+  return out;
+}

@@ -1,0 +1,109 @@
+import { DomainError, ParameterError, ShapeError, assertFinite, assertInteger } from '@diffusion-theory/kernel';
+
+/**
+ * A target as a finite Gaussian mixture with spectral groups (spec §3.2), in plain data.
+ * Same shape as `@diffusion-theory/targets`' SpectralMixtureSpec (defined here so that ode-theory
+ * does not depend on targets).
+ *
+ * - K clusters with weights pi (length K, summing to 1);
+ * - Ng spectral groups; ell[c*Ng+s] = eigenvalue of cluster c's covariance on group s (>= 0);
+ * - rho[s] = limiting mass |s|/d of group s (0 for microscopic groups, §4.8);
+ * - T[(c*K+c2)*Ng+s] = sum_{i in s} mu_{c,i} mu_{c2,i};
+ * - P[(c*Ng+s)*R+r] = sum_{i in s} mu_{c,i} E_{i,r} (R reference directions, R may be 0);
+ * - Lambda = sum_c pi_c sum_s rho_s ell_{c,s} (average spread); d = the finite dimension (informative).
+ */
+export interface SpectralMixtureSpec {
+  K: number;
+  Ng: number;
+  d: number;
+  pi: Float64Array;
+  ell: Float64Array;
+  rho: Float64Array;
+  T: Float64Array;
+  P: Float64Array;
+  R: number;
+  Lambda: number;
+}
+
+/** Validate the plain shape; throws ShapeError / DomainError / NonFiniteError naming the field. */
+export function validateSpectralMixture(spec: SpectralMixtureSpec, name = 'spec'): void {
+  if (!spec || typeof spec !== 'object') throw new ParameterError(`${name}: expected a SpectralMixtureSpec object`);
+  const { K, Ng, R } = spec;
+  assertInteger(K, 1, `${name}.K`);
+  assertInteger(Ng, 1, `${name}.Ng`);
+  assertInteger(R, 0, `${name}.R`);
+  const arrays: Array<[keyof SpectralMixtureSpec, number]> = [
+    ['pi', K],
+    ['ell', K * Ng],
+    ['rho', Ng],
+    ['T', K * K * Ng],
+    ['P', K * Ng * R],
+  ];
+  for (const [key, len] of arrays) {
+    const a = spec[key] as unknown;
+    if (!(a instanceof Float64Array)) throw new ShapeError(`${name}.${key}: expected a Float64Array of length ${len}`);
+    if (a.length !== len) throw new ShapeError(`${name}.${key}: expected length ${len}, got ${a.length}`);
+    assertFinite(a, `${name}.${key}`);
+  }
+  let s = 0;
+  for (let c = 0; c < K; c++) {
+    if (spec.pi[c] < 0) throw new DomainError(`${name}.pi: expected weights >= 0, got ${spec.pi[c]} at ${c}`);
+    s += spec.pi[c];
+  }
+  if (Math.abs(s - 1) > 1e-9) throw new DomainError(`${name}.pi: expected weights summing to 1, got sum ${s}`);
+  for (let i = 0; i < K * Ng; i++) {
+    if (spec.ell[i] < 0) throw new DomainError(`${name}.ell: expected eigenvalues >= 0, got ${spec.ell[i]} at ${i}`);
+  }
+  for (let i = 0; i < Ng; i++) {
+    if (spec.rho[i] < 0 || spec.rho[i] > 1) throw new DomainError(`${name}.rho: expected masses in [0, 1], got ${spec.rho[i]} at ${i}`);
+  }
+  if (!Number.isFinite(spec.Lambda) || spec.Lambda < 0) throw new DomainError(`${name}.Lambda: expected a finite number >= 0, got ${spec.Lambda}`);
+}
+
+/** Lambda = sum_c pi_c sum_s rho_s ell_{c,s} (microscopic groups, rho_s = 0, do not contribute). */
+export function spreadLambda(spec: Pick<SpectralMixtureSpec, 'K' | 'Ng' | 'pi' | 'rho' | 'ell'>): number {
+  let L = 0;
+  for (let c = 0; c < spec.K; c++) for (let s = 0; s < spec.Ng; s++) L += spec.pi[c] * spec.rho[s] * spec.ell[c * spec.Ng + s];
+  return L;
+}
+
+/**
+ * Build a SpectralMixtureSpec from centroids given by their coordinates and a group labelling
+ * (a convenience for tests and small examples; targets has the full constructor).
+ * mus[c] has length d; groupOf[i] in [0, Ng); E is d x R row-major (or omitted: R = 0);
+ * rho defaults to |s|/d; pass rho explicitly to mark microscopic groups with 0.
+ */
+export function spectralMixtureFromCentroids(o: {
+  d: number;
+  pi: ArrayLike<number>;
+  mus: ArrayLike<number>[];
+  groupOf: ArrayLike<number>;
+  Ng: number;
+  ell: ArrayLike<number>;
+  rho?: ArrayLike<number>;
+  E?: Float64Array;
+  R?: number;
+}): SpectralMixtureSpec {
+  const { d, Ng } = o;
+  const K = o.pi.length;
+  const R = o.R ?? 0;
+  if (o.mus.length !== K) throw new ShapeError(`mus: expected ${K} centroids, got ${o.mus.length}`);
+  if (o.groupOf.length !== d) throw new ShapeError(`groupOf: expected length ${d}, got ${o.groupOf.length}`);
+  const T = new Float64Array(K * K * Ng);
+  const P = new Float64Array(K * Ng * R);
+  const count = new Float64Array(Ng);
+  for (let i = 0; i < d; i++) {
+    const s = o.groupOf[i];
+    if (!Number.isInteger(s) || s < 0 || s >= Ng) throw new DomainError(`groupOf[${i}]: expected an integer in [0, ${Ng}), got ${s}`);
+    count[s]++;
+    for (let c = 0; c < K; c++) {
+      const mc = o.mus[c][i];
+      for (let c2 = 0; c2 < K; c2++) T[(c * K + c2) * Ng + s] += mc * o.mus[c2][i];
+      if (o.E) for (let r = 0; r < R; r++) P[(c * Ng + s) * R + r] += mc * o.E[i * R + r];
+    }
+  }
+  const rho = o.rho ? Float64Array.from(o.rho) : count.map((n) => n / d);
+  const spec: SpectralMixtureSpec = { K, Ng, d, pi: Float64Array.from(o.pi), ell: Float64Array.from(o.ell), rho, T, P, R, Lambda: 0 };
+  spec.Lambda = spreadLambda(spec);
+  return spec;
+}
