@@ -42,7 +42,7 @@ describe.each(['linear', 'tanh'] as const)('ODE vs online SGD, T1, %s', (activat
       const runs = SEEDS.map((s) => simulate(activation, d, s));
       const { res, spec } = runs[0];
       // per-run initial condition (spec §4.8); the warm start is deterministic, so one ODE serves all runs
-      const ode = solveDaeOde({ spec, r: 2, activation, grid: { times: [0.5] }, schedule, eta, lambda: 0, init: res.initial, tauMax, dtau: 0.02, saveAt: Array.from(res.records.tau) });
+      const ode = solveDaeOde({ spec, r: 2, activation, grid: { times: [0.5] }, schedule, eta, lambda: 0, init: { ...res.initial, q: res.initial.q!, m: res.initial.m! }, tauMax, dtau: 0.02, saveAt: Array.from(res.records.tau) });
       const nRec = res.records.tau.length;
       expect(ode.tau.length).toBe(nRec);
       errByD[d] = [];
