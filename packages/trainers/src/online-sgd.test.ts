@@ -110,6 +110,24 @@ describe('onlineSgd (spec §2.4)', () => {
     for (let k = 0; k < r; k++) expect(model.v[k]).toBeCloseTo(v0[k] - (eta / d) * (ref.gradV[k] + lambda * v0[k]), 14);
   });
 
+  it('trainB: false freezes the skip connection (fixed-skip remedy) and leaves the w update unchanged', () => {
+    const d = 6;
+    const r = 2;
+    const w0 = gaussianInit(d, r, new Rng(4));
+    const mus = trimodalMus(d);
+    const run = (trainB: boolean) => {
+      const model = tiedDae({ d, r, activation: 'tanh', w: w0, b: 0.7 });
+      onlineSgd({ model, target: isotropicMixture(mus, 1), schedule, eta: 0.1, steps: 1, rng: new Rng(5), trainB });
+      return model;
+    };
+    const frozen = run(false);
+    const trained = run(true);
+    expect(frozen.b).toBe(0.7);
+    expect(trained.b).not.toBe(0.7);
+    // one step: the w gradient is taken at the same b, so w agrees exactly
+    expect(Array.from(frozen.w)).toEqual(Array.from(trained.w));
+  });
+
   it('throws DivergenceError with the step for a huge learning rate', () => {
     const d = 50;
     const mus = trimodalMus(d);

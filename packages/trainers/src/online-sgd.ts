@@ -51,6 +51,11 @@ export interface OnlineSgdOptions {
   divergenceThreshold?: number;
   /** Pairs drawn per RNG block (default 256). Results do not depend on it. */
   block?: number;
+  /**
+   * Train the skip connection b (default true). `false` freezes b at `model.b`: the fixed-skip
+   * remedy for mode collapse (Cui et al. 2025, App. D); w and v are trained as usual.
+   */
+  trainB?: boolean;
 }
 
 /**
@@ -210,6 +215,7 @@ export function onlineSgd(opts: OnlineSgdOptions): OnlineSgdResult {
   const block = opts.block ?? 256;
   assertInteger(block, 1, 'block');
   const check = opts.divergenceCheck ?? true;
+  const trainB = opts.trainB ?? true;
   const thresh = (opts.divergenceThreshold ?? 1e6) * d;
 
   const ref = prepareReference(recOpts, d);
@@ -396,8 +402,10 @@ export function onlineSgd(opts: OnlineSgdOptions): OnlineSgdResult {
         }
       }
     }
-    b += etaB * gb;
-    model.b = b;
+    if (trainB) {
+      b += etaB * gb;
+      model.b = b;
+    }
     lossAcc += loss;
     lossCount++;
     const done = step + 1;

@@ -188,7 +188,7 @@ export default defineExperiment({
     const cap = ctx.caption(
       `Left: generated variance per eigen-direction (averaged over each spectral group) vs the target variance, at tau = ${fmt(nRecords * spacing, 2)}; ` +
         `dashed: Result 2.1 ODE + Result 2.2 (${p.nZ} Z samples), markers: ${p.nSamples} samples of the d = ${d} sampler (N = ${p.N}, t_f = ${p.tf}); dotted: generated = target. ` +
-        `Middle: skip connection b (trained: SGD vs ODE; the SGD value is higher because at finite d the 5 spikes add to the spread Lambda_d; fixed: frozen by resetting b every 8 SGD steps). Right: off-subspace variance v_tf (Result B.1) of the model at tau. ` +
+        `Middle: skip connection b (trained: SGD vs ODE; the SGD value is higher because at finite d the 5 spikes add to the spread Lambda_d; fixed: frozen, not trained). Right: off-subspace variance v_tf (Result B.1) of the model at tau. ` +
         `Target: MNIST-like stand-in (spikes ${ell.slice(0, 5).join(', ')} on e1..e5, bulk ${ell[5]} / ${ell[6]}).` +
         (ctx.scale === 'quick' ? ` Quick scale: d = ${d} instead of 784, ${p.nSamples} samples.` : ''),
     );

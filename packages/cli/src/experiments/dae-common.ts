@@ -54,12 +54,8 @@ export interface TrainOptions {
   nRecords: number;
   /** Record indices (1..nRecords) at which to keep a clone of the model. */
   snapshotAt?: readonly number[];
-  /**
-   * Keep b frozen at this value (not trained; App. D remedy). The trainer has no such switch, so b is
-   * reset every `freezeEvery` steps (its drift per step is O(eta / d), so the residual is < 1e-3).
-   */
+  /** Keep b frozen at this value (not trained; App. D remedy; onlineSgd's `trainB: false`). */
   fixedB?: number;
-  freezeEvery?: number;
   rng: Rng;
   onTick?: () => void;
 }
@@ -91,27 +87,20 @@ export function trainDae(o: TrainOptions): TrainResult {
   if (snapIdx.includes(0)) snaps.set(0, model.clone());
   const grid = { times: [o.gridTime], weights: [1] };
   let seg = 0;
-  const chunk = o.fixedB !== undefined ? Math.max(1, o.freezeEvery ?? 8) : o.recordSteps;
   for (let k = 1; k <= o.nRecords; k++) {
-    let left = o.recordSteps;
-    while (left > 0) {
-      const steps = Math.min(chunk, left);
-      if (o.fixedB !== undefined) model.b = o.fixedB;
-      onlineSgd({
-        model,
-        target,
-        schedule: SCHEDULE,
-        grid,
-        eta: o.eta,
-        lambda: o.lambda,
-        steps,
-        rng: o.rng.stream(seg++),
-        block: Math.min(256, steps),
-        record: { every: steps },
-      });
-      left -= steps;
-    }
-    if (o.fixedB !== undefined) model.b = o.fixedB;
+    onlineSgd({
+      model,
+      target,
+      schedule: SCHEDULE,
+      grid,
+      eta: o.eta,
+      lambda: o.lambda,
+      steps: o.recordSteps,
+      rng: o.rng.stream(seg++),
+      block: Math.min(256, o.recordSteps),
+      record: { every: o.recordSteps },
+      trainB: o.fixedB === undefined,
+    });
     tau.push((2 * o.eta * o.recordSteps * k) / d);
     stats.push(summaryStatistics(model.weights(), { ...ref, b: model.b, v: model.v }));
     if (snapIdx.includes(k)) snaps.set(k, model.clone());
