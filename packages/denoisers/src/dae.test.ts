@@ -1,6 +1,6 @@
 import { NDArray, NonFiniteError, Rng, ShapeError, linearInterpolant } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
-import { type Activation, customActivation, linear, relu, tanh } from './activations.js';
+import { type Activation, customActivation, linearActivation as linear, reluActivation as relu, tanhActivation as tanh } from '@diffusion-theory/kernel';
 import { type TimeGrid, tiedDae, untiedDae } from './dae.js';
 
 const schedule = linearInterpolant();

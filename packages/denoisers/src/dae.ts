@@ -1,4 +1,6 @@
 import {
+  type Activation,
+  type ActivationName,
   type Denoiser,
   DomainError,
   type InterpolantSchedule,
@@ -8,8 +10,8 @@ import {
   assertInteger,
   checkBatch,
   dgemm,
+  resolveActivation,
 } from '@diffusion-theory/kernel';
-import { type Activation, type ActivationName, resolveActivation } from './activations.js';
 
 /**
  * A time grid G = {t_j} with weights omega_j (sum 1) on which the per-sample loss is evaluated

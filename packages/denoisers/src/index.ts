@@ -1,4 +1,3 @@
-export * from './activations.js';
 export * from './dae.js';
 export { type TweedieBinaryGmmOptions, tweedieBinaryGmmDenoiser } from './tweedie.js';
 export { type IclrSignAe, type IclrSignAeOptions, iclrSignAe } from './iclr-sign-ae.js';

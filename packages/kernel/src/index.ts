@@ -4,6 +4,7 @@ export * from './ndarray.js';
 export * from './rng.js';
 export * from './schedule.js';
 export * from './denoiser.js';
+export * from './activation.js';
 export * from './linalg/index.js';
 export * from './ops/index.js';
 export * from './integrate/index.js';

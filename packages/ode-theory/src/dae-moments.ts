@@ -13,10 +13,10 @@
  * closed-form (this replaces the 2-point Gauss-Hermite rule on the complementary directions of
  * §4.8, at a quarter of the cost for r = 2). Only the k-dimensional u-integral is done numerically:
  * a trapezoid rule on [-halfWidth, halfWidth] with spacing min(h0, h0/s_j) along direction j
- * (h0 = 0.5 smooth, 0.15 ReLU / sign), or a Gauss-Hermite product rule.
+ * (h0 = defaultSpacing(activation): 0.35 smooth, 0.15 ReLU / sign), or a Gauss-Hermite product rule.
  */
-import type { Activation } from './activation.js';
-import { fdfOf } from './activation.js';
+import type { Activation } from '@diffusion-theory/kernel';
+import { defaultSpacing, fdfOf } from './activation.js';
 import { gaussHermiteNormal, trapezoidNormalInto } from './quadrature.js';
 import { type SymEigen, symEigen } from './small-linalg.js';
 
@@ -26,7 +26,7 @@ export interface DaeQuadratureOptions {
   rule?: 'trapezoid' | 'gauss-hermite';
   /** Trapezoid half-width in standard-normal units. Default 6.5. */
   halfWidth?: number;
-  /** Trapezoid base spacing h0 (used as min(h0, h0 / s_j)). Default activation.spacing (0.5 smooth, 0.15 ReLU/sign). */
+  /** Trapezoid base spacing h0 (used as min(h0, h0 / s_j)). Default defaultSpacing(activation): 0.35 smooth, 0.15 ReLU/sign. */
   spacing?: number;
   /** Gauss-Hermite nodes per rotated axis when rule = 'gauss-hermite'. Default 12. */
   ghNodes?: number;
@@ -97,7 +97,7 @@ export interface RotatedEngine {
 export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOptions = {}, needD2 = true): RotatedEngine {
   const fdf = fdfOf(act, needD2);
   const halfWidth = opts.halfWidth ?? 6.5;
-  const h0 = opts.spacing ?? act.spacing ?? 0.35;
+  const h0 = opts.spacing ?? defaultSpacing(act);
   const rule = opts.rule ?? (r <= 2 ? 'trapezoid' : 'gauss-hermite');
   const gh = gaussHermiteNormal(opts.ghNodes ?? 12);
   const ghCross = gaussHermiteNormal(opts.crossNodes ?? 10);

@@ -1,6 +1,6 @@
 import { DivergenceError, DomainError, NDArray, NonFiniteError, ShapeError, linearInterpolant } from '@diffusion-theory/kernel';
 import { describe, expect, test } from 'vitest';
-import { tanhActivation } from './activation.js';
+import { tanhActivation } from '@diffusion-theory/kernel';
 import { daeOdeRhs } from './dae-ode.js';
 import { daeStateLayout, packState } from './dae-state.js';
 import { initialStateFromWeights, solveDaeOde } from './dae-solve.js';

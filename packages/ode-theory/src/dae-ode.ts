@@ -7,7 +7,7 @@ import {
   assertInRange,
   assertInteger,
 } from '@diffusion-theory/kernel';
-import { type Activation, resolveActivation } from './activation.js';
+import { type Activation, resolveActivation } from '@diffusion-theory/kernel';
 import {
   type ClusterFields,
   type DaeQuadratureOptions,

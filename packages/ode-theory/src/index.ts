@@ -1,5 +1,5 @@
 // --- Result 2.1: summary-statistic ODEs of online SGD for the tied-weight DAE ---
-export { type Activation, activations, customActivation, linearActivation, reluActivation, resolveActivation, signActivation, tanhActivation } from './activation.js';
+export { defaultSpacing } from './activation.js';
 export { type SpectralMixtureSpec, spectralMixtureFromCentroids, spreadLambda, validateSpectralMixture } from './spectral-mixture.js';
 export { type DaeState, type DaeStateLayout, daeStateLayout, packState, stateG, stateM, stateQ, stateS, unpackState } from './dae-state.js';
 export type { DaeQuadratureOptions } from './dae-moments.js';

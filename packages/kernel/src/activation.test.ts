@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ParameterError } from './errors.js';
+import { activations, customActivation, resolveActivation } from './activation.js';
+
+const fd = (f: (x: number) => number, x: number, h = 1e-5) => (f(x + h) - f(x - h)) / (2 * h);
+
+describe('activations', () => {
+  it('derivatives agree with central finite differences away from kinks; fdf agrees with f, df, d2f', () => {
+    const out = new Float64Array(3);
+    for (const a of Object.values(activations)) {
+      for (const x of [-2.3, -0.7, 0.4, 1.9]) {
+        expect(a.df(x)).toBeCloseTo(fd(a.f, x), 8);
+        if (a.d2f) expect(a.d2f(x)).toBeCloseTo(fd(a.df, x), 7);
+        if (a.fdf) {
+          a.fdf(x, out, 0);
+          expect(out[0]).toBe(a.f(x));
+          expect(out[1]).toBeCloseTo(a.df(x), 15);
+          expect(out[2]).toBeCloseTo(a.d2f!(x), 15);
+        }
+      }
+    }
+    expect(activations.relu.smooth).toBe(false);
+    expect(activations.tanh.smooth).toBe(true);
+    expect(activations.linear.isLinear).toBe(true);
+  });
+
+  it('resolves names, validates objects and custom activations with typed errors', () => {
+    expect(resolveActivation('tanh')).toBe(activations.tanh);
+    expect(() => resolveActivation('gelu' as 'tanh', 'model.activation')).toThrow(/model.activation: unknown activation 'gelu'/);
+    expect(() => resolveActivation({} as never)).toThrow(ParameterError);
+    const sp = customActivation({ name: 'softplus', f: (x) => Math.log1p(Math.exp(x)), df: (x) => 1 / (1 + Math.exp(-x)) });
+    expect(sp.smooth).toBe(false);
+    expect(() => customActivation({ f: Math.sin } as never)).toThrow(/expected functions f and df/);
+  });
+});

@@ -1,0 +1,110 @@
+import { ParameterError } from './errors.js';
+
+/**
+ * A scalar activation sigma with its derivatives, applied elementwise: the one type the
+ * networks (`denoisers`) and their theory (`ode-theory`) share.
+ *
+ * `df` is sigma' (for non-smooth sigma the a.e. derivative: ReLU' = 1{x > 0}, sign' = 0);
+ * `d2f` is sigma'' where it exists (Stein-form theory needs it; absent for ReLU and sign).
+ * `fdf` optionally evaluates sigma, sigma', sigma'' at once into out[o], out[o+1], out[o+2].
+ * `smooth` is false for activations with kinks or jumps: quadratures then refine their grids.
+ */
+export interface Activation {
+  readonly name: string;
+  f(x: number): number;
+  df(x: number): number;
+  d2f?(x: number): number;
+  fdf?(x: number, out: Float64Array, o: number): void;
+  readonly smooth: boolean;
+  /** True exactly for sigma(x) = x (enables closed forms). */
+  readonly isLinear?: boolean;
+}
+
+/** sigma(x) = x. */
+export const linearActivation: Activation = {
+  name: 'linear',
+  f: (x) => x,
+  df: () => 1,
+  d2f: () => 0,
+  fdf(x, out, o) {
+    out[o] = x;
+    out[o + 1] = 1;
+    out[o + 2] = 0;
+  },
+  smooth: true,
+  isLinear: true,
+};
+
+/** sigma(x) = tanh x. */
+export const tanhActivation: Activation = {
+  name: 'tanh',
+  f: Math.tanh,
+  df: (x) => {
+    const t = Math.tanh(x);
+    return 1 - t * t;
+  },
+  d2f: (x) => {
+    const t = Math.tanh(x);
+    return -2 * t * (1 - t * t);
+  },
+  fdf(x, out, o) {
+    const t = Math.tanh(x);
+    const d = 1 - t * t;
+    out[o] = t;
+    out[o + 1] = d;
+    out[o + 2] = -2 * t * d;
+  },
+  smooth: true,
+};
+
+/** sigma(x) = max(x, 0); sigma' = 1{x > 0}; sigma'' is a Dirac mass, so no d2f. */
+export const reluActivation: Activation = { name: 'relu', f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0), smooth: false };
+
+/** sigma(x) = sign(x) (sign(0) = 0); sigma' = 0 almost everywhere (the ICLR 2024 model). */
+export const signActivation: Activation = { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), df: () => 0, smooth: false };
+
+/** The built-in activations by name. */
+export const activations = { linear: linearActivation, tanh: tanhActivation, relu: reluActivation, sign: signActivation } as const;
+export type ActivationName = keyof typeof activations;
+
+/** A user-defined activation: f and df required; d2f optional; `smooth` defaults to whether d2f is given. */
+export function customActivation(spec: {
+  name?: string;
+  f: (x: number) => number;
+  df: (x: number) => number;
+  d2f?: (x: number) => number;
+  smooth?: boolean;
+}): Activation {
+  if (typeof spec?.f !== 'function' || typeof spec.df !== 'function') {
+    throw new ParameterError('customActivation: expected functions f and df (and optionally d2f)');
+  }
+  if (spec.d2f !== undefined && typeof spec.d2f !== 'function') throw new ParameterError('customActivation: d2f must be a function when given');
+  return { name: spec.name ?? 'custom', f: spec.f, df: spec.df, ...(spec.d2f ? { d2f: spec.d2f } : {}), smooth: spec.smooth ?? spec.d2f !== undefined };
+}
+
+/** Resolve a built-in name or pass an Activation through (validated); `name` is used in errors. */
+export function resolveActivation(a: Activation | ActivationName, name = 'activation'): Activation {
+  if (typeof a === 'string') {
+    const r = (activations as Record<string, Activation>)[a];
+    if (!r) throw new ParameterError(`${name}: unknown activation '${a}', expected one of ${Object.keys(activations).join(', ')} or an Activation object`);
+    return r;
+  }
+  if (!a || typeof a.f !== 'function' || typeof a.df !== 'function') {
+    throw new ParameterError(`${name}: expected an Activation { name, f, df, d2f?, smooth } or a built-in name`);
+  }
+  return a;
+}
+
+/** out[i] = sigma(x[i]) (out may alias x). */
+export function applyActivation(a: Activation, x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
+  const f = a.f;
+  for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
+  return out;
+}
+
+/** out[i] = sigma'(x[i]) (out may alias x). */
+export function applyActivationDerivative(a: Activation, x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
+  const f = a.df;
+  for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
+  return out;
+}
