@@ -2,11 +2,14 @@ import {
   DivergenceError,
   DomainError,
   type NDArray,
+  type OdeRhs,
   ParameterError,
   ShapeError,
   assertFinite,
   assertInRange,
   assertInteger,
+  dopri5,
+  integrateFixed,
 } from '@diffusion-theory/kernel';
 import { type DaeOdeOptions, daeOdeRhs } from './dae-ode.js';
 import { type DaeState, type DaeStateLayout, packState } from './dae-state.js';
@@ -26,7 +29,7 @@ export interface SolveDaeOdeOptions extends DaeOdeOptions {
   dtau?: number;
   /** Save every `saveEvery`-th RK4 step (plus tau = 0 and tauMax). Default 1. */
   saveEvery?: number;
-  /** Explicit save times (ascending, in [0, tauMax]); RK4 saves at the grid point not past each. dopri5 hits them exactly. */
+  /** Explicit save times (ascending, in [0, tauMax]); RK4 saves at the grid point not past each. dopri5 reports them exactly (dense output). */
   saveAt?: readonly number[];
   /** dopri5 tolerances. Defaults 1e-8, 1e-10. */
   rtol?: number;
@@ -138,181 +141,68 @@ function saveIdx(opts: SolveDaeOdeOptions, steps: number): Int32Array {
   return Int32Array.from(out);
 }
 
-type Rhs = (t: number, y: Float64Array, dy: Float64Array) => void;
-
-function finite(y: Float64Array): boolean {
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += y[i] * 0;
-  return s === 0;
-}
-
-/** Classical RK4 with uniform steps; allocation-free per step. */
-function rk4Solve(f: Rhs, y0: Float64Array, tauMax: number, steps: number, idx: Int32Array): { ts: number[]; ys: Float64Array[] } {
-  const n = y0.length;
-  const y = y0.slice();
-  const k = new Float64Array(n);
-  const acc = new Float64Array(n);
-  const tmp = new Float64Array(n);
+/**
+ * Fixed-step RK4 through kernel `integrateFixed` (allocation-free per step). Saving is done here in
+ * `onStep` from the grid indices of `saveIdx` so that ts (= step * h, tauMax at the end) and the
+ * "grid point not past each save time" rule are exactly those of solveDaeOde's contract; the
+ * kernel only returns its final state. A non-finite state becomes a DivergenceError with the step.
+ */
+function rk4Solve(f: OdeRhs, y0: Float64Array, tauMax: number, steps: number, idx: Int32Array): { ts: number[]; ys: Float64Array[] } {
   const ts: number[] = [];
   const ys: Float64Array[] = [];
   let s = 0;
   while (s < idx.length && idx[s] === 0) {
     ts.push(0);
-    ys.push(y.slice());
+    ys.push(y0.slice());
     s++;
   }
-  const h = steps === 0 ? 0 : tauMax / steps;
-  for (let step = 1; step <= steps; step++) {
-    const t = (step - 1) * h;
-    const h2 = 0.5 * h;
-    f(t, y, k);
-    for (let i = 0; i < n; i++) {
-      acc[i] = k[i];
-      tmp[i] = y[i] + h2 * k[i];
-    }
-    f(t + h2, tmp, k);
-    for (let i = 0; i < n; i++) {
-      acc[i] += 2 * k[i];
-      tmp[i] = y[i] + h2 * k[i];
-    }
-    f(t + h2, tmp, k);
-    for (let i = 0; i < n; i++) {
-      acc[i] += 2 * k[i];
-      tmp[i] = y[i] + h * k[i];
-    }
-    f(t + h, tmp, k);
-    const h6 = h / 6;
-    for (let i = 0; i < n; i++) tmp[i] = y[i] + h6 * (acc[i] + k[i]);
-    if (!finite(tmp)) {
-      throw new DivergenceError(`solveDaeOde: non-finite state at RK4 step ${step} (tau ${t} -> ${t + h}); reduce dtau, eta or the initial overlaps`, step);
-    }
-    y.set(tmp);
-    const tk = step === steps ? tauMax : step * h;
-    while (s < idx.length && idx[s] === step) {
-      ts.push(tk);
-      ys.push(y.slice());
-      s++;
-    }
+  if (steps === 0) return { ts, ys };
+  const h = tauMax / steps;
+  const res = integrateFixed({
+    f,
+    y0,
+    t0: 0,
+    t1: tauMax,
+    steps,
+    method: 'rk4',
+    saveAt: 'end',
+    onStep: (step, _t, y) => {
+      while (s < idx.length && idx[s] === step) {
+        ts.push(step === steps ? tauMax : step * h);
+        ys.push(y.slice());
+        s++;
+      }
+    },
+  });
+  if (res.status !== 'success') {
+    const step = res.failedAt?.step ?? 0;
+    const t = res.failedAt?.t ?? 0;
+    throw new DivergenceError(`solveDaeOde: non-finite state at RK4 step ${step} (tau ${t} -> ${t + h}); reduce dtau, eta or the initial overlaps`, step);
   }
   return { ts, ys };
 }
 
-// Dormand-Prince 5(4) coefficients
-const C2 = 1 / 5;
-const C3 = 3 / 10;
-const C4 = 4 / 5;
-const C5 = 8 / 9;
-const A21 = 1 / 5;
-const A31 = 3 / 40;
-const A32 = 9 / 40;
-const A41 = 44 / 45;
-const A42 = -56 / 15;
-const A43 = 32 / 9;
-const A51 = 19372 / 6561;
-const A52 = -25360 / 2187;
-const A53 = 64448 / 6561;
-const A54 = -212 / 729;
-const A61 = 9017 / 3168;
-const A62 = -355 / 33;
-const A63 = 46732 / 5247;
-const A64 = 49 / 176;
-const A65 = -5103 / 18656;
-const B1 = 35 / 384;
-const B3 = 500 / 1113;
-const B4 = 125 / 192;
-const B5 = -2187 / 6784;
-const B6 = 11 / 84;
-const E1 = 71 / 57600;
-const E3 = -71 / 16695;
-const E4 = 71 / 1920;
-const E5 = -17253 / 339200;
-const E6 = 22 / 525;
-const E7 = -1 / 40;
-
-/** Adaptive Dormand-Prince 5(4) (FSAL), stepping exactly onto each save time. */
-function dopri5Solve(f: Rhs, y0: Float64Array, times: number[], rtol: number, atol: number): { ts: number[]; ys: Float64Array[] } {
-  const n = y0.length;
-  const y = y0.slice();
-  const k1 = new Float64Array(n);
-  const k2 = new Float64Array(n);
-  const k3 = new Float64Array(n);
-  const k4 = new Float64Array(n);
-  const k5 = new Float64Array(n);
-  const k6 = new Float64Array(n);
-  const k7 = new Float64Array(n);
-  const yt = new Float64Array(n);
-  const yn = new Float64Array(n);
-  const ts: number[] = [];
-  const ys: Float64Array[] = [];
-  let t = 0;
-  let si = 0;
-  while (si < times.length && times[si] === 0) {
-    ts.push(0);
-    ys.push(y.slice());
-    si++;
+/**
+ * Adaptive Dormand-Prince 5(4) through kernel `dopri5` (FSAL, dense output: the save times are
+ * reported exactly, values between steps from the 4th-order continuous extension). Integrates up
+ * to the last save time only. Failures become a DivergenceError with the attempted-step count.
+ */
+function dopri5Solve(f: OdeRhs, y0: Float64Array, times: number[], rtol: number, atol: number): { ts: number[]; ys: Float64Array[] } {
+  const tEnd = times.length === 0 ? 0 : times[times.length - 1];
+  if (tEnd === 0) return { ts: times.slice(), ys: times.map(() => y0.slice()) };
+  // solveDaeOde accepts rtol = 0 or atol = 0 (pure absolute / relative control); kernel dopri5 wants > 0.
+  const res = dopri5({ f, y0, t0: 0, t1: tEnd, rtol: rtol > 0 ? rtol : Number.MIN_VALUE, atol: atol > 0 ? atol : Number.MIN_VALUE, h0: Math.min(0.01, tEnd), maxSteps: 1_000_000, saveAt: times });
+  if (res.status !== 'success') {
+    const step = res.stats.steps + res.stats.rejected;
+    const why =
+      res.status === 'max_steps'
+        ? 'dopri5 exceeded 1e6 steps'
+        : res.status === 'step_too_small'
+          ? 'dopri5 step size underflow'
+          : 'non-finite state';
+    throw new DivergenceError(`solveDaeOde: ${why} at dopri5 step ${step} (tau ${res.t})`, step);
   }
-  if (si >= times.length) return { ts, ys };
-  f(t, y, k1);
-  let h = Math.min(0.01, times[times.length - 1]);
-  let step = 0;
-  let fsal = true;
-  while (si < times.length) {
-    const target = times[si];
-    if (t >= target) {
-      ts.push(target);
-      ys.push(y.slice());
-      si++;
-      continue;
-    }
-    let hit = false;
-    let hh = h;
-    if (t + hh >= target - 1e-12 * Math.max(1, target)) {
-      hh = target - t;
-      hit = true;
-    }
-    if (!fsal) f(t, y, k1);
-    for (let i = 0; i < n; i++) yt[i] = y[i] + hh * A21 * k1[i];
-    f(t + C2 * hh, yt, k2);
-    for (let i = 0; i < n; i++) yt[i] = y[i] + hh * (A31 * k1[i] + A32 * k2[i]);
-    f(t + C3 * hh, yt, k3);
-    for (let i = 0; i < n; i++) yt[i] = y[i] + hh * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
-    f(t + C4 * hh, yt, k4);
-    for (let i = 0; i < n; i++) yt[i] = y[i] + hh * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
-    f(t + C5 * hh, yt, k5);
-    for (let i = 0; i < n; i++) yt[i] = y[i] + hh * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
-    f(t + hh, yt, k6);
-    for (let i = 0; i < n; i++) yn[i] = y[i] + hh * (B1 * k1[i] + B3 * k3[i] + B4 * k4[i] + B5 * k5[i] + B6 * k6[i]);
-    f(t + hh, yn, k7);
-    let err = 0;
-    for (let i = 0; i < n; i++) {
-      const e = hh * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
-      const sc = atol + rtol * Math.max(Math.abs(y[i]), Math.abs(yn[i]));
-      err += (e / sc) ** 2;
-    }
-    err = Math.sqrt(err / n);
-    step++;
-    if (!Number.isFinite(err) || !finite(yn)) {
-      if (hh < 1e-12) throw new DivergenceError(`solveDaeOde: non-finite state at dopri5 step ${step} (tau ${t})`, step);
-      h = hh * 0.2;
-      fsal = true;
-      continue;
-    }
-    if (err <= 1) {
-      t = hit ? target : t + hh;
-      y.set(yn);
-      k1.set(k7);
-      fsal = true;
-      const fac = err === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * err ** -0.2));
-      if (!hit) h = hh * fac;
-      else h = Math.max(h, hh) * Math.min(fac, 1.5);
-    } else {
-      h = hh * Math.max(0.2, 0.9 * err ** -0.2);
-      fsal = true;
-      if (h < 1e-14) throw new DivergenceError(`solveDaeOde: dopri5 step size underflow at step ${step} (tau ${t})`, step);
-    }
-    if (step > 1_000_000) throw new DivergenceError(`solveDaeOde: dopri5 exceeded 1e6 steps (tau ${t})`, step);
-  }
-  return { ts, ys };
+  return { ts: Array.from(res.ts), ys: res.ys };
 }
 
 function toRecord(layout: DaeStateLayout, ts: number[], ys: Float64Array[], nfev: number): DaeOdeRecord {

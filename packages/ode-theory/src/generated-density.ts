@@ -22,6 +22,7 @@ import {
   assertInteger,
   driftDenoiserCoef,
   driftLinearCoef,
+  integrateFixed,
   symPinvInPlace,
   symSqrtInPlace,
 } from '@diffusion-theory/kernel';
@@ -397,21 +398,12 @@ export function offSubspaceVarianceContinuous(o: { schedule: InterpolantSchedule
   assertInteger(steps, 1, 'steps');
   assertInRange(b, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, 'b');
   if (!(t >= 0 && t < 1)) throw new DomainError(`t: expected a time in [0, 1), got ${t}`);
-  const rhs = (s: number, v: number) => {
+  if (t === 0) return 1;
+  const f = (s: number, y: Float64Array, dy: Float64Array) => {
     const D = b * driftDenoiserCoef(schedule, s) + driftLinearCoef(schedule, s);
-    return 2 * D * v + 2 * schedule.epsilon(s);
+    dy[0] = 2 * D * y[0] + 2 * schedule.epsilon(s);
   };
-  const h = t / steps;
-  let v = 1;
-  for (let k = 0; k < steps; k++) {
-    const s = k * h;
-    const k1 = rhs(s, v);
-    const k2 = rhs(s + h / 2, v + (h / 2) * k1);
-    const k3 = rhs(s + h / 2, v + (h / 2) * k2);
-    const k4 = rhs(s + h, v + h * k3);
-    v += (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
-  }
-  return v;
+  return integrateFixed({ f, y0: Float64Array.of(1), t0: 0, t1: t, steps, method: 'rk4', checkFinite: false }).y[0];
 }
 
 /** Closed form for alpha = 1 - t, beta = t, eps = 0: v_t = (1 - t)^{2(1 - b)} (spec §5.1 example). */
@@ -599,7 +591,6 @@ export function linearZMoments(o: LinearZOptions): { mean: Float64Array; cov: ND
     if (!(tf > 0 && tf < 1)) throw new DomainError(`tf: expected a final time in (0, 1), got ${tf}`);
     const steps = o.steps ?? 20000;
     assertInteger(steps, 1, 'steps');
-    const h = tf / steps;
     const y = new Float64Array(2 * r);
     y.set(m, 0);
     y.set(c, r);
@@ -614,24 +605,9 @@ export function linearZMoments(o: LinearZOptions): { mean: Float64Array; cov: ND
         dy[r + i] = 2 * L * yy[r + i] + 2 * e * s[i];
       }
     };
-    const k1 = new Float64Array(2 * r);
-    const k2 = new Float64Array(2 * r);
-    const k3 = new Float64Array(2 * r);
-    const k4 = new Float64Array(2 * r);
-    const tmp = new Float64Array(2 * r);
-    for (let k = 0; k < steps; k++) {
-      const t = k * h;
-      f(t, y, k1);
-      for (let i = 0; i < 2 * r; i++) tmp[i] = y[i] + 0.5 * h * k1[i];
-      f(t + 0.5 * h, tmp, k2);
-      for (let i = 0; i < 2 * r; i++) tmp[i] = y[i] + 0.5 * h * k2[i];
-      f(t + 0.5 * h, tmp, k3);
-      for (let i = 0; i < 2 * r; i++) tmp[i] = y[i] + h * k3[i];
-      f(t + h, tmp, k4);
-      for (let i = 0; i < 2 * r; i++) y[i] += (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
-    }
-    m.set(y.subarray(0, r));
-    c.set(y.subarray(r));
+    const yT = integrateFixed({ f, y0: y, t0: 0, t1: tf, steps, method: 'rk4', checkFinite: false }).y;
+    m.set(yT.subarray(0, r));
+    c.set(yT.subarray(r));
   } else {
     throw new ParameterError(`mode: expected 'continuous' or 'discrete', got '${String(mode)}'`);
   }
