@@ -1,22 +1,25 @@
-import mt19937 from '@stdlib/random-base-mt19937';
 import { assertInteger } from './check.js';
 import { DomainError } from './errors.js';
+import { Mt19937 } from './mt19937.js';
 
 /**
  * Seeded, splittable random number generator.
  *
- * Each `Rng` is a Mersenne Twister (MT19937, from @stdlib) initialised by `init_by_array`
+ * Each `Rng` is a Mersenne Twister (MT19937; seeded by @stdlib's `init_by_array` and then run by an
+ * inlined copy of the recurrence that is tested bit-for-bit against @stdlib) initialised
  * on its *path*: the root seed followed by the indices of the `split`/`stream` calls that
  * produced it. Streams with different paths are therefore independent-looking MT19937
  * states, and the same path always gives the same numbers on every platform and backend
  * (randomness is always drawn on the CPU, in float64, and then handed to a backend).
  *
- * Normals use the Box-Muller transform on 53-bit uniforms (pairs, no caching across calls
- * of different array lengths: a fill of length n consumes exactly 2*ceil(n/2) uniforms).
+ * Normals use the ziggurat method (128 layers, Doornik's ZIGNOR variant with independent layer
+ * bits); about twice as fast as Box-Muller here. `normal()` and `fillNormal` draw from the same
+ * sequence: n single draws give the same numbers as one fill of length n.
  */
 export class Rng {
   readonly path: readonly number[];
-  private readonly gen: { (): number; normalized(): number };
+  private readonly gen: Mt19937;
+  private readonly one = new Float64Array(1);
   private children = 0;
 
   constructor(seed: number | readonly number[]) {
@@ -33,7 +36,7 @@ export class Rng {
       arr[i] = s >>> 0;
     });
     arr[path.length] = 0x9e3779b9; // domain separator so [s] and [s, 0] never coincide
-    this.gen = ((mt19937 as unknown as { factory: (o: object) => unknown }).factory as (o: object) => { (): number; normalized(): number })({ seed: arr });
+    this.gen = new Mt19937(arr);
   }
 
   /** The independent child stream number `i` of this generator (does not advance this one). */
@@ -52,35 +55,24 @@ export class Rng {
 
   /** One uniform in [0, 1) with 53 bits of resolution. */
   uniform(): number {
-    return this.gen.normalized();
+    return this.gen.nextDouble();
   }
 
   /** One standard normal. */
   normal(): number {
-    const u1 = 1 - this.gen.normalized();
-    const u2 = this.gen.normalized();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    this.gen.fillNormal(this.one);
+    return this.one[0];
   }
 
   /** Fill `out` with uniforms in [0, 1); returns `out`. */
   fillUniform<T extends Float64Array | Float32Array>(out: T): T {
-    const g = this.gen;
-    for (let i = 0; i < out.length; i++) out[i] = g.normalized();
+    this.gen.fillDoubles(out);
     return out;
   }
 
-  /** Fill `out` with standard normals (Box-Muller pairs); returns `out`. */
+  /** Fill `out` with standard normals (ziggurat); returns `out`. */
   fillNormal<T extends Float64Array | Float32Array>(out: T): T {
-    const g = this.gen;
-    const n = out.length;
-    for (let i = 0; i < n; i += 2) {
-      const u1 = 1 - g.normalized();
-      const u2 = g.normalized();
-      const r = Math.sqrt(-2 * Math.log(u1));
-      const th = 2 * Math.PI * u2;
-      out[i] = r * Math.cos(th);
-      if (i + 1 < n) out[i + 1] = r * Math.sin(th);
-    }
+    this.gen.fillNormal(out);
     return out;
   }
 
@@ -99,7 +91,7 @@ export class Rng {
   /** Uniform integer in {0, ..., n-1}. */
   int(n: number): number {
     assertInteger(n, 1, 'n');
-    return Math.floor(this.gen.normalized() * n);
+    return Math.floor(this.gen.nextDouble() * n);
   }
 
   /** Index drawn with probabilities proportional to `weights` (non-negative, positive sum). */
@@ -112,7 +104,7 @@ export class Rng {
       total += weights[i];
     }
     if (!(total > 0)) throw new DomainError('weights: expected a positive sum');
-    let u = this.gen.normalized() * total;
+    let u = this.gen.nextDouble() * total;
     let last = 0;
     for (let i = 0; i < weights.length; i++) {
       if (weights[i] > 0) last = i;
@@ -129,7 +121,7 @@ export class Rng {
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(this.gen.normalized() * (i + 1));
+      const j = Math.floor(this.gen.nextDouble() * (i + 1));
       const t = p[i];
       p[i] = p[j];
       p[j] = t;

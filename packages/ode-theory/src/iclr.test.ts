@@ -212,8 +212,11 @@ describe('ICLR closed forms vs a finite-d probability-flow simulation (d = 2000,
     // (iii) the raw statistics M = X.mu/d, ... (sign-corrected averages) also carry O(d^{-1/2}) terms: the X_0
     //      projection, whose sign is selected by s = sign(u_0.X_0) (bias sqrt(2/(pi d)) sqrt(A/B) ~ 0.018 on M at
     //      d = 2000), and the overlaps mu.xi/d, mu.eta/d ~ sqrt(n/d) ~ 0.06 times coefficients ~ 0.12: tolerance 0.03
-    //      (spec §11 quotes 0.015 for its own seed/statistic).
-    expect(Math.abs(coefAcc[0] - th.M)).toBeLessThan(0.03);
-    for (let q = 0; q < 3; q++) expect(Math.abs(acc[q] - want[q])).toBeLessThan(0.03);
+    //      (spec §11 quotes 0.015 for its own seed/statistic). The tolerance adds those three terms, with the
+    //      Monte-Carlo part at 4 standard errors of the T-trajectory average (~0.04 in all at d = 2000).
+    const scale = Math.sqrt(A / B);
+    const tol = Math.sqrt(2 / (Math.PI * d)) * scale + (4 * Math.sqrt(2 / d) * scale) / Math.sqrt(T) + Math.sqrt(n / d) * 0.12;
+    expect(Math.abs(coefAcc[0] - th.M)).toBeLessThan(tol);
+    for (let q = 0; q < 3; q++) expect(Math.abs(acc[q] - want[q])).toBeLessThan(tol);
   });
 });
