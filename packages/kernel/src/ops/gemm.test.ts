@@ -32,6 +32,8 @@ function relErr(x: Float64Array, y: Float64Array): number {
 const rng = new Rng(20261123);
 const SIZES: Array<[number, number, number]> = [
   [1, 1, 1], [7, 1, 33], [1, 33, 7], [33, 7, 129], [7, 129, 33], [129, 33, 257], [257, 129, 7], [33, 257, 129], [129, 257, 257], [257, 257, 33],
+  // thin shapes (n <= 4 or k <= 4 with m >= 16: the packed thin path under 'auto')
+  [65, 1, 100], [65, 2, 100], [40, 3, 7], [33, 4, 50], [65, 100, 1], [65, 100, 2], [40, 7, 3], [33, 50, 4], [20, 2, 2],
 ];
 const TRANS: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
 
