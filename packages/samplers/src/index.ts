@@ -1,4 +1,4 @@
-export { sampleInterpolant } from './interpolant.js';
+export { ROW_BLOCK, sampleInterpolant } from './interpolant.js';
 export type { SampleInterpolantOptions, SampleResult, Snapshot } from './interpolant.js';
 export { sampleEdm } from './edm.js';
 export type { SampleEdmOptions, EdmChurn } from './edm.js';

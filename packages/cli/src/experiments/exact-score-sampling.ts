@@ -1,5 +1,5 @@
 import { type InterpolantSchedule, fromData, linearInterpolant } from '@diffusion-theory/kernel';
-import { sampleInterpolant } from '@diffusion-theory/samplers';
+import { ROW_BLOCK, sampleInterpolant } from '@diffusion-theory/samplers';
 import { covarianceError, hellingerProjected, meanError } from '@diffusion-theory/metrics';
 import { gaussianMixture } from '@diffusion-theory/targets';
 import { z } from 'zod';
@@ -194,7 +194,7 @@ export default defineExperiment({
       for (const process of ['SDE', 'ODE'] as const) {
         const eps = process === 'SDE' ? p.epsilon : 0;
         const schedule: InterpolantSchedule = linearInterpolant({ epsilon: (t: number) => eps * (1 - t) });
-        const phase = ctx.progress.phase(`${spec.name} ${process}: sample`, p.steps);
+        const phase = ctx.progress.phase(`${spec.name} ${process}: sample`, Math.ceil(n / ROW_BLOCK));
         const { samples } = sampleInterpolant({
           denoiser: target.denoiser(schedule),
           schedule,
@@ -202,7 +202,7 @@ export default defineExperiment({
           rng: rng.stream(process === 'SDE' ? 10 : 11),
           grid,
           method: p.method,
-          onProgress: () => phase.tick(),
+          onProgress: () => phase.tick(), // once per block of ROW_BLOCK rows
         });
         phase.done();
         const mt = ctx.progress.phase(`${spec.name} ${process}: metrics`, 1);
