@@ -21,6 +21,7 @@ import {
   rotatedEngine,
   singleMoments,
 } from './dae-moments.js';
+import { microMask, syncMicroStats } from './dae-micro.js';
 import { type DaeStateLayout, daeStateLayout } from './dae-state.js';
 import { pinvSymInto, symEigen } from './small-linalg.js';
 import { type SpectralMixtureSpec, validateSpectralMixture } from './spectral-mixture.js';
@@ -108,6 +109,11 @@ export function resolveForm(act: Activation, form: DaeOdeForm | undefined): DaeO
  * (spec §4.3 Stein form, §4.4 regression form, §4.5 linear closed form), state layout of
  * daeStateLayout. tau is training time (tau = 2 eta n / d); the RHS is autonomous (tau unused).
  * Allocation-free per call; deterministic (same inputs, bit-identical output).
+ *
+ * With `spec.micro`, the listed microscopic groups are evolved in factor form (dae-micro.ts): the state
+ * gets a factor block u (layout.oU, nMicro x r) with du_p/dtau = E_{c,t}[mu_{c,p} a_{c,t} + K_{c,t,s}^T u_p]
+ * - (lambda/2) u_p; their q_s, m_{c,s}, g_s are rebuilt from u on every call (the slots of y are not read)
+ * and their derivative slots receive the push-forward (the §4.3 equations on the rebuilt state).
  */
 export function daeOdeRhs(spec: SpectralMixtureSpec, opts: DaeOdeOptions): DaeOdeRhs {
   validateSpectralMixture(spec);
@@ -128,8 +134,23 @@ export function daeOdeRhs(spec: SpectralMixtureSpec, opts: DaeOdeOptions): DaeOd
   const penc = opts.timeEncoding;
   if (penc !== undefined && typeof penc !== 'function') throw new ParameterError('timeEncoding: expected a function t => p_t');
   const { K, Ng, R } = spec;
-  const layout = daeStateLayout({ r, K, Ng, R });
-  const { oM, oG, oV, oB } = layout;
+  const micro = spec.micro;
+  const nMicro = micro ? micro.coords.length : 0;
+  const layout = daeStateLayout({ r, K, Ng, R, nMicro });
+  const { oM, oG, oV, oB, oU } = layout;
+  // factor form of microscopic groups (dae-micro.ts): coordinates of each group, CSR
+  const isMicro = microMask(spec);
+  const microStart = new Int32Array(Ng + 1);
+  const microIdx = new Int32Array(nMicro);
+  if (micro) {
+    for (let p = 0; p < nMicro; p++) microStart[micro.coords[p] + 1]++;
+    for (let s = 0; s < Ng; s++) microStart[s + 1] += microStart[s];
+    const fill = microStart.slice(0, Ng);
+    for (let p = 0; p < nMicro; p++) microIdx[fill[micro.coords[p]]++] = p;
+  }
+  const microMu = micro ? micro.mu : new Float64Array(0);
+  // state with the q, m, g slots of factor-form groups rebuilt from u (read instead of y)
+  const yFull = nMicro > 0 ? new Float64Array(layout.length) : null;
   const J = times.length;
   const tp: TimePoint[] = [];
   for (let j = 0; j < J; j++) {
@@ -176,11 +197,17 @@ export function daeOdeRhs(spec: SpectralMixtureSpec, opts: DaeOdeOptions): DaeOd
   const J1 = new Float64Array(rr);
 
   const rhs = (_tau: number, y: Float64Array, dydt: Float64Array): void => {
-    const b = y[oB];
+    let Y = y;
+    if (yFull) {
+      yFull.set(y);
+      syncMicroStats(spec, layout, yFull, isMicro);
+      Y = yFull;
+    }
+    const b = Y[oB];
     fields.b = b;
-    for (let k = 0; k < r; k++) v[k] = y[oV + k];
+    for (let k = 0; k < r; k++) v[k] = Y[oV + k];
     Q.fill(0);
-    for (let s = 0; s < Ng; s++) for (let i = 0; i < rr; i++) Q[i] += y[s * rr + i];
+    for (let s = 0; s < Ng; s++) for (let i = 0; i < rr; i++) Q[i] += Y[s * rr + i];
     for (let i = 0; i < r; i++) {
       for (let l = i + 1; l < r; l++) {
         const m = 0.5 * (Q[i * r + l] + Q[l * r + i]);
@@ -198,8 +225,8 @@ export function daeOdeRhs(spec: SpectralMixtureSpec, opts: DaeOdeOptions): DaeOd
       M.fill(0);
       for (let s = 0; s < Ng; s++) {
         const l = ell[c * Ng + s];
-        for (let i = 0; i < rr; i++) S[i] += l * y[s * rr + i];
-        for (let k = 0; k < r; k++) M[k] += y[oM + (c * Ng + s) * r + k];
+        for (let i = 0; i < rr; i++) S[i] += l * Y[s * rr + i];
+        for (let k = 0; k < r; k++) M[k] += Y[oM + (c * Ng + s) * r + k];
       }
       for (let i = 0; i < r; i++) {
         for (let l = i + 1; l < r; l++) {
@@ -313,15 +340,26 @@ export function daeOdeRhs(spec: SpectralMixtureSpec, opts: DaeOdeOptions): DaeOd
             let qk = 0;
             let kq = 0;
             for (let m = 0; m < r; m++) {
-              qk += y[qo + i * r + m] * Kmat[m * r + k];
-              kq += Kmat[m * r + i] * y[qo + m * r + k];
+              qk += Y[qo + i * r + m] * Kmat[m * r + k];
+              kq += Kmat[m * r + i] * Y[qo + m * r + k];
             }
-            dydt[qo + i * r + k] += pic * (y[mo + i] * abar[k] + abar[i] * y[mo + k] + qk + kq);
+            dydt[qo + i * r + k] += pic * (Y[mo + i] * abar[k] + abar[i] * Y[mo + k] + qk + kq);
           }
         }
         if (withNoise && rho[s] > 0) {
           const f2 = 2 * eta * rho[s] * pic;
           for (let i = 0; i < rr; i++) dydt[qo + i] += f2 * (l * N1[i] + N0[i]);
+        }
+        // factor form: du_p += pi_c (mu_{c,p} a + K^T u_p) for the micro coordinates p of group s
+        for (let pp = microStart[s]; pp < microStart[s + 1]; pp++) {
+          const p = microIdx[pp];
+          const uo = oU + p * r;
+          const mcp = microMu[c * nMicro + p];
+          for (let k = 0; k < r; k++) {
+            let ku = 0;
+            for (let m = 0; m < r; m++) ku += Kmat[m * r + k] * Y[uo + m];
+            dydt[uo + k] += pic * (mcp * abar[k] + ku);
+          }
         }
         // dm_{c',s} += pi_c (T_{c c', s} a + K^T m_{c', s})
         for (let c2 = 0; c2 < K; c2++) {
@@ -329,7 +367,7 @@ export function daeOdeRhs(spec: SpectralMixtureSpec, opts: DaeOdeOptions): DaeOd
           const Tcc = T[(c * K + c2) * Ng + s];
           for (let k = 0; k < r; k++) {
             let km = 0;
-            for (let m = 0; m < r; m++) km += Kmat[m * r + k] * y[m2 + m];
+            for (let m = 0; m < r; m++) km += Kmat[m * r + k] * Y[m2 + m];
             dydt[m2 + k] += pic * (Tcc * abar[k] + km);
           }
         }
@@ -340,7 +378,7 @@ export function daeOdeRhs(spec: SpectralMixtureSpec, opts: DaeOdeOptions): DaeOd
           for (let k = 0; k < r; k++) {
             for (let jj = 0; jj < R; jj++) {
               let kg = 0;
-              for (let m = 0; m < r; m++) kg += Kmat[m * r + k] * y[go + m * R + jj];
+              for (let m = 0; m < r; m++) kg += Kmat[m * r + k] * Y[go + m * R + jj];
               dydt[go + k * R + jj] += pic * (abar[k] * P[po + jj] + kg);
             }
           }
@@ -349,9 +387,10 @@ export function daeOdeRhs(spec: SpectralMixtureSpec, opts: DaeOdeOptions): DaeOd
     }
     // weight decay and b
     if (lambda !== 0) {
-      for (let i = 0; i < oM; i++) dydt[i] -= lambda * y[i];
+      for (let i = 0; i < oM; i++) dydt[i] -= lambda * Y[i];
       const h = 0.5 * lambda;
-      for (let i = oM; i < oB; i++) dydt[i] -= h * y[i];
+      for (let i = oM; i < oB; i++) dydt[i] -= h * Y[i];
+      for (let i = oU; i < layout.length; i++) dydt[i] -= h * Y[i];
     }
     let db = 0;
     for (let j = 0; j < J; j++) {
@@ -371,6 +410,7 @@ export function daeOdeRhs(spec: SpectralMixtureSpec, opts: DaeOdeOptions): DaeOd
       }
     }
   };
+  if (nMicro > 0) Object.defineProperty(layout, 'spec', { value: spec, enumerable: false });
   return Object.assign(rhs, { layout, form });
 }
 

@@ -12,11 +12,20 @@ import {
   integrateFixed,
 } from '@diffusion-theory/kernel';
 import { type DaeOdeOptions, daeOdeRhs } from './dae-ode.js';
+import { microFactorsFromStats, microMask, syncMicroStats } from './dae-micro.js';
 import { type DaeState, type DaeStateLayout, packState } from './dae-state.js';
 import type { SpectralMixtureSpec } from './spectral-mixture.js';
 
-/** Initial condition: the named blocks (layout of dae-state.ts) or an already packed state. */
-export type DaeInit = { q: ArrayLike<number>; m: ArrayLike<number>; g?: ArrayLike<number>; v?: ArrayLike<number>; b?: number } | Float64Array;
+/**
+ * Initial condition: the named blocks (layout of dae-state.ts) or an already packed state.
+ * `u` (only read when spec.micro is given): the factor rows w_{i,:}/sqrt d of the micro coordinates,
+ * nMicro x r in the order of spec.micro.coords (initialStateFromWeights returns them when `groups`
+ * carries `microscopic`). Without `u`, the rows of one-coordinate groups are rebuilt from the rank-one
+ * q_s and the sign from m / g (microFactorsFromStats); with `u`, q_s, m_{c,s}, g_s of those groups are
+ * taken from u (the given values are ignored). A packed state of the plain length (no factor block)
+ * is accepted too and treated like the named blocks without `u`.
+ */
+export type DaeInit = { q: ArrayLike<number>; m: ArrayLike<number>; g?: ArrayLike<number>; v?: ArrayLike<number>; b?: number; u?: ArrayLike<number> } | Float64Array;
 
 export interface SolveDaeOdeOptions extends DaeOdeOptions {
   spec: SpectralMixtureSpec;
@@ -65,6 +74,8 @@ export interface DaeOdeRecord {
   m: Float64Array;
   /** Per-group g_s. */
   g: Float64Array;
+  /** Factor rows u_p of the micro coordinates, u[(n*nMicro + p)*r + k]; only with spec.micro (q, m, g of those groups are computed from them). */
+  u?: Float64Array;
   /** The state layout of the ODE (to rebuild a packed state with packState). */
   layout: DaeStateLayout;
   /** Number of RHS evaluations. */
@@ -77,13 +88,30 @@ export function solveDaeOde(opts: SolveDaeOdeOptions): DaeOdeRecord {
   assertInRange(opts.tauMax, 0, Number.POSITIVE_INFINITY, 'tauMax');
   const rhs0 = daeOdeRhs(opts.spec, opts);
   const layout = rhs0.layout;
+  const spec = opts.spec;
+  const nU = layout.nMicro * layout.r;
   let y0: Float64Array;
   if (opts.init instanceof Float64Array) {
-    if (opts.init.length !== layout.length) throw new ShapeError(`init: expected a packed state of length ${layout.length} (r = ${layout.r}, K = ${layout.K}, Ng = ${layout.Ng}, R = ${layout.R}), got ${opts.init.length}`);
+    const plain = layout.length - nU;
+    if (opts.init.length !== layout.length && !(nU > 0 && opts.init.length === plain)) {
+      throw new ShapeError(`init: expected a packed state of length ${layout.length} (r = ${layout.r}, K = ${layout.K}, Ng = ${layout.Ng}, R = ${layout.R}, nMicro = ${layout.nMicro})${nU > 0 ? ` or ${plain} (no factor block)` : ''}, got ${opts.init.length}`);
+    }
     assertFinite(opts.init, 'init');
-    y0 = opts.init.slice();
-  } else if (opts.init && typeof opts.init === 'object') y0 = packState(layout, opts.init);
-  else throw new ParameterError('init: expected { q, m, g?, v?, b? } or a packed Float64Array');
+    if (opts.init.length === layout.length) y0 = opts.init.slice();
+    else {
+      const a = opts.init;
+      const st = { q: a.subarray(0, layout.oM), m: a.subarray(layout.oM, layout.oG), g: a.subarray(layout.oG, layout.oV) };
+      y0 = new Float64Array(layout.length);
+      y0.set(a);
+      y0.set(microFactorsFromStats(spec, layout.r, st), layout.oU);
+    }
+  } else if (opts.init && typeof opts.init === 'object') {
+    const init = opts.init;
+    if (nU > 0 && init.u === undefined) y0 = packState(layout, { ...init, u: microFactorsFromStats(spec, layout.r, init) });
+    else y0 = packState(layout, init);
+  } else throw new ParameterError('init: expected { q, m, g?, v?, b?, u? } or a packed Float64Array');
+  const isMicro = microMask(spec);
+  syncMicroStats(spec, layout, y0, isMicro);
   let nfev = 0;
   const f = (t: number, y: Float64Array, dy: Float64Array) => {
     nfev++;
@@ -111,6 +139,8 @@ export function solveDaeOde(opts: SolveDaeOdeOptions): DaeOdeRecord {
     }
     saved = dopri5Solve(f, y0, times, rtol, atol);
   } else throw new ParameterError(`method: expected 'rk4' or 'dopri5', got '${String(method)}'`);
+  // factor-form groups: report q_s, m_{c,s}, g_s computed from the factors
+  for (const y of saved.ys) syncMicroStats(spec, layout, y, isMicro);
   return toRecord(layout, saved.ts, saved.ys, nfev);
 }
 
@@ -226,7 +256,10 @@ function toRecord(layout: DaeStateLayout, ts: number[], ys: Float64Array[], nfev
     layout,
     nfev,
   };
+  const nU = layout.nMicro * r;
+  if (nU > 0) rec.u = new Float64Array(n * nU);
   ys.forEach((y, i) => {
+    if (rec.u) rec.u.set(y.subarray(layout.oU, layout.oU + nU), i * nU);
     for (let s = 0; s < Ng; s++) for (let j = 0; j < rr; j++) rec.Q[i * rr + j] += y[s * rr + j];
     for (let c = 0; c < K; c++) for (let s = 0; s < Ng; s++) for (let k = 0; k < r; k++) rec.M[(i * K + c) * r + k] += y[oM + (c * Ng + s) * r + k];
     for (let s = 0; s < Ng; s++) for (let j = 0; j < r * R; j++) rec.G[i * r * R + j] += y[oG + s * r * R + j];
@@ -251,6 +284,7 @@ export function recordState(rec: DaeOdeRecord, n: number): Float64Array {
     g: rec.g.subarray(n * Ng * r * R, (n + 1) * Ng * r * R),
     v: rec.v.subarray(n * r, (n + 1) * r),
     b: rec.b[n],
+    u: rec.u ? rec.u.subarray(n * rec.layout.nMicro * r, (n + 1) * rec.layout.nMicro * r) : undefined,
   });
 }
 
@@ -259,10 +293,13 @@ export function recordState(rec: DaeOdeRecord, n: number): Float64Array {
  * common eigenbasis), q_s = (1/d) sum_{i in s} w_i^T w_i, m_{c,s} = d^{-1/2} sum_{i in s} mu_{c,i} w_i,
  * g_s = d^{-1/2} sum_{i in s} w_i^T E_i. `groups.groups[i]` is the spectral group of coordinate i (a targets SpectralGroupMixture fits);
  * `mus` is K x d (one centroid per row); `E` is d x R (or null for R = 0). b and v default to 0.
+ * When `groups.microscopic` is given (a targets SpectralGroupMixture has it), the result also has
+ * `u`: the rows w_{i,:}/sqrt d of the coordinates of microscopic groups in ascending i — the order of
+ * targets' `constants().micro.coords` — for the factor form of those groups (DaeInit.u).
  */
 export function initialStateFromWeights(
   w: NDArray,
-  groups: { groups: ArrayLike<number>; Ng: number },
+  groups: { groups: ArrayLike<number>; Ng: number; microscopic?: readonly boolean[] },
   mus: NDArray | null,
   E: NDArray | null,
   extra: { b?: number; v?: ArrayLike<number> } = {},
@@ -299,5 +336,13 @@ export function initialStateFromWeights(
   assertFinite(q, 'w');
   const v = extra.v ? Float64Array.from(extra.v) : new Float64Array(r);
   if (v.length !== r) throw new ShapeError(`extra.v: expected length r = ${r}, got ${v.length}`);
-  return { q, m, g, v, b: extra.b ?? 0 };
+  const out: DaeState = { q, m, g, v, b: extra.b ?? 0 };
+  const micro = groups.microscopic;
+  if (micro) {
+    if (micro.length !== Ng) throw new ShapeError(`groups.microscopic: expected length Ng = ${Ng}, got ${micro.length}`);
+    const rows: number[] = [];
+    for (let i = 0; i < d; i++) if (micro[groupOf[i]]) for (let k = 0; k < r; k++) rows.push(w.get(i, k) * sd);
+    out.u = Float64Array.from(rows);
+  }
+  return out;
 }

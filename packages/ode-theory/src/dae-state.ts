@@ -1,4 +1,6 @@
 import { ShapeError, assertFinite, assertInteger } from '@diffusion-theory/kernel';
+import { microFactorsFromStats } from './dae-micro.js';
+import type { SpectralMixtureSpec } from './spectral-mixture.js';
 
 /**
  * Flat state vector of the DAE summary-statistic ODE (spec §4.1), row-major throughout:
@@ -9,8 +11,14 @@ import { ShapeError, assertFinite, assertInteger } from '@diffusion-theory/kerne
  *   oG = oM + K Ng r  g_s            Ng x r x R       oG + (s*r + k)*R + j
  *   oV = oG + Ng r R  v              r                oV + k
  *   oB = oV + r       b              1                oB
+ *   oU = oB + 1       u_p            nMicro x r       oU + p*r + k     (factor rows; only with spec.micro)
  *
- * length = Ng r^2 + K Ng r + Ng r R + r + 1.
+ * length = Ng r^2 + K Ng r + Ng r R + r + 1 + nMicro r.
+ *
+ * Factor block (microscopic groups in factor form, spec.micro): u_p = w_{i,:}/sqrt d of the p-th micro
+ * coordinate i. For those groups the q_s, m_{c,s}, g_s slots are not read by the RHS (it rebuilds them as
+ * sum_p u_p u_p^T, sum_p mu_{c,p} u_p, sum_p u_p E_p^T); they carry the integrated push-forward and are
+ * replaced by the exact values from u in every record (solveDaeOde). nMicro = 0 gives the plain layout.
  */
 export interface DaeStateLayout {
   r: number;
@@ -21,20 +29,27 @@ export interface DaeStateLayout {
   oG: number;
   oV: number;
   oB: number;
+  /** Number of micro coordinates in factor form (0 without spec.micro). */
+  nMicro: number;
+  /** Offset of the factor block u (nMicro x r) = oB + 1. */
+  oU: number;
   length: number;
 }
 
-export function daeStateLayout(dims: { r: number; K: number; Ng: number; R: number }): DaeStateLayout {
+export function daeStateLayout(dims: { r: number; K: number; Ng: number; R: number; nMicro?: number }): DaeStateLayout {
   const { r, K, Ng, R } = dims;
+  const nMicro = dims.nMicro ?? 0;
   assertInteger(r, 1, 'r');
   assertInteger(K, 1, 'K');
   assertInteger(Ng, 1, 'Ng');
   assertInteger(R, 0, 'R');
+  assertInteger(nMicro, 0, 'nMicro');
   const oM = Ng * r * r;
   const oG = oM + K * Ng * r;
   const oV = oG + Ng * r * R;
   const oB = oV + r;
-  return { r, K, Ng, R, oM, oG, oV, oB, length: oB + 1 };
+  const oU = oB + 1;
+  return { r, K, Ng, R, oM, oG, oV, oB, nMicro, oU, length: oU + nMicro * r };
 }
 
 /** The closed state in named blocks (all row-major, shapes as in DaeStateLayout). */
@@ -49,10 +64,20 @@ export interface DaeState {
   v: Float64Array;
   /** Skip-connection strength b. */
   b: number;
+  /** Factor rows u_p = w_{i,:}/sqrt d of the micro coordinates (nMicro x r, order of spec.micro.coords); only with spec.micro. */
+  u?: Float64Array;
 }
 
-/** Pack named blocks into the flat state; checks every block's length and finiteness. */
-export function packState(layout: DaeStateLayout, s: { q: ArrayLike<number>; m: ArrayLike<number>; g?: ArrayLike<number>; v?: ArrayLike<number>; b?: number }): Float64Array {
+/**
+ * Pack named blocks into the flat state; checks every block's length and finiteness. `u` (factor rows)
+ * is required when layout.nMicro > 0 (unless the layout is daeOdeRhs's, which can rebuild the rows of
+ * one-coordinate groups from q_s, m, g: microFactorsFromStats) and ignored otherwise.
+ */
+export function packState(
+  layout: DaeStateLayout,
+  st: { q: ArrayLike<number>; m: ArrayLike<number>; g?: ArrayLike<number>; v?: ArrayLike<number>; b?: number; u?: ArrayLike<number> },
+): Float64Array {
+  let s = st;
   const { r, K, Ng, R } = layout;
   const y = new Float64Array(layout.length);
   const put = (a: ArrayLike<number> | undefined, len: number, off: number, name: string) => {
@@ -73,6 +98,14 @@ export function packState(layout: DaeStateLayout, s: { q: ArrayLike<number>; m: 
   const b = s.b ?? 0;
   assertFinite([b], 'init.b');
   y[layout.oB] = b;
+  const nu = (layout.nMicro ?? 0) * r;
+  if (nu > 0) {
+    const spec = (layout as { spec?: SpectralMixtureSpec }).spec;
+    // a layout from daeOdeRhs carries its spec (non-enumerable): rebuild one-coordinate factors from q_s, m, g
+    if (s.u === undefined && spec?.micro) s = { ...s, u: microFactorsFromStats(spec, r, s) };
+    if (s.u === undefined) throw new ShapeError(`init.u: expected the factor rows of the ${layout.nMicro} micro coordinates (nMicro x r = ${layout.nMicro} x ${r}), got undefined`);
+    put(s.u, nu, layout.oU, 'u');
+  }
   return y;
 }
 
@@ -84,21 +117,25 @@ function shapeText(name: string, l: DaeStateLayout): string {
       return `K x Ng x r = ${l.K} x ${l.Ng} x ${l.r}`;
     case 'g':
       return `Ng x r x R = ${l.Ng} x ${l.r} x ${l.R}`;
+    case 'u':
+      return `nMicro x r = ${l.nMicro} x ${l.r}`;
     default:
       return `r = ${l.r}`;
   }
 }
 
-/** Split a flat state into copies of its blocks. */
+/** Split a flat state into copies of its blocks (u only when layout.nMicro > 0). */
 export function unpackState(layout: DaeStateLayout, y: Float64Array): DaeState {
   if (y.length !== layout.length) throw new ShapeError(`y: expected length ${layout.length}, got ${y.length}`);
-  return {
+  const out: DaeState = {
     q: y.slice(0, layout.oM),
     m: y.slice(layout.oM, layout.oG),
     g: y.slice(layout.oG, layout.oV),
     v: y.slice(layout.oV, layout.oB),
     b: y[layout.oB],
   };
+  if ((layout.nMicro ?? 0) > 0) out.u = y.slice(layout.oU, layout.length);
+  return out;
 }
 
 /** Q = sum_s q_s (r x r). */

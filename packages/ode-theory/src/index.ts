@@ -1,8 +1,9 @@
 // --- Result 2.1: summary-statistic ODEs of online SGD for the tied-weight DAE ---
 export { defaultSpacing } from './activation.js';
-export { type SpectralMixtureSpec, spectralMixtureFromCentroids, spreadLambda, validateSpectralMixture } from './spectral-mixture.js';
+export { type SpectralMixtureMicro, type SpectralMixtureSpec, spectralMixtureFromCentroids, spreadLambda, validateSpectralMixture } from './spectral-mixture.js';
 export { type DaeState, type DaeStateLayout, daeStateLayout, packState, stateG, stateM, stateQ, stateS, unpackState } from './dae-state.js';
 export type { DaeQuadratureOptions } from './dae-moments.js';
+export { microFactorsFromStats } from './dae-micro.js';
 export { type DaeOdeForm, type DaeOdeOptions, type DaeOdeRhs, type TimeGrid, daeOdeRhs, resolveGrid } from './dae-ode.js';
 export { type DaeInit, type DaeOdeRecord, type SolveDaeOdeOptions, initialStateFromWeights, recordState, solveDaeOde } from './dae-solve.js';
 export { type SkipOptions, bInfinity, bTau, kappa } from './skip.js';

@@ -10,7 +10,10 @@ import { DomainError, ParameterError, ShapeError, assertFinite, assertInteger } 
  * - rho[s] = limiting mass |s|/d of group s (0 for microscopic groups, §4.8);
  * - T[(c*K+c2)*Ng+s] = sum_{i in s} mu_{c,i} mu_{c2,i};
  * - P[(c*Ng+s)*R+r] = sum_{i in s} mu_{c,i} E_{i,r} (R reference directions, R may be 0);
- * - Lambda = sum_c pi_c sum_s rho_s ell_{c,s} (average spread); d = the finite dimension (informative).
+ * - Lambda = sum_c pi_c sum_s rho_s ell_{c,s} (average spread); d = the finite dimension (informative);
+ * - micro (optional): the per-coordinate data of microscopic groups (see SpectralMixtureMicro). When
+ *   present, those groups are evolved in factor form (one r-vector u_i = w_{i,:}/sqrt d per coordinate),
+ *   which keeps q_s of rank <= |s| exactly (dae-ode.ts).
  */
 export interface SpectralMixtureSpec {
   K: number;
@@ -23,6 +26,24 @@ export interface SpectralMixtureSpec {
   P: Float64Array;
   R: number;
   Lambda: number;
+  micro?: SpectralMixtureMicro;
+}
+
+/**
+ * Per-coordinate data of the microscopic groups (|s| = O(1), rho_s = 0; spec §3.2, §4.8), in the
+ * eigenbasis. nMicro = coords.length coordinates, listed in a fixed order that the factor rows u of the
+ * initial condition (DaeInit.u) follow:
+ * - coords[p]            group index s of micro coordinate p (every listed group must have rho_s = 0);
+ * - mu[c*nMicro + p]     centroid component mu_{c,i} of cluster c on that coordinate (K x nMicro);
+ * - E[p*R + j]           reference row E_{i,j} (nMicro x R).
+ * Consistency (checked by validateSpectralMixture): for every listed group s,
+ * T_{cc',s} = sum_{p in s} mu_{c,p} mu_{c',p} and P_{c,s} = sum_{p in s} mu_{c,p} E_{p,:} — i.e. all
+ * coordinates of a listed group must be listed. Groups with rho_s = 0 that are not listed stay in q-form.
+ */
+export interface SpectralMixtureMicro {
+  coords: Int32Array;
+  mu: Float64Array;
+  E: Float64Array;
 }
 
 /** Validate the plain shape; throws ShapeError / DomainError / NonFiniteError naming the field. */
@@ -58,6 +79,70 @@ export function validateSpectralMixture(spec: SpectralMixtureSpec, name = 'spec'
     if (spec.rho[i] < 0 || spec.rho[i] > 1) throw new DomainError(`${name}.rho: expected masses in [0, 1], got ${spec.rho[i]} at ${i}`);
   }
   if (!Number.isFinite(spec.Lambda) || spec.Lambda < 0) throw new DomainError(`${name}.Lambda: expected a finite number >= 0, got ${spec.Lambda}`);
+  if (spec.micro !== undefined) validateMicro(spec, `${name}.micro`);
+}
+
+function validateMicro(spec: SpectralMixtureSpec, name: string): void {
+  const { K, Ng, R } = spec;
+  const mi = spec.micro as SpectralMixtureMicro;
+  if (!mi || typeof mi !== 'object') throw new ParameterError(`${name}: expected { coords, mu, E } or undefined`);
+  if (!(mi.coords instanceof Int32Array)) throw new ShapeError(`${name}.coords: expected an Int32Array (group index of each micro coordinate)`);
+  const n = mi.coords.length;
+  for (const [key, len] of [
+    ['mu', K * n],
+    ['E', n * R],
+  ] as const) {
+    const a = mi[key] as unknown;
+    if (!(a instanceof Float64Array)) throw new ShapeError(`${name}.${key}: expected a Float64Array of length ${len}`);
+    if (a.length !== len) throw new ShapeError(`${name}.${key}: expected length ${len} (${key === 'mu' ? 'K x nMicro' : 'nMicro x R'}), got ${a.length}`);
+    assertFinite(a, `${name}.${key}`);
+  }
+  const listed = new Uint8Array(Ng);
+  for (let p = 0; p < n; p++) {
+    const s = mi.coords[p];
+    if (s < 0 || s >= Ng) throw new DomainError(`${name}.coords[${p}]: expected a group index in [0, ${Ng}), got ${s}`);
+    if (spec.rho[s] !== 0) throw new DomainError(`${name}.coords[${p}]: group ${s} has rho = ${spec.rho[s]}; only microscopic groups (rho_s = 0) can be in factor form`);
+    listed[s] = 1;
+  }
+  // T and P of the listed groups must be the sums over their micro coordinates
+  const Ts = new Float64Array(K * K * Ng);
+  const Tabs = new Float64Array(K * K * Ng);
+  const Ps = new Float64Array(K * Ng * R);
+  const Pabs = new Float64Array(K * Ng * R);
+  for (let p = 0; p < n; p++) {
+    const s = mi.coords[p];
+    for (let c = 0; c < K; c++) {
+      const a = mi.mu[c * n + p];
+      for (let c2 = 0; c2 < K; c2++) {
+        const x = a * mi.mu[c2 * n + p];
+        Ts[(c * K + c2) * Ng + s] += x;
+        Tabs[(c * K + c2) * Ng + s] += Math.abs(x);
+      }
+      for (let j = 0; j < R; j++) {
+        const x = a * mi.E[p * R + j];
+        Ps[(c * Ng + s) * R + j] += x;
+        Pabs[(c * Ng + s) * R + j] += Math.abs(x);
+      }
+    }
+  }
+  const tol = (ref: number, abs: number) => 1e-9 * (1 + Math.abs(ref) + abs);
+  for (let s = 0; s < Ng; s++) {
+    if (!listed[s]) continue;
+    for (let c = 0; c < K; c++) {
+      for (let c2 = 0; c2 < K; c2++) {
+        const i = (c * K + c2) * Ng + s;
+        if (Math.abs(spec.T[i] - Ts[i]) > tol(spec.T[i], Tabs[i])) {
+          throw new DomainError(`${name}: T[${c},${c2},${s}] = ${spec.T[i]} but sum_i mu_{${c},i} mu_{${c2},i} over the micro coordinates of group ${s} = ${Ts[i]} (list every coordinate of the group)`);
+        }
+      }
+      for (let j = 0; j < R; j++) {
+        const i = (c * Ng + s) * R + j;
+        if (Math.abs(spec.P[i] - Ps[i]) > tol(spec.P[i], Pabs[i])) {
+          throw new DomainError(`${name}: P[${c},${s},${j}] = ${spec.P[i]} but sum_i mu_{${c},i} E_{i,${j}} over the micro coordinates of group ${s} = ${Ps[i]}`);
+        }
+      }
+    }
+  }
 }
 
 /** Lambda = sum_c pi_c sum_s rho_s ell_{c,s} (microscopic groups, rho_s = 0, do not contribute). */

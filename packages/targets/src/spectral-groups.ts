@@ -25,7 +25,11 @@ import type { Target } from './gaussian.js';
  * - `T[(c*K + c2)*Ng + s]`      T_{c c2, s} = sum_{i in s} mu_{c,i} mu_{c2,i} (length K*K*Ng);
  * - `P[(c*Ng + s)*R + r]`       P_{c,s,r} = sum_{i in s} mu_{c,i} E_{i,r} (length K*Ng*R);
  * - `Lambda`                    sum_c pi_c sum_s rho_s ell_{c,s} (average spread, microscopic groups excluded);
- * - `groupSizes[s]`             |s| (number of coordinates in group s; informational, length Ng).
+ * - `groupSizes[s]`             |s| (number of coordinates in group s; informational, length Ng);
+ * - `micro` (only when some group is microscopic): the per-coordinate data of the microscopic groups, so
+ *   that ode-theory evolves them in factor form (rows u_i = w_{i,:}/sqrt d; q_s stays rank <= |s|):
+ *   `coords[p]` group of the p-th microscopic coordinate (coordinates in ascending eigen-index i),
+ *   `mu[c*nMicro + p]` = mu_{c,i}, `E[p*R + j]` = E_{i,j} (eigen frame).
  *
  * Centroids mu_c have O(1) norm, eigenvalues O(1) (the scale convention of §3.1), so all constants are O(1).
  */
@@ -41,6 +45,7 @@ export interface SpectralMixtureSpec {
   P: Float64Array;
   Lambda: number;
   groupSizes: Int32Array;
+  micro?: { coords: Int32Array; mu: Float64Array; E: Float64Array };
 }
 
 export interface SpectralGroupMixtureOptions {
@@ -409,7 +414,21 @@ function build(p: Parts): SpectralGroupMixture {
           for (let r = 0; r < R; r++) P[(c * Ng + s) * R + r] += mci * E[i * R + r];
         }
       }
-      return { K, Ng, d, R, pi: pi.slice(), ell: ell.slice(), rho: rho.slice(), T, P, Lambda: self.lambda(), groupSizes: groupSizes.slice() };
+      const out: SpectralMixtureSpec = { K, Ng, d, R, pi: pi.slice(), ell: ell.slice(), rho: rho.slice(), T, P, Lambda: self.lambda(), groupSizes: groupSizes.slice() };
+      if (micro.some((x) => x)) {
+        const idx: number[] = [];
+        for (let i = 0; i < d; i++) if (micro[groups[i]]) idx.push(i);
+        const n = idx.length;
+        const coords = Int32Array.from(idx, (i) => groups[i]);
+        const muM = new Float64Array(K * n);
+        const EM = new Float64Array(n * R);
+        idx.forEach((i, p) => {
+          for (let c = 0; c < K; c++) muM[c * n + p] = mu[c * d + i];
+          for (let j = 0; j < R; j++) EM[p * R + j] = E[i * R + j];
+        });
+        out.micro = { coords, mu: muM, E: EM };
+      }
+      return out;
     },
     weights: () => pi.slice(),
     means() {

@@ -22,12 +22,8 @@ import {
   type DaeInit,
   type DaeOdeRecord,
   type SpectralMixtureSpec,
-  type SolveDaeOdeOptions,
   daeGenerativeSampler,
-  daeStateLayout,
   initialStateFromWeights,
-  packState,
-  recordState,
   projectedGenerated,
   solveDaeOde,
 } from '@diffusion-theory/ode-theory';
@@ -283,79 +279,6 @@ export function solveTheory(o: { setup: DaeSetup; spec: SpectralMixtureSpec; ini
     dtau: o.dtau,
     saveAt: o.saveAt,
   });
-}
-
-/**
- * solveDaeOde in segments of `segment` tau; after each segment the q_s of every one-coordinate microscopic
- * group (a covariance spike) is replaced by its nearest rank-one PSD matrix (top eigenpair). For such a group
- * q_s = w_i w_i^T / d is exactly rank one and the ODE preserves that (spec §4.8), but the rank-one manifold is
- * numerically unstable for large spikes (FashionMNIST: l1 ~ 16): without the projection RK4/dopri5 round-off
- * grows into a non-PSD q_s within tau ~ 2. App-side workaround; the projection changes nothing for an exact solution.
- */
-export function solveDaeOdeRankOne(opts: SolveDaeOdeOptions & { rankOneGroups: readonly number[]; segment: number }): DaeOdeRecord {
-  const { spec, r } = opts;
-  const layout = daeStateLayout({ r, K: spec.K, Ng: spec.Ng, R: spec.R });
-  let y = opts.init instanceof Float64Array ? opts.init.slice() : packState(layout, opts.init);
-  const parts: DaeOdeRecord[] = [];
-  let t = 0;
-  let nfev = 0;
-  const nSeg = Math.max(1, Math.round(opts.tauMax / opts.segment));
-  for (let k = 0; k < nSeg; k++) {
-    const h = k === nSeg - 1 ? opts.tauMax - t : opts.segment;
-    const rec = solveDaeOde({ ...opts, init: y, tauMax: h, saveAt: undefined, saveEvery: undefined });
-    for (let i = 0; i < rec.tau.length; i++) rec.tau[i] += t;
-    parts.push(rec);
-    nfev += rec.nfev;
-    t += h;
-    y = recordState(rec, rec.tau.length - 1);
-    for (const s of opts.rankOneGroups) {
-      const q = y.subarray(s * r * r, (s + 1) * r * r);
-      const { value, vector } = topEigen(q, r);
-      for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) q[a * r + b] = Math.max(0, value) * vector[a] * vector[b];
-    }
-  }
-  // concatenate (dropping the first record of every later segment: it repeats the previous end)
-  const cat = (key: 'tau' | 'b' | 'v' | 'Q' | 'M' | 'G' | 'q' | 'm' | 'g') => {
-    const chunks: Float64Array[] = [];
-    parts.forEach((rec, k) => {
-      const per = rec[key].length / rec.tau.length;
-      chunks.push(rec[key].subarray(k === 0 ? 0 : per));
-    });
-    const out = new Float64Array(chunks.reduce((a, c) => a + c.length, 0));
-    let o = 0;
-    for (const c of chunks) {
-      out.set(c, o);
-      o += c.length;
-    }
-    return out;
-  };
-  const first = parts[0];
-  return { r: first.r, K: first.K, R: first.R, Ng: first.Ng, tau: cat('tau'), b: cat('b'), v: cat('v'), Q: cat('Q'), M: cat('M'), G: cat('G'), q: cat('q'), m: cat('m'), g: cat('g'), layout: first.layout, nfev };
-}
-
-/** Largest eigenpair of a small symmetric matrix (power iteration with a shift; r <= 4). */
-function topEigen(a: ArrayLike<number>, r: number): { value: number; vector: Float64Array } {
-  let shift = 0;
-  for (let i = 0; i < r; i++) shift = Math.max(shift, Math.abs(a[i * r + i]));
-  let v = new Float64Array(r).fill(1 / Math.sqrt(r));
-  let lam = 0;
-  for (let it = 0; it < 500; it++) {
-    const w = new Float64Array(r);
-    for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) w[i] += (a[i * r + j] + (i === j ? shift : 0)) * v[j];
-    let n = 0;
-    for (const x of w) n += x * x;
-    n = Math.sqrt(n);
-    if (!(n > 0)) break;
-    for (let i = 0; i < r; i++) w[i] /= n;
-    const newLam = n - shift;
-    v = w;
-    if (Math.abs(newLam - lam) < 1e-15 * Math.max(1, Math.abs(newLam))) {
-      lam = newLam;
-      break;
-    }
-    lam = newLam;
-  }
-  return { value: lam, vector: v };
 }
 
 /** Index of the saved record closest to tau. */
@@ -846,12 +769,9 @@ export async function densityPipeline(ctx: PipelineCtx, p: DensityParams, cfg: P
   const consts = tg.constants();
   const LambdaD = tg.lambdaFinite();
   const spec: SpectralMixtureSpec = { ...consts, Lambda: LambdaD };
-  const init = initialStateFromWeights(w0, { groups: tg.groups, Ng: tg.Ng }, new NDArray(new Float64Array(d), [1, d]), E);
-  const rankOneGroups: number[] = [];
-  for (let s = 0; s < tg.Ng; s++) if (tg.microscopic[s] && tg.groupSizes[s] === 1) rankOneGroups.push(s);
-  const ode = solveDaeOdeRankOne({
-    rankOneGroups,
-    segment: 0.1,
+  // microscopic groups (spikes) evolve in factor form (consts.micro): init.u = their rows of w0 / sqrt d
+  const init = initialStateFromWeights(w0, { groups: tg.groups, Ng: tg.Ng, microscopic: tg.microscopic }, new NDArray(new Float64Array(d), [1, d]), E);
+  const ode = solveDaeOde({
     spec,
     init,
     tauMax: sim.tau[sim.tau.length - 1],
