@@ -105,7 +105,7 @@ export class Mt19937 {
           break;
         }
         const x = this.zigguratSlow(u, i);
-        if (x === x) {
+        if (!Number.isNaN(x)) {
           out[k] = x;
           break;
         }
