@@ -22,6 +22,7 @@ import {
   assertInteger,
   driftDenoiserCoef,
   driftLinearCoef,
+  eighInPlace,
   integrateFixed,
   symPinvInPlace,
   symSqrtInPlace,
@@ -113,63 +114,22 @@ export function symmetricData(m: MatrixInput, name: string): { data: Float64Arra
 }
 
 // ---------------------------------------------------------------------------------------------
-// Small dense symmetric linear algebra (r x r, r = O(1)). The eigen-decomposition is a private cyclic Jacobi
-// (descending eigenvalues, eigenvectors as columns; written before kernel/linalg landed); the pseudo-inverse
-// and PSD square root use kernel's raw base routines.
+// Small dense symmetric linear algebra (r x r, r = O(1)) on kernel's raw base routines (eigh, pinv, sqrt).
 // ---------------------------------------------------------------------------------------------
 
 /** Eigen-decomposition of a symmetric n x n (row-major) matrix: A = V diag(values) V^T, V's columns = eigenvectors, values descending. */
 export function symEigSmall(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const A = a.slice();
-  const V = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) V[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let tot = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const v = A[i * n + j] * A[i * n + j];
-        tot += v;
-        if (i !== j) off += v;
-      }
-    }
-    if (off <= 1e-30 * Math.max(tot, 1e-300)) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = A[p * n + q];
-        if (apq === 0) continue;
-        const theta = (A[q * n + q] - A[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = A[k * n + p];
-          const akq = A[k * n + q];
-          A[k * n + p] = c * akp - s * akq;
-          A[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = A[p * n + k];
-          const aqk = A[q * n + k];
-          A[p * n + k] = c * apk - s * aqk;
-          A[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p];
-          const vkq = V[k * n + q];
-          V[k * n + p] = c * vkp - s * vkq;
-          V[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => A[j * n + j] - A[i * n + i]);
+  const work = a.slice(0, n * n);
+  const asc = new Float64Array(n);
+  const vecAsc = new Float64Array(n * n);
+  if (!eighInPlace(n, work, asc, vecAsc)) throw new ConvergenceError(`symEigSmall: the eigensolver did not converge (n = ${n})`);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
-  order.forEach((src, dst) => {
-    values[dst] = A[src * n + src];
-    for (let k = 0; k < n; k++) vectors[k * n + dst] = V[k * n + src];
-  });
+  for (let dst = 0; dst < n; dst++) {
+    const src = n - 1 - dst; // descending
+    values[dst] = asc[src];
+    for (let k = 0; k < n; k++) vectors[k * n + dst] = vecAsc[k * n + src];
+  }
   return { values, vectors };
 }
 
