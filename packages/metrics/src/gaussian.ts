@@ -1,4 +1,4 @@
-import { NDArray, NotPositiveDefiniteError, PSD_TOL, ShapeError, cholesky, eigh, eigvalsh, solveTriangular } from '@diffusion-theory/kernel';
+import { NDArray, ShapeError, cholesky, dgemm, eigvalsh, solveTriangular, sqrtPSD } from '@diffusion-theory/kernel';
 import { matrixArg, vectorArg } from './moments.js';
 
 function dimOf(m0: Float64Array | readonly number[]): number {
@@ -35,26 +35,6 @@ export function gaussianKL(
   return Math.max(0, 0.5 * (tr + q - d + 2 * ld));
 }
 
-/** PSD square root of a symmetric matrix, with a PSD check naming the argument. */
-function sqrtPsdNamed(c: Float64Array, d: number, name: string): Float64Array {
-  const { values, vectors } = eigh(new NDArray(c, [d, d]), name);
-  const scale = Math.max(Math.abs(values[0]), Math.abs(values[d - 1]));
-  if (values[0] < -PSD_TOL * scale) {
-    throw new NotPositiveDefiniteError(`${name}: expected a positive semi-definite matrix, but its smallest eigenvalue is ${values[0]}`);
-  }
-  const V = vectors.contiguous().data;
-  const S = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += V[i * d + k] * Math.sqrt(Math.max(0, values[k])) * V[j * d + k];
-      S[i * d + j] = s;
-      S[j * d + i] = s;
-    }
-  }
-  return S;
-}
-
 export interface W2Result {
   /** The 2-Wasserstein distance W2. */
   w2: number;
@@ -74,19 +54,13 @@ export function gaussianW2(
   const a1 = vectorArg(m1, d, 'm1');
   const c0 = matrixArg(C0, d, 'C0');
   const c1 = matrixArg(C1, d, 'C1');
-  const S = sqrtPsdNamed(c0, d, 'C0');
-  sqrtPsdNamed(c1, d, 'C1'); // PSD check of C1
-  // M = S C1 S
+  const S = sqrtPSD(new NDArray(c0, [d, d]), 'C0').data;
+  sqrtPSD(new NDArray(c1, [d, d]), 'C1'); // PSD check of C1
+  // M = S C1 S, symmetrised
   const T = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let k = 0; k < d; k++) {
-    const s = S[i * d + k];
-    if (s !== 0) for (let j = 0; j < d; j++) T[i * d + j] += s * c1[k * d + j];
-  }
+  dgemm(false, false, d, d, d, 1, S, d, c1, d, 0, T, d);
   const M = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let k = 0; k < d; k++) {
-    const t = T[i * d + k];
-    if (t !== 0) for (let j = 0; j < d; j++) M[i * d + j] += t * S[k * d + j];
-  }
+  dgemm(false, false, d, d, d, 1, T, d, S, d, 0, M, d);
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) {
     const v = 0.5 * (M[i * d + j] + M[j * d + i]);
     M[i * d + j] = v;

@@ -1,4 +1,4 @@
-import { NDArray, ShapeError, assertFinite, dgemm, eigvalsh } from '@diffusion-theory/kernel';
+import { NDArray, ShapeError, assertFinite, dgemm, eigvalsh, sampleCovariance, sampleMean } from '@diffusion-theory/kernel';
 
 /** @internal Validate an n x d sample matrix; returns its contiguous data. */
 export function samplesArg(samples: NDArray, name = 'samples', minRows = 1): { n: number; d: number; data: Float64Array } {
@@ -30,26 +30,14 @@ export function matrixArg(a: NDArray, d: number, name: string): Float64Array {
   return data;
 }
 
+/** Column means of a validated n x d batch (kernel `sampleMean`). */
 function columnMeans(n: number, d: number, x: Float64Array): Float64Array {
-  const m = new Float64Array(d);
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) m[i] += x[r * d + i];
-  for (let i = 0; i < d; i++) m[i] /= n;
-  return m;
+  return sampleMean(new NDArray(x, [n, d]));
 }
 
+/** Sample covariance about a given mean (kernel `sampleCovariance`: one gemm, exactly symmetric). */
 function covarianceOf(n: number, d: number, x: Float64Array, mean: Float64Array, ddof: number): Float64Array {
-  const xc = new Float64Array(n * d);
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) xc[r * d + i] = x[r * d + i] - mean[i];
-  const c = new Float64Array(d * d);
-  dgemm(true, false, d, d, n, 1 / (n - ddof), xc, d, xc, d, 0, c, d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < i; j++) {
-      const v = 0.5 * (c[i * d + j] + c[j * d + i]);
-      c[i * d + j] = v;
-      c[j * d + i] = v;
-    }
-  }
-  return c;
+  return sampleCovariance(new NDArray(x, [n, d]), { mean, ddof }).data;
 }
 
 export interface MeanError {

@@ -50,10 +50,10 @@ export function symmetricFunction(a: NDArray, f: (lambda: number) => number): ND
 
 /**
  * PSD square root S (symmetric, S S = a). Eigenvalues in [-1e-10 max|lambda|, 0) are clipped to
- * 0; more negative ones throw NotPositiveDefiniteError.
+ * 0; more negative ones throw NotPositiveDefiniteError. `name` names the argument in errors.
  */
-export function sqrtPSD(a: NDArray): NDArray {
-  return applySym(a, 'a', 'sqrtPSD', (l) => (l > 0 ? Math.sqrt(l) : 0), (v) => assertPsd(v, 'a', 'sqrtPSD'));
+export function sqrtPSD(a: NDArray, name = 'a'): NDArray {
+  return applySym(a, name, 'sqrtPSD', (l) => (l > 0 ? Math.sqrt(l) : 0), (v) => assertPsd(v, name, 'sqrtPSD'));
 }
 
 export interface InvSqrtOptions {
