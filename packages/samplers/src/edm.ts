@@ -9,6 +9,7 @@ import {
   assertFinite,
   assertInteger,
 } from '@diffusion-theory/kernel';
+import { initialState } from './initial-state.js';
 
 /** Stochastic churn of Karras et al. 2022, Algorithm 2. */
 export interface EdmChurn {
@@ -79,16 +80,7 @@ export function sampleEdm(opts: SampleEdmOptions): { samples: NDArray } {
     gammaMax = Math.min(sChurn / N, Math.SQRT2 - 1);
   }
   const len = n * d;
-  let x: Float64Array;
-  if (x0 !== undefined) {
-    if (!(x0 instanceof Float64Array)) throw new ShapeError('x0: expected a Float64Array (n x dim, row-major)');
-    if (x0.length !== len) throw new ShapeError(`x0: expected length n*dim = ${len}, got ${x0.length}`);
-    assertFinite(x0, 'x0');
-    x = Float64Array.from(x0);
-  } else {
-    x = rng.fillNormal(new Float64Array(len));
-    for (let i = 0; i < len; i++) x[i] *= sigmas[0];
-  }
+  const x = initialState(x0, len, rng, sigmas[0]);
   const den = new Float64Array(len);
   const dcur = new Float64Array(len);
   const xn = new Float64Array(len);

@@ -6,12 +6,11 @@ import {
   NDArray,
   ParameterError,
   type Rng,
-  ShapeError,
-  assertFinite,
   assertInteger,
   driftDenoiserCoef,
   driftLinearCoef,
 } from '@diffusion-theory/kernel';
+import { initialState } from './initial-state.js';
 import { type TimeGridOptions, snapshotIndices, timeGrid } from './grid.js';
 
 export interface SampleInterpolantOptions extends TimeGridOptions {
@@ -88,15 +87,7 @@ export function sampleInterpolant(opts: SampleInterpolantOptions): SampleResult 
   }
 
   const len = n * d;
-  let x: Float64Array;
-  if (x0 !== undefined) {
-    if (!(x0 instanceof Float64Array)) throw new ShapeError('x0: expected a Float64Array (n x dim, row-major)');
-    if (x0.length !== len) throw new ShapeError(`x0: expected length n*dim = ${len}, got ${x0.length}`);
-    assertFinite(x0, 'x0');
-    x = Float64Array.from(x0);
-  } else {
-    x = rng.fillNormal(new Float64Array(len));
-  }
+  const x = initialState(x0, len, rng);
 
   // Snapshot buffers are filled block by block.
   const snapData = snapIdx.map(() => new Float64Array(len));
