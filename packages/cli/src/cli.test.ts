@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCli } from './cli.js';
-import { type AnyExperiment, defineExperiment } from './experiment.js';
-import { linePlot } from './plot/line.js';
-import { check, ResultSchema } from './result.js';
+import { agreement, type AnyExperiment, defineExperiment, ResultSchema } from '@diffusion-theory/experiments';
+import { linePlot } from '@diffusion-theory/plots';
 
 /** A tiny experiment: theory y = a x^2 vs a noisy "simulation" of it. */
 const dummy = defineExperiment({
@@ -39,7 +38,7 @@ const dummy = defineExperiment({
     ];
     await ctx.figure('parabola', linePlot({ title: 'Parabola', xTitle: 'position x', yTitle: 'height y', series }), ctx.caption('Theory vs simulation.'));
     const err = Math.max(...y.map((v, i) => Math.abs(v - theory[i])));
-    return { series, checks: [check('max deviation', failCheck ? 1 : err, 0, 0.05, '5 sigma of the 0.01 noise')] };
+    return { series, checks: [agreement('max deviation', failCheck ? 1 : err, 0, 0.05, '5 sigma of the 0.01 noise')] };
   },
 });
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ParameterError } from '@diffusion-theory/kernel';
 import { Command, CommanderError, Option } from 'commander';
-import type { AnyExperiment, Scale } from './experiment.js';
+import type { AnyExperiment, Scale } from '@diffusion-theory/experiments';
 import { describeParams, parseSet, readConfigFile, type SetOverride } from './params.js';
 import { isInteractive } from './progress.js';
 import { writeReport } from './report.js';
@@ -56,7 +56,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   // The registry is loaded lazily so that `report` does not load the domain packages.
   let registryCache: AnyExperiment[] | undefined = deps.registry;
   const getRegistry = async (): Promise<AnyExperiment[]> => {
-    registryCache ??= (await import('./experiments/index.js')).experiments;
+    registryCache ??= (await import('@diffusion-theory/experiments')).experiments;
     return registryCache;
   };
   const out = deps.stdout ?? ((s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`));

@@ -1,10 +1,5 @@
-export * from './atomic.js';
 export * from './cli.js';
-export * from './experiment.js';
 export * from './params.js';
 export * from './progress.js';
 export * from './report.js';
-export * from './result.js';
 export * from './runner.js';
-export * from './plot/index.js';
-export { experiments } from './experiments/index.js';

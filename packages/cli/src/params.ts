@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ParameterError } from '@diffusion-theory/kernel';
 import { z } from 'zod';
+export { formatIssues, validateParams } from '@diffusion-theory/experiments';
 
 /** A parameter override from `--set key=value` (optionally scoped: `experiment-id:key=value`). */
 export interface SetOverride {
@@ -38,15 +39,21 @@ export function parseSet(arg: string): SetOverride {
   }
   const path = key.split('.').map((p) => p.trim());
   if (path.some((p) => p === '')) throw new ParameterError(`--set "${arg}": empty parameter name`);
+  const bad = path.find((p) => FORBIDDEN_KEYS.has(p));
+  if (bad !== undefined) throw new ParameterError(`--set "${arg}": "${bad}" is not a parameter name`);
   return { scope, path, value };
 }
 
-/** Set a nested value (creating objects on the way); returns obj. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Set a nested value (creating objects on the way, own properties only); returns obj. */
 export function setPath(obj: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const bad = path.find((p) => FORBIDDEN_KEYS.has(p));
+  if (bad !== undefined) throw new ParameterError(`"${path.join('.')}": "${bad}" is not a parameter name`);
   let cur = obj;
   for (let i = 0; i < path.length - 1; i++) {
     const k = path[i];
-    const next = cur[k];
+    const next = Object.hasOwn(cur, k) ? cur[k] : undefined;
     if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[k] = {};
     cur = cur[k] as Record<string, unknown>;
   }
@@ -87,64 +94,6 @@ export function configFor(config: Record<string, unknown> | undefined, id: strin
   const own = config[id];
   if (own && typeof own === 'object' && !Array.isArray(own)) Object.assign(out, own);
   return out;
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s && s.length > 60 ? `${s.slice(0, 57)}...` : (s ?? String(v));
-}
-
-function getPath(obj: unknown, path: readonly PropertyKey[]): unknown {
-  let cur = obj;
-  for (const k of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[k as string];
-  }
-  return cur;
-}
-
-/** Human-readable lines, one per zod issue, each naming the parameter. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown, known: readonly string[]): string[] {
-  const lines: string[] = [];
-  for (const is of issues) {
-    const key = is.path.map(String).join('.');
-    const got = getPath(input, is.path);
-    switch (is.code) {
-      case 'unrecognized_keys':
-        for (const k of is.keys) {
-          const full = key ? `${key}.${k}` : k;
-          lines.push(`unknown parameter "${full}" (known: ${known.join(', ')})`);
-        }
-        break;
-      case 'too_big':
-        lines.push(`parameter "${key}": ${show(got)} is out of range, expected ${is.inclusive === false ? '<' : '<='} ${String(is.maximum)}${is.origin === 'array' ? ' elements' : ''}`);
-        break;
-      case 'too_small':
-        lines.push(`parameter "${key}": ${show(got)} is out of range, expected ${is.inclusive === false ? '>' : '>='} ${String(is.minimum)}${is.origin === 'array' ? ' elements' : ''}`);
-        break;
-      case 'invalid_type':
-        lines.push(`parameter "${key}": expected ${is.expected}, got ${show(got)}`);
-        break;
-      default:
-        lines.push(`parameter "${key}": ${is.message} (got ${show(got)})`);
-    }
-  }
-  return lines;
-}
-
-/**
- * Validate parameters against an experiment's zod object schema. The schema is made strict
- * here (unknown keys are errors). Throws ParameterError listing every problem, each naming
- * the parameter, the value given and the allowed range / type.
- */
-export function validateParams<S extends z.ZodObject>(experimentId: string, schema: S, input: Record<string, unknown>): z.output<S> {
-  const strict = schema.strict();
-  const res = strict.safeParse(input);
-  if (res.success) return res.data as z.output<S>;
-  const known = Object.keys(schema.shape);
-  const lines = formatIssues(res.error.issues, input, known);
-  throw new ParameterError(`invalid parameters for experiment "${experimentId}":\n  - ${lines.join('\n  - ')}`);
 }
 
 /** One row of `describe`: a parameter with its type, description (units), range and defaults. */

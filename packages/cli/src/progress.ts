@@ -1,15 +1,6 @@
 import cliProgress from 'cli-progress';
 
-/** One phase of an experiment: `tick(n)` advances by n (default 1) of `total`; `done()` ends it. */
-export interface PhaseHandle {
-  tick(n?: number): void;
-  done(): void;
-}
-
-/** What experiments receive as `ctx.progress`. */
-export interface Progress {
-  phase(name: string, total: number): PhaseHandle;
-}
+import type { PhaseHandle, Progress } from '@diffusion-theory/experiments';
 
 export interface ProgressOptions {
   /** Prefix of every line / bar, e.g. the experiment id. */

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
-import { type ExperimentResult, ResultSchema } from './result.js';
+import { type Check, type ExperimentResult, ResultSchema, writeFileAtomic } from '@diffusion-theory/experiments';
 
 export interface ReportInput {
   results: ExperimentResult[];
@@ -70,6 +69,12 @@ figcaption { font-size: .9em; color: #444; margin-top: .3em; }
 `;
 
 /** The HTML of the report: a summary, then per experiment its figures (PNG) with captions, parameters and checks. */
+function expectedCell(c: Check): string {
+  if (c.kind === 'agreement') return num(c.expected ?? null);
+  if (c.kind === 'bound') return `[${c.lower === undefined ? '-inf' : num(c.lower)}, ${c.upper === undefined ? 'inf' : num(c.upper)}]`;
+  return '';
+}
+
 export function renderReportHtml(input: ReportInput): string {
   const parts: string[] = [];
   parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>diffusion-theory report</title><style>${CSS}</style></head><body>`);
@@ -96,9 +101,9 @@ export function renderReportHtml(input: ReportInput): string {
       const src = `${encodeURIComponent(r.id)}/${encodeURIComponent(f.file)}`;
       parts.push(`<figure><a href="${f.svg ? `${encodeURIComponent(r.id)}/${encodeURIComponent(f.svg)}` : src}"><img src="${src}" alt="${escapeHtml(f.caption)}"></a><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`);
     }
-    parts.push('<h3>Checks</h3><table class="checks"><tr><th>status</th><th>check</th><th>value</th><th>expected</th><th>tolerance</th><th>note</th></tr>');
+    parts.push('<h3>Checks</h3><table class="checks"><tr><th>status</th><th>kind</th><th>check</th><th>value</th><th>expected or range</th><th>tolerance</th><th>note</th></tr>');
     for (const c of r.checks) {
-      parts.push(`<tr class="${c.pass ? 'pass' : 'fail'}"><td class="status">${c.pass ? 'pass' : 'FAIL'}</td><td>${escapeHtml(c.name)}</td><td>${num(c.value)}</td><td>${num(c.expected)}</td><td>${num(c.tolerance)}</td><td>${escapeHtml(c.note)}</td></tr>`);
+      parts.push(`<tr class="${c.pass ? 'pass' : 'fail'}"><td class="status">${c.pass ? 'pass' : 'FAIL'}</td><td>${c.kind}</td><td>${escapeHtml(c.name)}</td><td>${num(c.value)}</td><td>${expectedCell(c)}</td><td>${c.tolerance === undefined ? '' : num(c.tolerance)}</td><td>${escapeHtml(c.note)}</td></tr>`);
     }
     parts.push('</table><h3>Parameters</h3><table class="params"><tr><th>parameter</th><th>value</th></tr>');
     for (const [k, v] of Object.entries(r.parameters)) parts.push(`<tr><td><code>${escapeHtml(k)}</code></td><td>${value(v)}</td></tr>`);

@@ -179,3 +179,25 @@ describe('Rng errors', () => {
     expect(() => new Rng(1).categorical([1, Number.POSITIVE_INFINITY])).toThrow(DomainError);
   });
 });
+
+describe('Rng named streams', () => {
+  it('same name and indices give the same numbers; other names or indices differ', () => {
+    const a = new Rng(7).named('sgd', 3).normals(8);
+    expect(new Rng(7).named('sgd', 3).normals(8)).toEqual(a);
+    expect(new Rng(7).named('sgd', 4).normals(8)).not.toEqual(a);
+    expect(new Rng(7).named('ode', 3).normals(8)).not.toEqual(a);
+    expect(new Rng(7).named('sgd').normals(8)).not.toEqual(a);
+    expect(new Rng(7).named('sgd', 3, 0).normals(8)).not.toEqual(a);
+    expect(new Rng(8).named('sgd', 3).normals(8)).not.toEqual(a);
+  });
+  it('named streams do not meet the numbered ones', () => {
+    const r = new Rng(1);
+    const named = r.named('x').uniforms(4);
+    for (let i = 0; i < 50; i++) expect(r.stream(i).uniforms(4)).not.toEqual(named);
+  });
+  it('refuses an empty name and bad indices', () => {
+    expect(() => new Rng(1).named('')).toThrow(DomainError);
+    expect(() => new Rng(1).named('a', -1)).toThrow(/index/);
+    expect(() => new Rng(1).named('a', 1.5)).toThrow(/index/);
+  });
+});

@@ -16,6 +16,19 @@ import { Mt19937 } from './mt19937.js';
  * bits); about twice as fast as Box-Muller here. `normal()` and `fillNormal` draw from the same
  * sequence: n single draws give the same numbers as one fill of length n.
  */
+/** Path word that precedes a name hash (keeps named streams apart from numbered ones). */
+const NAMED_MARKER = 0xfffffffe;
+
+/** FNV-1a hash of a string's UTF-16 code units to an unsigned 32-bit integer. */
+export function fnv1a32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
 export class Rng {
   readonly path: readonly number[];
   private readonly gen: Mt19937;
@@ -43,6 +56,21 @@ export class Rng {
   stream(i: number): Rng {
     assertInteger(i, 0, 'i');
     return new Rng([...this.path, i]);
+  }
+
+  /**
+   * The child stream called `name` (with optional integer indices, e.g. a replicate number):
+   * `rng.named('sgd', j)`. Streams are told apart by name, not by hand-picked numbers, so two
+   * uses can only meet if they use the same name and indices. The path gains a marker word,
+   * the 32-bit FNV-1a hash of the name and the indices; same name and indices, same numbers.
+   */
+  named(name: string, ...index: number[]): Rng {
+    if (typeof name !== 'string' || name.length === 0) throw new DomainError(`name: expected a non-empty string, got ${JSON.stringify(name)}`);
+    for (const i of index) {
+      assertInteger(i, 0, 'index');
+      if (i > 0xffffffff) throw new DomainError(`index: expected integers in [0, 2^32 - 1], got ${i}`);
+    }
+    return new Rng([...this.path, NAMED_MARKER, fnv1a32(name), ...index]);
   }
 
   /** `k` new independent child streams (successive calls give further, distinct children). */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runExperiments } from '../runner.js';
+import { runExperiment } from '../run.js';
 import { type ExperimentResult, ResultSchema } from '../result.js';
 import fashion from './cui25-fashion.js';
 import mnist7 from './cui25-mnist7.js';
@@ -13,18 +13,7 @@ const ALL = [mnist7, collapse, fashion];
 async function runTiny(exp: (typeof ALL)[number], overrides: Array<[string, unknown]>): Promise<ExperimentResult> {
   const dir = mkdtempSync(join(tmpdir(), `dt-${exp.id}-`));
   const lines: string[] = [];
-  const summary = await runExperiments({
-    experiments: [exp],
-    allIds: ALL.map((e) => e.id),
-    scale: 'quick',
-    seed: 2,
-    outDir: dir,
-    overrides: overrides.map(([k, v]) => ({ path: [k], value: v })),
-    interactive: false,
-    write: (l) => lines.push(l),
-    writeErr: (l) => lines.push(l),
-  });
-  expect(summary.failed.map((f) => `${f.id}: ${f.error.message}`)).toEqual([]);
+  await runExperiment(exp, Object.fromEntries(overrides), { seed: 2, outDir: dir });
   return ResultSchema.parse(JSON.parse(readFileSync(join(dir, exp.id, 'result.json'), 'utf8')));
 }
 

@@ -6,8 +6,8 @@ import { binaryIsotropicGmm } from '@diffusion-theory/targets';
 import { fitIclrSignAe } from '@diffusion-theory/trainers';
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
-import { withTitle } from '../plot/render.js';
-import { type Check, check, type Series } from '../result.js';
+import { withTitle } from '@diffusion-theory/plots';
+import { type Check, agreement, type Series } from '../result.js';
 import { SCHEDULE, type StatCurve, fmt, statPanel } from './dae-common.js';
 
 const params = z.object({
@@ -110,7 +110,7 @@ export default defineExperiment({
       let dev = 0;
       for (let i = 0; i < tList.length; i++) dev = Math.max(dev, Math.abs(sim[key][i] - th[key][i]));
       checks.push(
-        check(
+        agreement(
           `${key}: max over t of |flow - closed form| (n = ${p.n})`,
           dev,
           0,
@@ -161,7 +161,7 @@ export default defineExperiment({
       { name: `||m_hat - mu||^2/d flow, d = ${d}`, kind: 'simulation', x: nl, y: errSim },
     );
     checks.push(
-      check(
+      agreement(
         `mean error ||m_hat - mu||^2/d: flow vs closed form (worst n = ${worstN})`,
         worstDev,
         0,
@@ -175,7 +175,7 @@ export default defineExperiment({
       const eMax = errSim[nl.length - 1];
       const { A, B } = iclrConstants({ n: nMax, lambda, sigma });
       checks.push(
-        check(
+        agreement(
           `n x mean error at n = ${nMax} vs 2 sigma^2 (lambda = 0)`,
           nMax * eMax,
           2 * sigma * sigma,

@@ -4,9 +4,10 @@ import { projectedGenerated } from '@diffusion-theory/ode-theory';
 import { bimodalGmm } from '@diffusion-theory/targets';
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
-import { evalGrid } from '../plot/contours.js';
-import { withTitle } from '../plot/render.js';
-import { type Check, check, checkBelow, type Series } from '../result.js';
+import { evalGrid } from '@diffusion-theory/plots';
+import { withTitle } from '@diffusion-theory/plots';
+import { type Check, agreement, bound, type Series } from '../result.js';
+import { upperBound } from '../checks-compat.js';
 import {
   SCHEDULE,
   type StatCurve,
@@ -173,7 +174,7 @@ export default defineExperiment({
     let rise = 0;
     for (let i = 1; i < h2Theory.length; i++) rise = Math.max(rise, h2Theory[i] - h2Theory[i - 1]);
     checks.push(
-      checkBelow(
+      upperBound(
         'theory H^2(tau) decreasing: max increase between consecutive taus',
         Math.max(0, rise),
         p.k * sdMc,
@@ -205,7 +206,7 @@ export default defineExperiment({
       }
     });
     checks.push(
-      check(
+      agreement(
         'H^2: d-dim sampling vs Cor. 2.3 with the same trained weights (worst tau relative to its tolerance)',
         devCor,
         0,
@@ -214,7 +215,7 @@ export default defineExperiment({
           `sd_MC the upper 90% confidence bound (factor ${fmt(sdUp, 2)}) of the spread of the H^2 estimator over ${nCal} fresh seeds at n = ${p.nSamples} (${sdMcAt.map((v) => fmt(v)).join(', ')}), k = ${p.k}; ` +
           `value at the tau where |difference| / tolerance is largest (${fmt(ratioCor)}).`,
       ),
-      check(
+      agreement(
         'H^2: simulation vs ODE theory (worst tau relative to its tolerance)',
         devTh,
         0,
@@ -234,7 +235,7 @@ export default defineExperiment({
     const simLastPos = hTaus.indexOf(lastIdx);
     const simLastPts = simPts.get(lastIdx);
     checks.push(
-      checkBelow(
+      upperBound(
         `bimodality at tau = ${fmt(tau[lastIdx], 2)} (theory): density at 0 / peak density on span(mu)`,
         dipTh.dip + p.k * dipTh.sd,
         1,
@@ -246,7 +247,7 @@ export default defineExperiment({
       for (let i = 0; i < p.nSamples; i++) xs[i] = simLastPts[2 * i];
       const dipSim = dipWithSd(xs, ctx.rng.stream(902));
       checks.push(
-        check(
+        agreement(
           `bimodality at tau = ${fmt(tau[lastIdx], 2)}: dip ratio, simulation vs theory`,
           dipSim.dip,
           dipTh.dip,

@@ -3,8 +3,9 @@ import { bInfinity, bTau, offSubspaceVariance, zProcess } from '@diffusion-theor
 import { mnistLikeSpectrum } from '@diffusion-theory/targets';
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
-import { withTitle } from '../plot/render.js';
-import { type Check, check, checkBelow, type Series } from '../result.js';
+import { withTitle } from '@diffusion-theory/plots';
+import { type Check, agreement, bound, type Series } from '../result.js';
+import { upperBound } from '../checks-compat.js';
 import { SCHEDULE, type StatCurve, fmt, makeDae, sampleDae, solveTheory, statPanel, trainDae } from './dae-common.js';
 
 const params = z.object({
@@ -131,7 +132,7 @@ export default defineExperiment({
         }
       }
       checks.push(
-        check(
+        agreement(
           `${mode}: per-group generated variance, d-dim sampling vs Result 2.2 with the same weights (worst group: ${worstName})`,
           worstDev,
           0,
@@ -153,7 +154,7 @@ export default defineExperiment({
         const hBound = r * Math.sqrt(qMax * (SCHEDULE.alpha(p.gridTime) ** 2 + SCHEDULE.beta(p.gridTime) ** 2 * Math.max(...ell)));
         const tolB = hBound / (kap * d) + Math.sqrt(2 * p.eta * p.tauMax) / d;
         checks.push(
-          check(
+          agreement(
             `trained b at tau = ${fmt(tau[last], 2)}: SGD vs eq. 11 with the finite-d spread Lambda_d`,
             st.b,
             bEndD,
@@ -162,7 +163,7 @@ export default defineExperiment({
               `which hold a visible share of the trace at d = ${d}; with it eq. 11 gives ${fmt(bEnd)}, b_inf = ${fmt(bInfinity(skip))}, spec claim 1: ~0.095 for Lambda = 0.05). ` +
               `Remaining O(1/d) network term E|tanh(h)^T h|/(kappa d) <= r sqrt(max Q_kk (alpha^2 + beta^2 ell_max))/(kappa d) (a bound, so used as is) plus the SGD noise of b, sqrt(2 eta tau)/d.`,
           ),
-          checkBelow(
+          upperBound(
             'trained b: off-subspace variance v_tf relative to the smallest bulk target variance',
             thVar[0].vtf / Math.min(...bulk.map((s) => ell[s])),
             0.1,
@@ -172,7 +173,7 @@ export default defineExperiment({
       } else {
         const ratios = bulk.map((s) => Math.abs(Math.log10(simVar[s] / ell[s])));
         checks.push(
-          checkBelow(
+          upperBound(
             `fixed b = ${p.bFixed}: bulk generated variance within a factor 3 of the target (max |log10(sim / ell)|)`,
             Math.max(...ratios),
             Math.log10(3),

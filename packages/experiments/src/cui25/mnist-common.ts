@@ -31,11 +31,12 @@ import { type SpectralGroupMixture, spectralGroupMixture } from '@diffusion-theo
 import { type SampleSource, gaussianInit, onlineSgd } from '@diffusion-theory/trainers';
 import { z } from 'zod';
 import type { ExperimentContext } from '../experiment.js';
-import { type Grid2D, hdrLevels, isoSegments } from '../plot/contours.js';
-import { type HeatmapPanel, heatmapGrid } from '../plot/heatmap.js';
-import { linePanel, smallMultiples } from '../plot/line.js';
-import { type VlSpec, withTitle } from '../plot/render.js';
-import { type Check, type Series, check, checkBelow } from '../result.js';
+import { type Grid2D, hdrLevels, isoSegments } from '@diffusion-theory/plots';
+import { type HeatmapPanel, heatmapGrid } from '@diffusion-theory/plots';
+import { linePanel, smallMultiples } from '@diffusion-theory/plots';
+import { type VlSpec, withTitle } from '@diffusion-theory/plots';
+import { type Check, type Series, agreement, bound } from '../result.js';
+import { upperBound } from '../checks-compat.js';
 
 export const IMAGE_SIDE = 28;
 export const IMAGE_DIM = IMAGE_SIDE * IMAGE_SIDE;
@@ -835,7 +836,7 @@ export async function densityPipeline(ctx: PipelineCtx, p: DensityParams, cfg: P
     const st = stat(name);
     const dev = relativeDeviation(sim.tau, st.sim, odeTau, (n) => st.ode[n]);
     checks.push(
-      checkBelow(`${name}: max_tau ||${name}_SGD - ${name}_ODE||_F / max_tau ||${name}_ODE||_F (${cfg.sourceLabel})`, dev, devBound,
+      upperBound(`${name}: max_tau ||${name}_SGD - ${name}_ODE||_F / max_tau ||${name}_ODE||_F (${cfg.sourceLabel})`, dev, devBound,
         `finite-d fluctuations of the summary statistics are O(d^{-1/2}) (spec §4, §11); bound 4/sqrt(d) = ${fmt(devBound)} for d = ${d}. One run, its own ODE from its initial statistics (§4.8)`),
     );
   }
@@ -843,7 +844,7 @@ export async function densityPipeline(ctx: PipelineCtx, p: DensityParams, cfg: P
   const bSim = sim.b[sim.b.length - 1];
   const bTheory = bFinite[nOde - 1];
   checks.push(
-    check(`b at tau = ${fmt(tauMax, 2)}: SGD vs eq. 11 (Lambda = Tr Sigma/d = ${fmt(LambdaD, 4)}) + finite-d network term`, bSim, bTheory, 2 / d,
+    agreement(`b at tau = ${fmt(tauMax, 2)}: SGD vs eq. 11 (Lambda = Tr Sigma/d = ${fmt(LambdaD, 4)}) + finite-d network term`, bSim, bTheory, 2 / d,
       `spec §4.2: at finite d the drift of b has the extra term -E[sigma(h)^T h]/d = O(r/d) (evaluated along the ODE's Q, S); tolerance 2/d covers the O(d^{-1/2}) error of that O(1/d) term. Eq. 11 alone gives ${fmt(ode.b[nOde - 1], 4)}`),
   );
 
@@ -920,20 +921,20 @@ export async function densityPipeline(ctx: PipelineCtx, p: DensityParams, cfg: P
   for (const [axis, idx] of [['PC1', 0], ['PC2', 2]] as const) {
     const v = fc.cov[idx];
     checks.push(
-      check(`Cor. 2.3 exact at finite d: ${axis} variance of d-dim samples vs Cor. 2.3 with the same SGD weights (tau = ${fmt(tauMax, 2)})`, fs.cov[idx], v, 4 * v * Math.sqrt(4 / nS),
+      agreement(`Cor. 2.3 exact at finite d: ${axis} variance of d-dim samples vs Cor. 2.3 with the same SGD weights (tau = ${fmt(tauMax, 2)})`, fs.cov[idx], v, 4 * v * Math.sqrt(4 / nS),
         `two independent sample variances of n = ${nS}: sd ~ var sqrt(2/n) each; tolerance 4 var sqrt(4/n). Non-Gaussian tails make this approximate`),
     );
   }
   const bulkMean = tg.lambda() * d / Math.max(1, d - p.spikes);
   checks.push(
-    check(`v_tf: off-span(w) variance per direction of the d-dim samples vs Result 2.2 (discrete recursion)`, finalVtfEmp, finalVtfSim, 4 * finalVtfSim * Math.sqrt(2 / (nS * (d - r))),
+    agreement(`v_tf: off-span(w) variance per direction of the d-dim samples vs Result 2.2 (discrete recursion)`, finalVtfEmp, finalVtfSim, 4 * finalVtfSim * Math.sqrt(2 / (nS * (d - r))),
       `Result 2.2 is exact given w: the off-span part is N(0, v_tf I); Monte-Carlo sd of the mean of n (d - r) squares = v_tf sqrt(2/(n (d - r))); tolerance 4 sd`),
-    checkBelow(`mode collapse (theory): generated PC1 variance / target eigenvalue l1 = ${fmt(targetVar[0])}`, ft.cov[0] / targetVar[0], 0.8,
+    upperBound(`mode collapse (theory): generated PC1 variance / target eigenvalue l1 = ${fmt(targetVar[0])}`, ft.cov[0] / targetVar[0], 0.8,
       'spec §9 Fig. 3 / claim 4: the generated variance stays markedly below the target (bound 0.8 = at least 20 % deficit)'),
-    checkBelow(`mode collapse (theory): generated PC2 variance / target eigenvalue l2 = ${fmt(targetVar[1])}`, ft.cov[2] / targetVar[1], 0.8, 'as above'),
-    checkBelow(`mode collapse (SGD): generated PC1 variance / l1`, fs.cov[0] / targetVar[0], 0.8, 'as above, d-dimensional samples of the SGD-trained model'),
-    checkBelow(`mode collapse (SGD): generated PC2 variance / l2`, fs.cov[2] / targetVar[1], 0.8, 'as above'),
-    checkBelow(`mode collapse off span(w): v_tf (theory, ${fmt(finalVtfTheory)}) / mean bulk eigenvalue (${fmt(bulkMean)})`, finalVtfTheory / bulkMean, 0.1,
+    upperBound(`mode collapse (theory): generated PC2 variance / target eigenvalue l2 = ${fmt(targetVar[1])}`, ft.cov[2] / targetVar[1], 0.8, 'as above'),
+    upperBound(`mode collapse (SGD): generated PC1 variance / l1`, fs.cov[0] / targetVar[0], 0.8, 'as above, d-dimensional samples of the SGD-trained model'),
+    upperBound(`mode collapse (SGD): generated PC2 variance / l2`, fs.cov[2] / targetVar[1], 0.8, 'as above'),
+    upperBound(`mode collapse off span(w): v_tf (theory, ${fmt(finalVtfTheory)}) / mean bulk eigenvalue (${fmt(bulkMean)})`, finalVtfTheory / bulkMean, 0.1,
       `spec §9 claim 1/4: small Lambda => small b => v_tf = (1 - t_f)^{~2(1 - b)} tiny; bound 0.1 (an order of magnitude below the bulk). SGD-weights v_tf = ${fmt(finalVtfSim)}`),
   );
   ctx.log(`final generated variances: PC1 theory ${fmt(ft.cov[0])} sim ${fmt(fs.cov[0])} target ${fmt(targetVar[0])}; PC2 theory ${fmt(ft.cov[2])} sim ${fmt(fs.cov[2])} target ${fmt(targetVar[1])}; v_tf theory ${fmt(finalVtfTheory)} sim ${fmt(finalVtfSim)} bulk ${fmt(bulkMean)}`);

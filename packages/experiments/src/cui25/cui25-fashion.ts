@@ -1,7 +1,7 @@
 import { DatasetUnavailableError, fashionMnist } from '@diffusion-theory/targets';
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
-import { check } from '../result.js';
+import { agreement } from '../result.js';
 import { densityParamShape, densityPipeline, empiricalSource, gaussianSurrogate } from './mnist-common.js';
 
 const CLASSES = ['T-shirt/top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot'];
@@ -50,7 +50,7 @@ export default defineExperiment({
       return {
         series: [],
         checks: [
-          check('dataset-available', 0, 1, 0, `FashionMNIST is not installed, the experiment was skipped. Install it with \`apt-get install dataset-fashion-mnist\` (files in /usr/share/datasets/fashion-mnist) or set FASHION_MNIST_DIR. ${err.message}`),
+          agreement('dataset-available', 0, 1, 0, `FashionMNIST is not installed, the experiment was skipped. Install it with \`apt-get install dataset-fashion-mnist\` (files in /usr/share/datasets/fashion-mnist) or set FASHION_MNIST_DIR. ${err.message}`),
         ],
       };
     }
@@ -65,7 +65,7 @@ export default defineExperiment({
       targetContours: 'data-kde',
       scaleNote: `${data.n} images of the ${p.split} split, drawn with replacement (not strictly online when the run needs more steps than images). ${ctx.scale === 'quick' ? `Quick scale: d = 784 (the data), tau up to ${p.snapshots[p.snapshots.length - 1]}, ${p.nSamples} generated samples, ${p.bulkBins} bulk bins.` : 'Paper scale.'}`,
     });
-    out.checks.unshift(check('dataset-available', 1, 1, 0, `FashionMNIST ${p.split} split found: ${data.n} images of class ${p.label}`));
+    out.checks.unshift(agreement('dataset-available', 1, 1, 0, `FashionMNIST ${p.split} split found: ${data.n} images of class ${p.label}`));
     return out;
   },
 });

@@ -27,8 +27,8 @@ import {
 import { paperGrid, sampleInterpolant } from '@diffusion-theory/samplers';
 import type { SpectralGroupMixture } from '@diffusion-theory/targets';
 import { type SgdStats, onlineSgd, summaryStatistics } from '@diffusion-theory/trainers';
-import { type Grid2D, hdrLevels, isoSegments } from '../plot/contours.js';
-import type { VlSpec } from '../plot/render.js';
+import { type Grid2D, hdrLevels, isoSegments } from '@diffusion-theory/plots';
+import type { VlSpec } from '@diffusion-theory/plots';
 import type { Mixture2D } from './mixture-tools.js';
 
 /** alpha_t = 1 - t, beta_t = t, epsilon = 0 (the probability-flow ODE; every figure of the paper). */

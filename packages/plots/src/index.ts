@@ -3,3 +3,4 @@ export * from './contours.js';
 export * from './line.js';
 export * from './scatter.js';
 export * from './heatmap.js';
+export * from './series.js';

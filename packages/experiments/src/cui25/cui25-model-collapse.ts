@@ -4,10 +4,11 @@ import { mnistSevensGaussian } from '@diffusion-theory/targets';
 import { type SampleSource, gaussianInit } from '@diffusion-theory/trainers';
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
-import { type HeatmapPanel, heatmapGrid } from '../plot/heatmap.js';
-import { linePanel, smallMultiples } from '../plot/line.js';
-import { withTitle } from '../plot/render.js';
-import { type Check, type Series, check, checkBelow } from '../result.js';
+import { type HeatmapPanel, heatmapGrid } from '@diffusion-theory/plots';
+import { linePanel, smallMultiples } from '@diffusion-theory/plots';
+import { withTitle } from '@diffusion-theory/plots';
+import { type Check, type Series, agreement, bound } from '../result.js';
+import { upperBound } from '../checks-compat.js';
 import {
   IMAGE_SIDE,
   type DaeSetup,
@@ -224,11 +225,11 @@ export default defineExperiment({
     series.push(...statSeries);
 
     checks.push(
-      checkBelow('theory: generation-2 / generation-1 variance in the top-2 PC plane (Tr Cov)', tr(c.th2) / tr(c.th1), 1, 'spec §6 / §9 Fig. 4: retraining on generated data shrinks the variance further (ratio < 1)'),
-      checkBelow('simulation: generation-2 / generation-1 variance in the top-2 PC plane (Tr Cov)', tr(c.sim2) / tr(c.sim1), 1, 'as above, d-dimensional samples of the SGD-trained models'),
-      checkBelow('theory: generation-2 / generation-1 total variance per coordinate', totTh.th2 / totTh.th1, 1, '(E|c~|^2 + (d - k) v_tf) / d of each generation (Result 2.2)'),
-      checkBelow('simulation: generation-2 / generation-1 total variance per coordinate', tot.sim2 / tot.sim1, 1, 'mean |X|^2 / d of the generated samples'),
-      checkBelow('generation 1: variance in the PC plane / target variance (theory)', tr(c.th1) / (targetVar[0] + targetVar[1]), 1, 'generation 1 already has a variance deficit (Fig. 3)'),
+      upperBound('theory: generation-2 / generation-1 variance in the top-2 PC plane (Tr Cov)', tr(c.th2) / tr(c.th1), 1, 'spec §6 / §9 Fig. 4: retraining on generated data shrinks the variance further (ratio < 1)'),
+      upperBound('simulation: generation-2 / generation-1 variance in the top-2 PC plane (Tr Cov)', tr(c.sim2) / tr(c.sim1), 1, 'as above, d-dimensional samples of the SGD-trained models'),
+      upperBound('theory: generation-2 / generation-1 total variance per coordinate', totTh.th2 / totTh.th1, 1, '(E|c~|^2 + (d - k) v_tf) / d of each generation (Result 2.2)'),
+      upperBound('simulation: generation-2 / generation-1 total variance per coordinate', tot.sim2 / tot.sim1, 1, 'mean |X|^2 / d of the generated samples'),
+      upperBound('generation 1: variance in the PC plane / target variance (theory)', tr(c.th1) / (targetVar[0] + targetVar[1]), 1, 'generation 1 already has a variance deficit (Fig. 3)'),
     );
     // generation 2 ODE vs SGD (their targets differ by the O(d^{-1/2}) gen-1 discrepancy: report, with the 4/sqrt(d) bound)
     // ODE vs SGD: the random-init runs pass a saddle (plateau escape near tau ~ 1) where the O(d^{-1/2}) SGD noise is
@@ -272,8 +273,8 @@ export default defineExperiment({
     const tol1 = (p.k * b1.sdMax) / Math.sqrt(p.replicates) / odeMax(ode1) + 4 / Math.sqrt(d);
     const tol2 = (p.k * b2.sdMax) / Math.sqrt(p.replicates) / odeMax(ode2) + 8 / Math.sqrt(d);
     checks.push(
-      check('generation 1: max_tau ||mean Q_SGD - Q_ODE||_F / max ||Q_ODE||_F', dev1, 0, tol1, `mean of ${p.replicates} SGD runs from the same initial weights; tolerance k = ${p.k} standard errors of that mean (run-to-run sd ${fmt(b1.sdMax)}) + 4/sqrt(d)`),
-      check('generation 2: max_tau ||mean Q_SGD - Q_ODE||_F / max ||Q_ODE||_F', dev2, 0, tol2, `as generation 1 (sd ${fmt(b2.sdMax)}); + 8/sqrt(d) because generation 2 also inherits the O(d^{-1/2}) discrepancy of its target (generation 1's simulated law)`),
+      agreement('generation 1: max_tau ||mean Q_SGD - Q_ODE||_F / max ||Q_ODE||_F', dev1, 0, tol1, `mean of ${p.replicates} SGD runs from the same initial weights; tolerance k = ${p.k} standard errors of that mean (run-to-run sd ${fmt(b1.sdMax)}) + 4/sqrt(d)`),
+      agreement('generation 2: max_tau ||mean Q_SGD - Q_ODE||_F / max ||Q_ODE||_F', dev2, 0, tol2, `as generation 1 (sd ${fmt(b2.sdMax)}); + 8/sqrt(d) because generation 2 also inherits the O(d^{-1/2}) discrepancy of its target (generation 1's simulated law)`),
     );
     ctx.log(`PC-plane variances (PC1, PC2): target ${fmt(targetVar[0])}, ${fmt(targetVar[1])}; gen 1 theory ${fmt(c.th1.cov[0])}, ${fmt(c.th1.cov[2])} sim ${fmt(c.sim1.cov[0])}, ${fmt(c.sim1.cov[2])}; gen 2 theory ${fmt(c.th2.cov[0])}, ${fmt(c.th2.cov[2])} sim ${fmt(c.sim2.cov[0])}, ${fmt(c.sim2.cov[2])}; total var/coord sim ${fmt(tot.sim1)} -> ${fmt(tot.sim2)}, theory ${fmt(totTh.th1)} -> ${fmt(totTh.th2)}; b gen2 ODE ${fmt(ode2.b[last2])} SGD ${fmt(snap2.b)}; Lambda2 ${fmt(Lambda2)}`);
 

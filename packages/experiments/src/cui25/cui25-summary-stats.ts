@@ -2,8 +2,8 @@ import { bInfinity, bTau, kappa } from '@diffusion-theory/ode-theory';
 import { trimodalGmm } from '@diffusion-theory/targets';
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
-import { withTitle } from '../plot/render.js';
-import { type Check, check, type Series } from '../result.js';
+import { withTitle } from '@diffusion-theory/plots';
+import { type Check, agreement, type Series } from '../result.js';
 import { SCHEDULE, type TrainResult, type StatCurve, fmt, makeDae, solveTheory, statPanel, trainDae, warmStartWeights } from './dae-common.js';
 
 const params = z.object({
@@ -101,7 +101,7 @@ export default defineExperiment({
         sdMax = Math.max(sdMax, sd[i]);
       }
       checks.push(
-        check(
+        agreement(
           `${st.name}: max over tau of |ODE - SGD mean|`,
           dev,
           0,
@@ -143,7 +143,7 @@ export default defineExperiment({
     const bOffset = (mu2 * Math.abs(be - binf * be * be) + hRms) / (kap * d);
     const bNoise = Math.sqrt(2 * p.eta * p.tauMax) / d;
     checks.push(
-      check(
+      agreement(
         'b: max over tau of |b_SGD - eq. 11|',
         bDev,
         0,
@@ -152,7 +152,7 @@ export default defineExperiment({
           `-E[sigma(h)^T h]/d (spec §4.2), so b_SGD - b_eq11 = O(1/d): bound (E||mu||^2 |beta - b_inf beta^2| + sum_k sqrt(E h_k^2))/(kappa d) = ${fmt(bOffset)} ` +
           `plus SGD noise sqrt(2 eta tau)/d = ${fmt(bNoise)}; tolerance k x their sum, k = ${p.k}.`,
       ),
-      check('b: ODE vs eq. 11 (same theory, two routes)', odeVsEq11, 0, 1e-6, 'The b-equation of the ODE is linear and decoupled; RK4 with dtau <= 0.02 reproduces eq. 11 to ~1e-9.'),
+      agreement('b: ODE vs eq. 11 (same theory, two routes)', odeVsEq11, 0, 1e-6, 'The b-equation of the ODE is linear and decoupled; RK4 with dtau <= 0.02 reproduces eq. 11 to ~1e-9.'),
     );
     ctx.log(`max |b_SGD - eq11| = ${fmt(bDev)} (tol ${fmt(p.k * (bOffset + bNoise))}); final Q ODE ${Array.from(th.Q[nRecords]).map((v) => fmt(v)).join(' ')}`);
 

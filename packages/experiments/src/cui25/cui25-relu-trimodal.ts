@@ -3,9 +3,9 @@ import { projectedGenerated } from '@diffusion-theory/ode-theory';
 import { trimodalGmm } from '@diffusion-theory/targets';
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
-import { evalGrid } from '../plot/contours.js';
-import { withTitle } from '../plot/render.js';
-import { type Check, check, type Series } from '../result.js';
+import { evalGrid } from '@diffusion-theory/plots';
+import { withTitle } from '@diffusion-theory/plots';
+import { type Check, agreement, type Series } from '../result.js';
 import {
   SCHEDULE,
   type StatCurve,
@@ -112,7 +112,7 @@ export default defineExperiment({
       }
       const floor = st.panel === 'b' ? 10 / d : 1 / Math.sqrt(d);
       checks.push(
-        check(
+        agreement(
           `${st.name}: max over tau of |ODE - SGD mean|`,
           dev,
           0,
@@ -184,7 +184,7 @@ export default defineExperiment({
         const m = v.reduce((x, y) => x + y, 0) / v.length;
         const fl = Math.sqrt(v.reduce((x, y) => x + (y - m) ** 2, 0) / Math.max(1, v.length - 1));
         checks.push(
-          check(
+          agreement(
             `generated ${q * 100}% quantile along ${label} at tau = ${fmt(tau[idx], 2)}: simulation vs theory`,
             qs,
             qt,

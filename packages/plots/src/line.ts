@@ -1,4 +1,4 @@
-import type { Series } from '../result.js';
+import type { Series } from './series.js';
 import { type VlSpec, withTitle } from './render.js';
 
 export interface LinePanelOptions {

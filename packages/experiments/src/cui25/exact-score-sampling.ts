@@ -4,9 +4,9 @@ import { covarianceError, hellingerProjected, meanError } from '@diffusion-theor
 import { gaussianMixture } from '@diffusion-theory/targets';
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
-import { evalGrid } from '../plot/contours.js';
-import { type ScatterPanelOptions, scatterWithContours } from '../plot/scatter.js';
-import { type Check, check, type Series } from '../result.js';
+import { evalGrid } from '@diffusion-theory/plots';
+import { type ScatterPanelOptions, scatterWithContours } from '@diffusion-theory/plots';
+import { type Check, agreement, type Series } from '../result.js';
 import {
   type EigenComponent,
   mixture2DDensity,
@@ -214,11 +214,11 @@ export default defineExperiment({
         const R = p.replicates;
         const calib = `expected = mean over R = ${R} i.i.d. exact samples of x_tf of the same size n; tolerance = k sd_R sqrt(1 + 1/R), k = ${p.k}`;
         checks.push(
-          check(`${label}: mean error per coordinate ||m_hat - m||/sqrt(d)`, eMean, Math.sqrt(tr / (n * d)), p.k * Math.sqrt(frob2 / (2 * n * d * tr)),
+          agreement(`${label}: mean error per coordinate ||m_hat - m||/sqrt(d)`, eMean, Math.sqrt(tr / (n * d)), p.k * Math.sqrt(frob2 / (2 * n * d * tr)),
             `Monte-Carlo theory: E||m_hat - m||^2 = tr C / n, so the RMS error per coordinate is ~ sqrt(tr C / (n d)) with sd ~ sqrt(tr C^2 / (2 n d tr C)) (delta method); tolerance k sd, k = ${p.k}; tr C = ${tr.toFixed(2)}, tr C^2 = ${frob2.toFixed(2)}, n = ${n}, d = ${d}, C = Cov(x_tf). Exact-sample reference over R = ${R}: ${ref.mean.mean.toExponential(3)} +- ${ref.mean.sd.toExponential(1)}`),
-          check(`${label}: covariance error ||C_hat - C||_F`, eCov, ref.cov.mean, p.k * ref.cov.sd * widen,
+          agreement(`${label}: covariance error ||C_hat - C||_F`, eCov, ref.cov.mean, p.k * ref.cov.sd * widen,
             `${calib}. Monte-Carlo theory (Gaussian fourth moments): E||C_hat - C||_F^2 ~ ((tr C)^2 + ||C||_F^2) / n, i.e. ~ ${Math.sqrt((tr * tr + frob2) / n).toFixed(3)}`),
-          check(`${label}: projected Hellinger H^2 (plane of the means)`, h2, ref.h2.mean, p.k * ref.h2.sd * widen,
+          agreement(`${label}: projected Hellinger H^2 (plane of the means)`, h2, ref.h2.mean, p.k * ref.h2.sd * widen,
             `${calib}. Estimator: metrics.hellingerProjected (${p.hellinger === 'kde' ? 'Gaussian KDE, Scott bandwidth' : 'histogram'}) of the projection onto the plane of the means vs the exact projected density on a ${p.bins}x${p.bins} grid; it has a positive finite-n floor even for exact samples, hence the calibration`),
         );
         const keep = Math.min(n, 2000);
