@@ -5,3 +5,4 @@ export * from './io.js';
 export * from './run.js';
 export * from './version.js';
 export { experiments, findExperiment } from './registry.js';
+export * from './calibrate.js';
