@@ -5,6 +5,8 @@ export * from './rng.js';
 export * from './schedule.js';
 export * from './denoiser.js';
 export * from './activation.js';
+export * from './loss-grid.js';
+export * from './vocabulary.js';
 export * from './linalg/index.js';
 export * from './ops/index.js';
 export * from './integrate/index.js';
