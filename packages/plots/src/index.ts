@@ -4,3 +4,4 @@ export * from './line.js';
 export * from './scatter.js';
 export * from './heatmap.js';
 export * from './series.js';
+export * from './density.js';

@@ -1,8 +1,11 @@
-import type { Series } from './series.js';
 import { type VlSpec, withTitle } from './render.js';
+import type { Series } from './series.js';
 
 export interface LinePanelOptions {
-  /** Curves: 'theory' drawn as dashed lines, 'target' as solid grey-ish lines, 'simulation' as markers (+ error bars when yErr). */
+  /**
+   * Curves, coloured by `group` (default the name), styled by kind: theory dashed, simulation
+   * solid with markers (and error bars when `yErr` is given), target / closed form dotted.
+   */
   series: Series[];
   xTitle: string;
   yTitle: string;
@@ -10,29 +13,39 @@ export interface LinePanelOptions {
   title?: string;
   xScale?: 'linear' | 'log';
   yScale?: 'linear' | 'log';
-  /** Also connect simulation markers with a thin solid line. */
-  simulationLine?: boolean;
+  /** Draw a marker on every k-th simulation point (default 1: all). */
+  markerEvery?: number;
+  /** Legend title of the colours (default 'series'). */
+  colorTitle?: string;
+  legendOrient?: 'right' | 'bottom';
   width?: number;
   height?: number;
 }
 
+/** Legend labels of the three line styles (the house style of every figure). */
+export const KIND_LABEL = { theory: 'theory (dashed)', simulation: 'simulation (solid + markers)', target: 'target / closed form (dotted)' } as const;
+const DASH: Record<string, number[]> = { [KIND_LABEL.theory]: [7, 4], [KIND_LABEL.simulation]: [1, 0], [KIND_LABEL.target]: [2, 3] };
+
 interface Row {
-  series: string;
+  group: string;
+  curve: string;
   kind: string;
   x: number;
   y: number;
+  marker: boolean;
   lo?: number;
   hi?: number;
 }
 
-function rowsOf(series: Series[]): Row[] {
+function rowsOf(series: Series[], every: number): Row[] {
   const rows: Row[] = [];
   for (const s of series) {
     const x = s.x ?? [];
     const y = s.y ?? [];
+    const group = s.group ?? s.name;
     for (let i = 0; i < Math.min(x.length, y.length); i++) {
       if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) continue;
-      const r: Row = { series: s.name, kind: s.kind, x: x[i], y: y[i] };
+      const r: Row = { group, curve: `${group}|${s.kind}|${s.name}`, kind: KIND_LABEL[s.kind], x: x[i], y: y[i], marker: s.kind === 'simulation' && i % every === 0 };
       if (s.yErr && Number.isFinite(s.yErr[i])) {
         r.lo = y[i] - s.yErr[i];
         r.hi = y[i] + s.yErr[i];
@@ -44,70 +57,68 @@ function rowsOf(series: Series[]): Row[] {
 }
 
 /**
- * One line-plot panel (a layered vega-lite spec without title/config): theory dashed,
- * target solid, simulation as filled markers, one colour per series with a legend.
+ * One line panel (a layered vega-lite spec without config): theory dashed, simulation solid with
+ * markers and optional error bars, target dotted; one colour per group with a legend, and a second
+ * legend for the line styles. The one line panel of the house: every curve figure uses it.
  */
 export function linePanel(o: LinePanelOptions): VlSpec {
-  const rows = rowsOf(o.series);
-  const x = { field: 'x', type: 'quantitative', title: o.xTitle, scale: { type: o.xScale ?? 'linear', zero: false, nice: o.xScale !== 'log', padding: 6 } };
-  const y = { field: 'y', type: 'quantitative', title: o.yTitle, scale: { type: o.yScale ?? 'linear', zero: false, nice: o.yScale !== 'log', padding: 6 } };
-  const color = { field: 'series', type: 'nominal', title: 'series', legend: { orient: 'right', symbolOpacity: 1 } };
+  const rows = rowsOf(o.series, Math.max(1, Math.floor(o.markerEvery ?? 1)));
+  const kinds = (['theory', 'simulation', 'target'] as const).filter((k) => o.series.some((s) => s.kind === k)).map((k) => KIND_LABEL[k]);
+  const x = { field: 'x', type: 'quantitative', title: o.xTitle, scale: { type: o.xScale ?? 'linear', zero: false, nice: o.xScale !== 'log' } };
+  const y = { field: 'y', type: 'quantitative', title: o.yTitle, scale: { type: o.yScale ?? 'linear', zero: false, nice: o.yScale !== 'log' } };
+  const orient = o.legendOrient ?? 'right';
+  const legendLayout = orient === 'bottom' ? { orient, direction: 'vertical', columns: 2, labelLimit: 220 } : { orient, labelLimit: 260 };
+  const groups = [...new Set(o.series.map((s) => s.group ?? s.name))];
+  const color = { field: 'group', type: 'nominal', title: o.colorTitle ?? 'series', scale: { domain: groups }, legend: { ...legendLayout, symbolOpacity: 1, titleLimit: 400 } };
   const layers: VlSpec[] = [
     {
-      transform: [{ filter: "datum.kind !== 'simulation'" }],
-      mark: { type: 'line', strokeWidth: 2, clip: true },
+      mark: { type: 'line', strokeWidth: 1.8, clip: true },
       encoding: {
         x,
         y,
         color,
+        detail: { field: 'curve' },
         strokeDash: {
           field: 'kind',
           type: 'nominal',
-          title: 'kind',
-          scale: { domain: ['theory', 'target'], range: [[7, 4], [1, 0]] },
-          legend: { title: 'line style', symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, symbolStrokeColor: '#333' },
+          title: 'line style',
+          scale: { domain: kinds, range: kinds.map((k) => DASH[k]) },
+          legend: { ...legendLayout, columns: 1, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 320, symbolStrokeColor: '#333', labelLimit: 300 },
         },
       },
     },
   ];
-  if (o.series.some((s) => s.kind === 'simulation' && s.yErr)) {
+  if (rows.some((r) => r.lo !== undefined)) {
     layers.push({
-      transform: [{ filter: "datum.kind === 'simulation' && isValid(datum.lo)" }],
+      transform: [{ filter: 'isValid(datum.lo)' }],
       mark: { type: 'rule', strokeWidth: 1.2, clip: true },
       encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color },
     });
   }
-  if (o.simulationLine) {
-    layers.push({
-      transform: [{ filter: "datum.kind === 'simulation'" }],
-      mark: { type: 'line', strokeWidth: 1, opacity: 0.6, clip: true },
-      encoding: { x, y, color },
-    });
-  }
   layers.push({
-    transform: [{ filter: "datum.kind === 'simulation'" }],
-    mark: { type: 'point', filled: true, size: 45, opacity: 0.9, clip: true },
+    transform: [{ filter: 'datum.marker' }],
+    mark: { type: 'point', filled: true, size: 26, opacity: 0.9, clip: true },
     encoding: { x, y, color },
   });
   return {
     ...(o.title ? { title: { text: o.title, fontSize: 12, anchor: 'middle' } } : {}),
-    width: o.width ?? 420,
-    height: o.height ?? 280,
+    width: o.width ?? 330,
+    height: o.height ?? 250,
     data: { values: rows },
     layer: layers,
   };
 }
 
-/** A single-panel line plot figure with title and caption. */
+/** A single-panel line figure with title and caption. */
 export function linePlot(o: LinePanelOptions & { title: string; caption?: string }): VlSpec {
   const { title, caption, ...rest } = o;
   return withTitle(linePanel(rest), title, caption);
 }
 
-/** Small multiples: panels (each a panel spec from linePanel / scatterPanel / heatmapPanel) in a grid of `columns`. */
-export function smallMultiples(o: { panels: VlSpec[]; columns?: number; title: string; caption?: string; independentScales?: boolean }): VlSpec {
+/** Small multiples: panels (each from linePanel / densityPanel / scatterPanel / heatmap) in a grid of `columns`. */
+export function smallMultiples(o: { panels: VlSpec[]; columns?: number; title: string; caption?: string }): VlSpec {
   const cols = o.columns ?? Math.min(o.panels.length, 3);
   const spec: VlSpec = { columns: cols, concat: o.panels };
-  spec.resolve = { scale: { color: 'shared', fill: 'independent', x: 'independent', y: 'independent' } };
+  spec.resolve = { scale: { color: 'shared', fill: 'independent', x: 'independent', y: 'independent', strokeDash: 'shared' } };
   return withTitle(spec, o.title, o.caption, Math.max(90, 60 * cols));
 }

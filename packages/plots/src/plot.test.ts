@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evalGrid, hdrLevels, isoSegments } from './contours.js';
 import { heatmapGrid } from './heatmap.js';
-import { linePlot } from './line.js';
+import { KIND_LABEL, linePanel, linePlot, smallMultiples } from './line.js';
+import { densityPanel } from './density.js';
 import { renderFigure, renderSvg } from './render.js';
 import { scatterWithContours } from './scatter.js';
 
@@ -63,5 +64,42 @@ describe('contours', () => {
     const [l50, l90] = hdrLevels(g.values, [0.5, 0.9]);
     expect(l50).toBeCloseTo(Math.exp(Math.log(1 - 0.5)), 2);
     expect(l90).toBeCloseTo(Math.exp(Math.log(1 - 0.9)), 2);
+  });
+});
+
+describe('the one line panel and the one density panel', () => {
+  it('line panel: theory dashed, simulation solid with markers every k-th point, target dotted; colour by group', () => {
+    const x = [0, 1, 2, 3, 4];
+    const spec = linePanel({
+      xTitle: 'tau',
+      yTitle: 'Q',
+      markerEvery: 2,
+      series: [
+        { name: 'Q11 ODE', group: 'Q11', kind: 'theory', x, y: x },
+        { name: 'Q11 SGD', group: 'Q11', kind: 'simulation', x, y: x, yErr: x.map(() => 0.1) },
+        { name: 'closed form', kind: 'target', x, y: x },
+      ],
+    });
+    const rows = spec.data.values as Array<{ group: string; kind: string; marker: boolean; lo?: number }>;
+    expect(rows.filter((r) => r.marker)).toHaveLength(3); // indices 0, 2, 4 of the simulation only
+    expect(new Set(rows.map((r) => r.group))).toEqual(new Set(['Q11', 'closed form']));
+    const dash = spec.layer[0].encoding.strokeDash.scale;
+    expect(dash.domain).toEqual([KIND_LABEL.theory, KIND_LABEL.simulation, KIND_LABEL.target]);
+    expect(dash.range).toEqual([[7, 4], [1, 0], [2, 3]]);
+    expect(spec.layer).toHaveLength(3); // lines, error bars, markers
+  });
+  it('density panel: bins the points relative to the maximum and draws theory and target HDR contours', async () => {
+    const box = { x0: -3, x1: 3, y0: -3, y1: 3 };
+    const pts = new Float64Array([0.1, 0.1, 0.1, 0.1, 2.9, 2.9, 9, 9]); // last point outside the box
+    const g = evalGrid((xy, n) => Float64Array.from({ length: n }, (_, k) => Math.exp(-(xy[2 * k] ** 2 + xy[2 * k + 1] ** 2) / 2)), box, 41, 41);
+    const spec = densityPanel({ points: pts, box, bins: 6, theory: g, target: g, xTitle: 'u1', yTitle: 'u2', title: 'panel' });
+    const cells = spec.layer[0].data.values as Array<{ rel: number }>;
+    expect(cells.map((c) => c.rel).sort()).toEqual([0.5, 1]);
+    const segs = spec.layer[1].data.values as Array<{ source: string }>;
+    expect(new Set(segs.map((s) => s.source))).toEqual(new Set(['theory', 'target']));
+    expect(spec.layer[1].encoding.strokeDash.scale.range).toEqual([[5, 3], [1, 0]]);
+    const svg = await renderSvg(smallMultiples({ title: 'T', panels: [spec, densityPanel({ points: [[0, 0]], box, xTitle: 'a', yTitle: 'b' })] }));
+    expect(svg).toContain('u1');
+    expect(() => densityPanel({ points: pts, box: { x0: 1, x1: 0, y0: 0, y1: 1 }, xTitle: 'a', yTitle: 'b' })).toThrow(/box/);
   });
 });

@@ -17,6 +17,11 @@ export interface Series {
   yErr?: number[];
   /** Names of the axes / columns, e.g. { x: 't', y: 'H^2' }. */
   labels?: Record<string, string>;
+  /**
+   * Colour key in line panels (default: `name`). Give theory and simulation of one statistic the
+   * same group (e.g. "Q11") so they share a colour and differ by line style.
+   */
+  group?: string;
   /** Anything else that identifies the series (panel, method, mixture, ...). */
   meta?: Record<string, unknown>;
   [extra: string]: unknown;

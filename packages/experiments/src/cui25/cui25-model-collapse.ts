@@ -304,9 +304,9 @@ export default defineExperiment({
       'statistics',
       smallMultiples({
         panels: [
-          linePanel({ series: thin(byEntry(statSeries.filter((s) => s.meta?.panel === 'gen1'))), xTitle: 'training time τ', yTitle: 'Q = wᵀw/d', title: 'generation 1: Q', simulationLine: true, width: 300, height: 230 }),
-          linePanel({ series: thin(byEntry(statSeries.filter((s) => s.meta?.panel === 'gen2'))), xTitle: 'training time τ', yTitle: 'Q = wᵀw/d', title: 'generation 2: Q', simulationLine: true, width: 300, height: 230 }),
-          linePanel({ series: thin(byEntry(statSeries.filter((s) => s.meta?.panel === 'b'))), xTitle: 'training time τ', yTitle: 'skip connection b', title: 'b', simulationLine: true, width: 300, height: 230 }),
+          linePanel({ series: thin(byEntry(statSeries.filter((s) => s.meta?.panel === 'gen1'))), xTitle: 'training time τ', yTitle: 'Q = wᵀw/d', title: 'generation 1: Q', width: 300, height: 230 }),
+          linePanel({ series: thin(byEntry(statSeries.filter((s) => s.meta?.panel === 'gen2'))), xTitle: 'training time τ', yTitle: 'Q = wᵀw/d', title: 'generation 2: Q', width: 300, height: 230 }),
+          linePanel({ series: thin(byEntry(statSeries.filter((s) => s.meta?.panel === 'b'))), xTitle: 'training time τ', yTitle: 'skip connection b', title: 'b', width: 300, height: 230 }),
         ],
         columns: 3,
         title: 'Summary statistics of both generations: ODE (dashed) vs online SGD (solid + markers)',

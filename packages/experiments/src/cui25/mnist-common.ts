@@ -953,15 +953,15 @@ export async function densityPipeline(ctx: PipelineCtx, p: DensityParams, cfg: P
   );
   const mainStats = statSeries.filter((s) => !s.meta?.variant);
   const linePanels = [
-    linePanel({ series: thin(byEntry(mainStats.filter((s) => s.meta?.panel === 'Q'))), xTitle: 'training time τ', yTitle: 'Q = wᵀw/d', title: `Q: ODE vs SGD on ${cfg.sourceLabel}`, simulationLine: true, width: 300, height: 230 }),
-    linePanel({ series: thin(byEntry(mainStats.filter((s) => s.meta?.panel === 'S'))), xTitle: 'training time τ', yTitle: 'S = wᵀΣw/d', title: `S: ODE vs SGD on ${cfg.sourceLabel}`, simulationLine: true, width: 300, height: 230 }),
-    linePanel({ series: thin(bSeries.map((s) => ({ ...s, name: `b${String(s.meta?.entry ?? '')}` }))), xTitle: 'training time τ', yTitle: 'skip connection b', title: 'b', simulationLine: true, width: 300, height: 230 }),
+    linePanel({ series: thin(byEntry(mainStats.filter((s) => s.meta?.panel === 'Q'))), xTitle: 'training time τ', yTitle: 'Q = wᵀw/d', title: `Q: ODE vs SGD on ${cfg.sourceLabel}`, width: 300, height: 230 }),
+    linePanel({ series: thin(byEntry(mainStats.filter((s) => s.meta?.panel === 'S'))), xTitle: 'training time τ', yTitle: 'S = wᵀΣw/d', title: `S: ODE vs SGD on ${cfg.sourceLabel}`, width: 300, height: 230 }),
+    linePanel({ series: thin(bSeries.map((s) => ({ ...s, name: `b${String(s.meta?.entry ?? '')}` }))), xTitle: 'training time τ', yTitle: 'skip connection b', title: 'b', width: 300, height: 230 }),
   ];
   for (const x of extras) {
     const mine = statSeries.filter((s) => s.meta?.variant === x.label || (s.kind === 'theory' && s.meta?.panel !== 'b'));
     for (const name of ['Q', 'S'] as const) {
       linePanels.push(
-        linePanel({ series: thin(byEntry(mine.filter((s) => s.meta?.panel === name)).map((s) => ({ ...s, name: s.name.replace(` ${x.label}`, '') }))), xTitle: 'training time τ', yTitle: name === 'Q' ? 'Q = wᵀw/d' : 'S = wᵀΣw/d', title: `${name}: ODE vs SGD on ${x.label}`, simulationLine: true, width: 300, height: 230 }),
+        linePanel({ series: thin(byEntry(mine.filter((s) => s.meta?.panel === name)).map((s) => ({ ...s, name: s.name.replace(` ${x.label}`, '') }))), xTitle: 'training time τ', yTitle: name === 'Q' ? 'Q = wᵀw/d' : 'S = wᵀΣw/d', title: `${name}: ODE vs SGD on ${x.label}`, width: 300, height: 230 }),
       );
     }
   }
