@@ -13,8 +13,8 @@ export interface CalibrateOptions {
   params?: Record<string, unknown>;
   /** Perturbed theory (the test hook): the calibration then measures the power to detect it. */
   perturb?: Record<string, number>;
-  /** Called after each run with the seed and whether every check passed. */
-  onRun?: (seed: number, allPass: boolean) => void;
+  /** Called after each run with the seed and whether every check passed; awaited (so a caller can yield to the event loop, e.g. to handle SIGINT). */
+  onRun?: (seed: number, allPass: boolean) => void | Promise<void>;
 }
 
 /** Pass rate and spread of one check over the seeds. */
@@ -110,7 +110,7 @@ export async function calibrate(experiment: string | AnyExperiment, o: Calibrate
       }
     }
     if (!all) failingSeeds.push(seed);
-    o.onRun?.(seed, all);
+    await o.onRun?.(seed, all);
   }
   const checks: CheckCalibration[] = [...values.entries()].map(([name, a]) => {
     const n = a.v.length;
