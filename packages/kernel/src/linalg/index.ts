@@ -7,6 +7,7 @@ export { pinv, type PinvOptions } from './pinv.js';
 export { sqrtPSD, invSqrtPSD, symmetricFunction, expSym, logSym, PSD_TOL, type InvSqrtOptions } from './symfun.js';
 export { logdet, slogdet } from './det.js';
 export { qr } from './qr.js';
+export { orthonormalFrame } from './frame.js';
 export { SYM_RTOL } from './validate.js';
 // Unchecked raw-array ("base") kernels for hot loops on small matrices.
 export { eighInPlace } from './base-eigh.js';
