@@ -7,3 +7,5 @@ export * from './fixtures.js';
 export * from './datasets.js';
 export { binaryIsotropicGmm } from './binary-gmm.js';
 export type { BinaryGmmSample, BinaryGmmTrainingSet, BinaryIsotropicGmm, BinaryIsotropicGmmOptions } from './binary-gmm.js';
+export { mixtureBounds, mixtureBox, projectMixture, projectedDensity, projectedMarginal } from './projection.js';
+export type { PlaneBox, ProjectableTarget, ProjectedMixture, ProjectMixtureOptions } from './projection.js';
