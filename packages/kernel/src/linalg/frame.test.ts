@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError, ShapeError } from '../errors.js';
+import { NDArray } from '../ndarray.js';
 import { Rng } from '../rng.js';
 import { orthonormalFrame } from './frame.js';
 
@@ -42,6 +43,10 @@ describe('orthonormalFrame', () => {
       expect(q[i * d + 1]).toBe(f2[i]);
     }
     expect(orthDefect(q, d, d)).toBeLessThan(1e-13);
+    // the same vectors given as the columns of a d x 2 NDArray
+    const cols = new NDArray(Float64Array.from({ length: 2 * d }, (_, ij) => (ij % 2 === 0 ? f1[ij >> 1] : f2[ij >> 1])), [d, 2]);
+    expect(orthonormalFrame(d, 3, new Rng(5), cols).data).toEqual(orthonormalFrame(d, 3, new Rng(5), [f1, f2]).data);
+    expect(() => orthonormalFrame(d, 3, rng, new NDArray(new Float64Array(4), [2, 2]))).toThrow(/shape/);
   });
 
   it('the completion is uniform on the complement: E[q q^T] = (I - F F^T)/(d - f) (Monte Carlo, 5 standard errors)', () => {

@@ -17,17 +17,19 @@ const FRAME_TOL = 1e-8;
  * @param d ambient dimension (integer >= 1).
  * @param k number of columns (integer, 1 <= k <= d).
  * @param rng source of the d (k - f) normals of the random completion.
- * @param fixed f <= k orthonormal vectors of length d that become the first columns (copied exactly).
+ * @param fixed f <= k orthonormal vectors of length d that become the first columns (copied exactly):
+ *   an array of vectors, or an NDArray d x f whose columns are the vectors.
  * @returns the frame as a d x k NDArray (row-major: entry (i, j) is component i of column j).
  * @throws ShapeError when k > d or a fixed vector has the wrong length or there are more than k of them.
  * @throws DomainError when the fixed vectors are not orthonormal (to 1e-8).
  */
-export function orthonormalFrame(d: number, k: number, rng: Rng, fixed: ReadonlyArray<ArrayLike<number>> = []): NDArray {
+export function orthonormalFrame(d: number, k: number, rng: Rng, fixedArg: NDArray | ReadonlyArray<ArrayLike<number>> = []): NDArray {
   assertInteger(d, 1, 'd');
   assertInteger(k, 1, 'k');
   if (k > d) throw new ShapeError(`k: expected at most d = ${d} orthonormal columns, got ${k}`);
   if (!rng || typeof rng.normals !== 'function') throw new DomainError('rng: expected a kernel Rng');
-  if (!Array.isArray(fixed)) throw new ShapeError(`fixed: expected an array of vectors of length d = ${d}`);
+  const fixed = fixedArg instanceof NDArray ? columnsOf(fixedArg, d) : fixedArg;
+  if (!Array.isArray(fixed)) throw new ShapeError(`fixed: expected an array of vectors of length d = ${d} or an NDArray d x f`);
   const f = fixed.length;
   if (f > k) throw new ShapeError(`fixed: expected at most k = ${k} vectors, got ${f}`);
   fixed.forEach((v, j) => {
@@ -61,4 +63,12 @@ export function orthonormalFrame(d: number, k: number, rng: Rng, fixed: Readonly
   // The fixed columns are kept bit for bit (QR reproduces them only to rounding).
   for (let j = 0; j < f; j++) for (let i = 0; i < d; i++) Q[i * k + j] = fixed[j][i];
   return new NDArray(Q, [d, k]);
+}
+
+/** The columns of a d x f NDArray as f vectors. */
+function columnsOf(a: NDArray, d: number): Float64Array[] {
+  if (a.ndim !== 2 || a.shape[0] !== d) throw new ShapeError(`fixed: expected an NDArray of shape [d = ${d}, f], got [${a.shape.join(', ')}]`);
+  const f = a.shape[1];
+  const data = a.contiguous().data;
+  return Array.from({ length: f }, (_, j) => Float64Array.from({ length: d }, (_, i) => data[i * f + j]));
 }
