@@ -1,66 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { ResultSchema } from '@diffusion-theory/experiments';
 import { runCli } from './cli.js';
-import { agreement, type AnyExperiment, defineExperiment, ResultSchema } from '@diffusion-theory/experiments';
-import { linePlot } from '@diffusion-theory/plots';
-
-/** A tiny experiment: theory y = a x^2 vs a noisy "simulation" of it. */
-const dummy = defineExperiment({
-  id: 'dummy',
-  title: 'Dummy parabola',
-  paper: 'none',
-  description: 'Theory y = a x^2 beside a noisy simulation.',
-  params: z.object({
-    a: z.number().min(0).max(10).describe('curvature a (dimensionless)'),
-    n: z.number().int().min(2).max(100).describe('number of points'),
-    failCheck: z.boolean().describe('make the check fail'),
-  }),
-  defaults: { quick: { a: 1, n: 5, failCheck: false }, paper: { a: 1, n: 50, failCheck: false } },
-  default: true,
-  async run(ctx) {
-    const { a, n, failCheck } = ctx.params;
-    const ph = ctx.progress.phase('simulate', n);
-    const x: number[] = [];
-    const y: number[] = [];
-    for (let i = 0; i < n; i++) {
-      x.push(i / (n - 1));
-      y.push(a * (i / (n - 1)) ** 2 + 0.01 * ctx.rng.normal());
-      ph.tick();
-    }
-    ph.done();
-    const theory = x.map((v) => a * v * v);
-    const series = [
-      { name: 'theory', kind: 'theory' as const, x, y: theory },
-      { name: 'simulation', kind: 'simulation' as const, x, y },
-    ];
-    await ctx.figure('parabola', linePlot({ title: 'Parabola', xTitle: 'position x', yTitle: 'height y', series }), ctx.caption('Theory vs simulation.'));
-    const err = Math.max(...y.map((v, i) => Math.abs(v - theory[i])));
-    return { series, checks: [agreement('max deviation', failCheck ? 1 : err, 0, 0.05, '5 sigma of the 0.01 noise')] };
-  },
-});
-
-const boom: AnyExperiment = defineExperiment({
-  id: 'boom',
-  title: 'Always throws',
-  paper: 'none',
-  description: 'Throws.',
-  params: z.object({}),
-  defaults: { quick: {}, paper: {} },
-  default: false,
-  async run() {
-    throw new Error('kaboom');
-  },
-});
-
-function harness() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const deps = { registry: [boom, dummy], stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), env: { CI: '1' }, isTTY: false };
-  return { out, err, deps, dir: mkdtempSync(join(tmpdir(), 'dt-cli-')) };
-}
+import { harness } from './test-helpers.js';
 
 describe('cli end to end', () => {
   it('list and describe show experiments and parameters with defaults and ranges', async () => {

@@ -1,7 +1,11 @@
 import { ParameterError } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { configFor, describeParams, parseSet, parseSetValue, validateParams } from './params.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from './cli.js';
+import { configFor, describeParams, nonFinitePath, parseSet, parseSetValue, readConfigFile, validateParams } from './params.js';
+import { harness } from './test-helpers.js';
 
 const schema = z.object({
   n: z.number().int().min(10).max(1_000_000).describe('number of samples (count)'),
@@ -27,6 +31,41 @@ describe('--set parsing', () => {
     expect(parseSet('exact-score-sampling:n=7')).toEqual({ scope: 'exact-score-sampling', path: ['n'], value: 7 });
     expect(parseSet('a.b=[1,2]')).toEqual({ scope: undefined, path: ['a', 'b'], value: [1, 2] });
     expect(parseSet('x=a=b').value).toBe('a=b');
+  });
+  it('names a value that is not finite as given, not as null', () => {
+    expect(() => parseSet('n=1e400')).toThrow('--set "n=1e400": 1e400 is not a finite number (it overflows a double)');
+    expect(() => parseSet('n=-1e400')).toThrow(/-1e400 is not a finite number/);
+    expect(() => parseSet('w=[1, 1e400]')).toThrow('--set "w=[1, 1e400]": [1, 1e400] holds a number that is not finite (at 1)');
+    expect(nonFinitePath({ a: [1, { b: Infinity }] })).toBe('a.1.b');
+    expect(nonFinitePath({ a: [1, 2] })).toBeUndefined();
+    const { dir } = harness();
+    const cfg = join(dir, 'c.json');
+    writeFileSync(cfg, '{"dummy": {"a": 1e400}}');
+    expect(() => readConfigFile(cfg)).toThrow(/"dummy.a" is not a finite number/);
+  });
+  it('through the CLI: exit 2 naming 1e400, not null', async () => {
+    const h = harness();
+    expect(await runCli(['run', 'dummy', '--out', h.dir, '--set', 'a=1e400'], h.deps)).toBe(2);
+    expect(h.err.join('\n')).toContain('1e400 is not a finite number');
+    expect(h.err.join('\n')).not.toContain('null');
+  });
+  it('refuses __proto__, constructor and prototype before any object is built; Object.prototype stays clean', async () => {
+    expect(() => parseSet('__proto__.x=1')).toThrow(/"__proto__" is not a parameter name/);
+    expect(() => parseSet('dummy:constructor.prototype.x=1')).toThrow(/"constructor" is not a parameter name/);
+    const h = harness();
+    for (const arg of ['__proto__.polluted=1', 'dummy:__proto__.polluted=1', 'constructor.prototype.polluted=1', '__proto__={"polluted":1}']) {
+      expect(await runCli(['run', 'dummy', '--out', h.dir, '--set', arg], h.deps)).toBe(2);
+    }
+    const cfg = join(h.dir, 'proto.json');
+    writeFileSync(cfg, '{"__proto__": {"polluted": 1}}');
+    expect(await runCli(['run', 'dummy', '--out', h.dir, '--config', cfg], h.deps)).toBe(2);
+    expect(h.err.at(-1)).toMatch(/key "__proto__" is not a parameter name/);
+    writeFileSync(cfg, '{"dummy": {"constructor": {"prototype": {"polluted": 1}}}}');
+    expect(await runCli(['run', 'dummy', '--out', h.dir, '--config', cfg], h.deps)).toBe(2);
+    expect(h.err.at(-1)).toMatch(/key "dummy.constructor" is not a parameter name/);
+    expect(h.err.join('\n')).toMatch(/is not a parameter name/);
+    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
   it('rejects a missing = or an empty key', () => {
     expect(() => parseSet('n')).toThrow(ParameterError);

@@ -30,7 +30,13 @@ export function parseSet(arg: string): SetOverride {
   const eq = arg.indexOf('=');
   if (eq <= 0) throw new ParameterError(`--set "${arg}": expected key=value (e.g. --set n=1000 or --set exact-score-sampling:n=1000)`);
   let key = arg.slice(0, eq).trim();
-  const value = parseSetValue(arg.slice(eq + 1));
+  const raw = arg.slice(eq + 1);
+  const value = parseSetValue(raw);
+  const inf = nonFinitePath(value);
+  if (inf !== undefined) {
+    const r = raw.trim();
+    throw new ParameterError(`--set "${arg}": ${inf ? `${r} holds a number that is not finite (at ${inf})` : `${r} is not a finite number (it overflows a double)`}`);
+  }
   let scope: string | undefined;
   const colon = key.indexOf(':');
   if (colon >= 0) {
@@ -45,6 +51,32 @@ export function parseSet(arg: string): SetOverride {
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first key `__proto__`, `constructor` or `prototype` at any depth, or undefined. */
+export function forbiddenPath(v: unknown, path: string[] = []): string | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    if (FORBIDDEN_KEYS.has(k)) return [...path, k].join('.');
+    const p = forbiddenPath(x, [...path, k]);
+    if (p !== undefined) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Where a parsed JSON value holds a number that is not finite (JSON.parse reads `1e400` as
+ * Infinity): `''` for the value itself, `'2'` or `'a.b'` for a nested one, undefined when every
+ * number is finite.
+ */
+export function nonFinitePath(v: unknown, path: string[] = []): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : path.join('.');
+  if (v === null || typeof v !== 'object') return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const p = nonFinitePath(x, [...path, k]);
+    if (p !== undefined) return p;
+  }
+  return undefined;
+}
 
 /** Set a nested value (creating objects on the way, own properties only); returns obj. */
 export function setPath(obj: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
@@ -81,6 +113,10 @@ export function readConfigFile(file: string): Record<string, unknown> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ParameterError(`--config ${file}: expected a JSON object of parameters`);
   }
+  const bad = forbiddenPath(data);
+  if (bad !== undefined) throw new ParameterError(`--config ${file}: key "${bad}" is not a parameter name`);
+  const inf = nonFinitePath(data);
+  if (inf !== undefined) throw new ParameterError(`--config ${file}: "${inf}" is not a finite number (a literal such as 1e400 overflows a double)`);
   return data as Record<string, unknown>;
 }
 
