@@ -1,11 +1,14 @@
-import { resolve } from 'node:path';
+import { join } from 'node:path';
+import { type AnyExperiment, type Scale, writeJsonAtomic } from '@diffusion-theory/experiments';
 import { ParameterError } from '@diffusion-theory/kernel';
 import { Command, CommanderError, Option } from 'commander';
-import type { AnyExperiment, Scale } from '@diffusion-theory/experiments';
+import { formatCalibration, formatRate, runCalibration } from './calibrate.js';
+import { checkInDir, checkOutDir, checkOutFile, MAX_SEED, type Perturbation, parseCount, parsePerturb, parseRate, parseSeed, perturbRecord } from './flags.js';
+import { onInterrupt } from './interrupt.js';
 import { describeParams, parseSet, readConfigFile, type SetOverride } from './params.js';
 import { isInteractive } from './progress.js';
 import { writeReport } from './report.js';
-import { runExperiments } from './runner.js';
+import { resolveAllParams, runExperiments } from './runner.js';
 import { cliVersion } from './version.js';
 
 export interface CliDeps {
@@ -16,6 +19,10 @@ export interface CliDeps {
   env?: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal (live progress bars); default process.stdout.isTTY. */
   isTTY?: boolean;
+  /** Ends the process on SIGINT (default process.exit); tests pass a recorder. */
+  exit?: (code: number) => void;
+  /** Source of SIGINT (default process); tests pass their own emitter. */
+  signals?: NodeJS.EventEmitter;
 }
 
 interface RunFlags {
@@ -27,6 +34,19 @@ interface RunFlags {
   default?: boolean;
   strict?: boolean;
 }
+
+interface CalibrateFlags {
+  seeds: number;
+  firstSeed?: number;
+  scale: Scale;
+  set: string[];
+  config?: string;
+  perturb: Perturbation[];
+  json?: string;
+  maxFalseAlarm?: number;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -49,8 +69,9 @@ export function describeText(e: AnyExperiment): string {
 /**
  * The CLI as a function: parses `argv` (without node and script), runs the command and
  * resolves to the process exit code. `bin.ts` calls it with process.argv.slice(2).
- * Exit codes: 0 ok; 1 an experiment threw (the others still ran), or --strict and a check failed;
- * 2 usage / parameter errors (nothing was run).
+ * Exit codes: 0 ok; 1 an experiment threw (the others still ran), --strict and a check failed,
+ * or calibrate's family-wise failure rate exceeded --max-false-alarm; 2 usage / parameter errors
+ * (nothing was run); 130 interrupted by SIGINT (`DIR/<id>` of the running experiment unchanged).
  */
 export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number> {
   // The registry is loaded lazily so that `report` does not load the domain packages.
@@ -103,17 +124,14 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     .description('run experiments; writes DIR/<id>/result.json and figures (SVG, PNG)')
     .argument('[ids...]', 'experiment ids (or use --default)')
     .addOption(new Option('--scale <scale>', 'parameter set').choices(['quick', 'paper']).default('quick'))
-    .option('--seed <n>', 'root random seed (non-negative integer)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new ParameterError(`--seed: expected an integer in [0, 2^32 - 1], got "${v}"`);
-      return n;
-    }, 1)
+    .option('--seed <n>', 'root random seed (decimal integer in [0, 2^32 - 1])', (v) => parseSeed('--seed', v), 1)
     .option('--out <dir>', 'output directory', 'results')
-    .option('--set <key=value>', 'override a parameter (repeatable); value is JSON (numbers, true/false, [arrays]) or a string; scope to one experiment with id:key=value', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--set <key=value>', 'override a parameter (repeatable); value is JSON (numbers, true/false, [arrays]) or a string; scope to one experiment with id:key=value', collect, [] as string[])
     .option('--config <file>', 'JSON file of parameters (flat, or keyed by experiment id)')
     .option('--default', 'run the default set of experiments')
     .option('--strict', 'exit non-zero when any check fails')
     .action(async (ids: string[], flags: RunFlags) => {
+      const outDir = checkOutDir('--out', flags.out);
       const registry = await getRegistry();
       const allIds = registry.map((e) => e.id);
       const selected: AnyExperiment[] = [];
@@ -125,18 +143,42 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
       if (selected.length === 0) throw new ParameterError('run: name experiments to run or pass --default (see `diffusion-theory list`)');
       const overrides: SetOverride[] = flags.set.map(parseSet);
       const config = flags.config ? readConfigFile(flags.config) : undefined;
-      const summary = await runExperiments({
-        experiments: selected,
-        allIds,
-        scale: flags.scale,
-        seed: flags.seed,
-        outDir: resolve(flags.out),
-        overrides,
-        config,
-        interactive,
-        write: out,
-        writeErr: err,
+      let current: string | undefined;
+      const finished: string[] = [];
+      const stopHandling = onInterrupt({
+        outDir,
+        write: err,
+        exit: deps.exit,
+        emitter: deps.signals,
+        message: () =>
+          current !== undefined
+            ? `interrupted: ${current} stopped; ${join(outDir, current)} unchanged`
+            : `interrupted: stopped between experiments (${finished.length} of ${selected.length} finished${finished.length ? `: ${finished.join(', ')}` : ''})`,
       });
+      let summary: Awaited<ReturnType<typeof runExperiments>>;
+      try {
+        summary = await runExperiments({
+          experiments: selected,
+          allIds,
+          scale: flags.scale,
+          seed: flags.seed,
+          outDir,
+          overrides,
+          config,
+          interactive,
+          write: out,
+          writeErr: err,
+          onExperiment: (id, event) => {
+            if (event === 'start') current = id;
+            else {
+              current = undefined;
+              finished.push(id);
+            }
+          },
+        });
+      } finally {
+        stopHandling();
+      }
       if (summary.failed.length) {
         err(`${summary.failed.length} experiment(s) failed: ${summary.failed.map((f) => f.id).join(', ')}`);
         exitCode = 1;
@@ -148,11 +190,74 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     });
 
   program
+    .command('calibrate')
+    .description('run an experiment over many seeds: each check\'s pass rate and spread, and the family-wise failure rate')
+    .argument('<id>', 'experiment id')
+    .requiredOption('--seeds <n>', 'number of seeds (runs)', (v) => parseCount('--seeds', v))
+    .option('--first-seed <n>', 'first seed; runs use S, S + 1, ... (default 1000)', (v) => parseSeed('--first-seed', v))
+    .addOption(new Option('--scale <scale>', 'parameter set').choices(['quick', 'paper']).default('quick'))
+    .option('--set <key=value>', 'override a parameter (repeatable), as for run', collect, [] as string[])
+    .option('--config <file>', 'JSON file of parameters (flat, or keyed by experiment id)')
+    .option('--perturb <name=factor>', 'multiply a theory coefficient (repeatable; see the experiment\'s perturbations): measures the power of the checks', (v: string, acc: Perturbation[]) => [...acc, parsePerturb(v)], [] as Perturbation[])
+    .option('--json <file>', 'write the calibration report as JSON (atomically)')
+    .option('--max-false-alarm <rate>', 'exit 1 when the family-wise failure rate exceeds this rate in [0, 1]', (v) => parseRate('--max-false-alarm', v))
+    .action(async (id: string, flags: CalibrateFlags) => {
+      const json = flags.json === undefined ? undefined : checkOutFile('--json', flags.json);
+      const e = await find(id);
+      const registry = await getRegistry();
+      const first = flags.firstSeed ?? 1000;
+      if (first + flags.seeds - 1 > MAX_SEED) throw new ParameterError(`--first-seed ${first} with --seeds ${flags.seeds}: the last seed would exceed 2^32 - 1`);
+      const perturb = perturbRecord(e.id, e.perturbations, flags.perturb);
+      if (perturb && flags.maxFalseAlarm !== undefined) throw new ParameterError('--max-false-alarm: not meaningful with --perturb (the family-wise failure rate is then the power)');
+      const params = resolveAllParams({
+        experiments: [e],
+        allIds: registry.map((x) => x.id),
+        scale: flags.scale,
+        overrides: flags.set.map(parseSet),
+        config: flags.config ? readConfigFile(flags.config) : undefined,
+      }).get(e.id)!;
+      let done = 0;
+      const stopHandling = onInterrupt({
+        write: err,
+        exit: deps.exit,
+        emitter: deps.signals,
+        message: () => `interrupted: ${e.id} stopped after ${done} of ${flags.seeds} seeds; ${json ? `${json} unchanged` : 'no report written'}`,
+      });
+      let report: Awaited<ReturnType<typeof runCalibration>>;
+      try {
+        report = await runCalibration({
+          experiment: e,
+          seeds: flags.seeds,
+          firstSeed: first,
+          scale: flags.scale,
+          params,
+          perturb,
+          interactive,
+          write: out,
+          onSeed: (n) => {
+            done = n;
+          },
+        });
+      } finally {
+        stopHandling();
+      }
+      for (const line of formatCalibration(report)) out(line);
+      if (json) {
+        writeJsonAtomic(json, report);
+        out(`calibration report -> ${json}`);
+      }
+      if (flags.maxFalseAlarm !== undefined && report.familyWiseFailureRate > flags.maxFalseAlarm) {
+        err(`calibrate: family-wise failure rate ${formatRate(report.familyWiseFailureRate)} exceeds --max-false-alarm ${formatRate(flags.maxFalseAlarm)}`);
+        exitCode = 1;
+      }
+    });
+
+  program
     .command('report')
     .description('write DIR/index.html: every experiment\'s figures, parameters and checks')
     .option('--out <dir>', 'results directory', 'results')
     .action((flags: { out: string }) => {
-      const { file, input } = writeReport(resolve(flags.out));
+      const { file, input } = writeReport(checkInDir('--out', flags.out));
       for (const i of input.invalid) err(`report: skipped ${i.file}: ${i.problem}`);
       out(`report: ${input.results.length} result(s), ${input.errors.length} failed run(s) -> ${file}`);
     });

@@ -75,3 +75,72 @@ export function formatMs(ms: number): string {
   if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${(ms / 60_000).toFixed(1)} min`;
 }
+
+export interface SeedProgressOptions {
+  /** Prefix of every line / the bar, e.g. the experiment id. */
+  label: string;
+  /** Number of seeds. */
+  total: number;
+  /** Draw a live bar (a TTY, CI unset) or print a line every `every` seeds. */
+  interactive: boolean;
+  /** Line printer used when not interactive. */
+  write: (line: string) => void;
+  /** Lines every this many seeds when not interactive (and after the last). Default 10. */
+  every?: number;
+  /** Where the bar goes (default process.stderr). */
+  stream?: NodeJS.WritableStream;
+}
+
+/** Progress over the seeds of a calibration: `update(seed, allPass)` after each run, `stop()` at the end. */
+export interface SeedProgress {
+  update(seed: number, allPass: boolean): void;
+  stop(): void;
+  /** Runs finished so far and those with a failing check. */
+  readonly done: number;
+  readonly failing: number;
+}
+
+/**
+ * A progress reporter over calibration seeds: a cli-progress bar with the number of runs with a
+ * failing check when interactive, otherwise one line every `every` seeds (quiet enough for CI).
+ */
+export function createSeedProgress(opts: SeedProgressOptions): SeedProgress {
+  const every = opts.every ?? 10;
+  const t0 = performance.now();
+  let done = 0;
+  let failing = 0;
+  let bar: cliProgress.SingleBar | undefined;
+  if (opts.interactive) {
+    bar = new cliProgress.SingleBar(
+      {
+        format: `${opts.label} | seeds [{bar}] {value}/{total} | {failing} with a failing check | eta {eta_formatted}`,
+        stream: opts.stream ?? process.stderr,
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 20,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(opts.total, 0, { failing: 0 });
+  }
+  return {
+    update(seed: number, allPass: boolean) {
+      done++;
+      if (!allPass) failing++;
+      if (bar) bar.update(done, { failing });
+      else if (done % every === 0 || done === opts.total) {
+        opts.write(`${opts.label} | ${done}/${opts.total} seeds (last ${seed}), ${failing} with a failing check, ${formatMs(performance.now() - t0)}`);
+      }
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+    get done() {
+      return done;
+    },
+    get failing() {
+      return failing;
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Check, type ExperimentResult, ResultSchema, writeFileAtomic } from '@diffusion-theory/experiments';
+import { ParameterError } from '@diffusion-theory/kernel';
 
 export interface ReportInput {
   results: ExperimentResult[];
@@ -10,24 +11,36 @@ export interface ReportInput {
   invalid: Array<{ file: string; problem: string }>;
 }
 
-/** Read every DIR/<id>/result.json (validated) and DIR/<id>/error.json. */
+/**
+ * Read the latest outcome of every experiment in `dir`: one entry per `DIR/<id>`, its
+ * `result.json` (validated against ResultSchema) or its `error.json` (the run failed). A run
+ * replaces `DIR/<id>` as a whole, so a directory holds one of the two; when a directory from an
+ * older version holds both, the newer file wins. Hidden entries (staging directories of runs in
+ * progress or killed, `.<id>.partial-*`) are skipped.
+ * @throws ParameterError when `dir` does not exist or is not a directory.
+ */
 export function readResults(dir: string): ReportInput {
+  if (!existsSync(dir)) throw new ParameterError(`report: no such directory ${dir}`);
+  if (!statSync(dir).isDirectory()) throw new ParameterError(`report: ${dir} is a file, expected a results directory`);
   const input: ReportInput = { results: [], errors: [], invalid: [] };
-  if (!existsSync(dir)) return input;
   for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.')) continue;
     const sub = join(dir, name);
     if (!statSync(sub).isDirectory()) continue;
     const rf = join(sub, 'result.json');
     const ef = join(sub, 'error.json');
-    if (existsSync(ef)) {
+    const hasResult = existsSync(rf);
+    const hasError = existsSync(ef);
+    if (hasError && (!hasResult || statSync(ef).mtimeMs >= statSync(rf).mtimeMs)) {
       try {
         const e = JSON.parse(readFileSync(ef, 'utf8')) as { id?: string; title?: string; error?: string };
         input.errors.push({ id: e.id ?? name, title: e.title, error: e.error ?? 'unknown error' });
       } catch (err) {
         input.invalid.push({ file: ef, problem: (err as Error).message });
       }
+      continue;
     }
-    if (!existsSync(rf)) continue;
+    if (!hasResult) continue;
     try {
       const parsed = ResultSchema.safeParse(JSON.parse(readFileSync(rf, 'utf8')));
       if (parsed.success) input.results.push(parsed.data);
@@ -120,7 +133,10 @@ export function renderReportHtml(input: ReportInput): string {
   return parts.join('\n');
 }
 
-/** Write DIR/index.html from DIR/*\/result.json; returns the path and what was read. */
+/**
+ * Write DIR/index.html from the latest outcome of each experiment in DIR; returns the path and what was read.
+ * @throws ParameterError when DIR does not exist or is not a directory.
+ */
 export function writeReport(dir: string): { file: string; input: ReportInput } {
   const input = readResults(dir);
   const file = join(dir, 'index.html');

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type AnyExperiment, cleanStale, type ExperimentResult, formatCheck, resolveParams, runExperiment, type Scale } from '@diffusion-theory/experiments';
 import { ParameterError } from '@diffusion-theory/kernel';
 import { configFor, type SetOverride, setPath } from './params.js';
+import { yieldToEventLoop } from './interrupt.js';
 import { createProgress, formatMs } from './progress.js';
 
 export interface RunOptions {
@@ -17,6 +18,8 @@ export interface RunOptions {
   interactive: boolean;
   write: (line: string) => void;
   writeErr: (line: string) => void;
+  /** Told when an experiment starts and when it has ended (its directory swapped in), e.g. for the SIGINT message. */
+  onExperiment?: (id: string, event: 'start' | 'end') => void;
 }
 
 export interface RunSummary {
@@ -60,11 +63,18 @@ function summarise(params: Record<string, unknown>): string {
     .join(', ');
 }
 
-/** Run the experiments one after the other; an experiment that throws is reported and the others continue. */
+/**
+ * Run the experiments one after the other; an experiment that throws (in its computation or
+ * while writing its output) is reported and the others continue. Parameters of all are
+ * resolved first (ParameterError before any work). Yields to the event loop between
+ * experiments, so a SIGINT handler runs there at the latest.
+ */
 export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
   const paramsById = resolveAllParams(opts);
   const summary: RunSummary = { results: [], failed: [], failedChecks: 0 };
   for (const e of opts.experiments) {
+    await yieldToEventLoop();
+    opts.onExperiment?.(e.id, 'start');
     const params = paramsById.get(e.id)!;
     const dir = join(opts.outDir, e.id);
     for (const name of cleanStale(opts.outDir, e.id)) opts.write(`${e.id} | removed ${name}, left by an interrupted run`);
@@ -84,6 +94,8 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
       opts.writeErr(`${e.id} | FAILED: ${error.name}: ${error.message}`);
       if (error.stack) opts.writeErr(error.stack.split('\n').slice(1, 8).join('\n'));
     }
+    opts.onExperiment?.(e.id, 'end');
   }
+  await yieldToEventLoop();
   return summary;
 }
