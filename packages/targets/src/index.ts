@@ -9,3 +9,6 @@ export { binaryIsotropicGmm } from './binary-gmm.js';
 export type { BinaryGmmSample, BinaryGmmTrainingSet, BinaryIsotropicGmm, BinaryIsotropicGmmOptions } from './binary-gmm.js';
 export { mixtureBounds, mixtureBox, projectMixture, projectedDensity, projectedMarginal } from './projection.js';
 export type { PlaneBox, ProjectableTarget, ProjectedMixture, ProjectMixtureOptions } from './projection.js';
+export * from './surrogate.js';
+export { interpolantLaw } from './interpolant-law.js';
+export type { InterpolantCoefficients } from './interpolant-law.js';
