@@ -2,17 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import {
-  DiffusionTheoryError,
-  DomainError,
-  NDArray,
-  ShapeError,
-  assertInteger,
-  eigh,
-  sampleCovariance,
-  sampleMean,
-} from '@diffusion-theory/kernel';
-import { type SpectralGroupMixture, spectralGroupMixture } from './spectral-groups.js';
+import { DiffusionTheoryError, DomainError, NDArray, ShapeError, assertInteger } from '@diffusion-theory/kernel';
+import { type GaussianSurrogateOptions, type ImageSetGaussian, gaussianSurrogate } from './surrogate.js';
 
 /** A dataset's files are not on this machine; the message says how to install them. */
 export class DatasetUnavailableError extends DiffusionTheoryError {
@@ -55,103 +46,23 @@ export function mnistDigits(digit: number, opts: { limit?: number } = {}): NDArr
   return new NDArray(out, [n, MNIST_DIM]);
 }
 
-export interface MnistGaussianOptions {
+export interface MnistGaussianOptions extends GaussianSurrogateOptions {
   /** Which digit (default 7). */
   digit?: number;
-  /** Centre the data (default true): the target is N(0, Sigma). With false, N(mean image, Sigma). */
-  centre?: boolean;
-  /** Number of top eigenvalues kept as microscopic (single-coordinate) groups. Default 10. */
-  spikes?: number;
-  /** Number of macroscopic bulk groups the remaining eigenvalues are binned into. Default 4. */
-  bulkBins?: number;
-  /** Reference directions E: the top `referencePcs` principal components. Default 2. */
-  referencePcs?: number;
 }
 
-export interface MnistGaussianTarget extends SpectralGroupMixture {
-  /** The mean image (length 784, pixel frame, values in [0, 1]); add it back to visualise samples. */
-  readonly pixelMean: Float64Array;
-  /** The full empirical spectrum of Sigma, descending (length 784; tiny negative round-off clamped to 0). */
-  readonly spectrum: Float64Array;
-  /** Number of images used. */
-  readonly nImages: number;
-  /** The empirical covariance Sigma (784 x 784, pixel frame). */
-  readonly empiricalCovariance: NDArray;
-}
+/** The Gaussian surrogate of the MNIST images of one digit (gaussianSurrogate of mnistDigits). */
+export type MnistGaussianTarget = ImageSetGaussian;
 
 /**
  * T3 of spec dae-asymptotics §3.3: the Gaussian N(0, Sigma_digit) with Sigma the empirical covariance
  * (unbiased, divisor n - 1) of the MNIST images of `digit` (default 7), pixels scaled to [0, 1] (/255)
- * and centred (§12.11), expressed as a spectral-group target.
- *
- * Grouping (documented choice): Sigma = U diag(lambda) U^T with lambda descending. The top `spikes`
- * eigenvalues are microscopic groups of one coordinate each (rho_s = 0). The remaining 784 - spikes
- * eigenvalues, in descending order, are cut into `bulkBins` consecutive bins of (nearly) equal count;
- * each bin is a macroscopic group whose ell is the mean of its eigenvalues, so Tr Sigma is preserved
- * exactly while the bulk spectrum is coarse-grained. The eigenbasis U (columns = PCs, descending) is
- * kept as `basis`: `sample` returns pixel-frame rows; use `eigenFrame()` to train in the eigenbasis
- * and `toDataFrame` (+ `pixelMean`) to map samples back to images. E = the top `referencePcs` PCs.
+ * and centred (§12.11): `gaussianSurrogate(mnistDigits(digit), opts)` (see there for the grouping:
+ * top `spikes` eigenvalues microscopic, the rest in `bulkBins` bins; E = the top `referencePcs` PCs).
  */
 export function mnistSevensGaussian(opts: MnistGaussianOptions = {}): MnistGaussianTarget {
-  const digit = opts.digit ?? 7;
-  const centre = opts.centre ?? true;
-  const k = opts.spikes ?? 10;
-  const bins = opts.bulkBins ?? 4;
-  const R = opts.referencePcs ?? 2;
-  assertInteger(k, 0, 'spikes');
-  assertInteger(bins, 1, 'bulkBins');
-  assertInteger(R, 0, 'referencePcs');
-  const d = MNIST_DIM;
-  if (k + bins > d) throw new DomainError(`spikes + bulkBins: expected <= ${d}, got ${k + bins}`);
-  const X = mnistDigits(digit);
-  const n = X.shape[0];
-  const m = sampleMean(X);
-  const cov = sampleCovariance(X, { mean: m, ddof: 1 });
-  const { values, vectors } = eigh(cov, 'covariance');
-  // descending order
-  const spectrum = new Float64Array(d);
-  const U = new Float64Array(d * d);
-  const V = vectors.contiguous().data;
-  for (let j = 0; j < d; j++) {
-    const src = d - 1 - j;
-    spectrum[j] = Math.max(0, values[src]);
-    for (let i = 0; i < d; i++) U[i * d + j] = V[i * d + src];
-  }
-  const groups = new Int32Array(d);
-  const rest = d - k;
-  const nGroups = k + bins;
-  const ell = new Float64Array(nGroups);
-  const counts = new Float64Array(nGroups);
-  for (let j = 0; j < d; j++) {
-    const g = j < k ? j : k + Math.min(bins - 1, Math.floor(((j - k) * bins) / rest));
-    groups[j] = g;
-    ell[g] += spectrum[j];
-    counts[g]++;
-  }
-  for (let g = 0; g < nGroups; g++) ell[g] /= counts[g];
-  const micro = Array.from({ length: nGroups }, (_, g) => g < k);
-  let means: NDArray | undefined;
-  if (!centre) {
-    const me = new Float64Array(d);
-    for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let i = 0; i < d; i++) s += U[i * d + j] * m[i];
-      me[j] = s;
-    }
-    means = new NDArray(me, [1, d]);
-  }
-  const E = new Float64Array(d * R);
-  for (let r = 0; r < R; r++) E[r * R + r] = 1;
-  const base = spectralGroupMixture({
-    means,
-    dim: d,
-    groups,
-    ell: new NDArray(ell, [1, nGroups]),
-    microscopic: micro,
-    reference: new NDArray(E, [d, R]),
-    basis: new NDArray(U, [d, d]),
-  });
-  return Object.assign(base, { pixelMean: m, spectrum, nImages: n, empiricalCovariance: cov });
+  const { digit = 7, ...rest } = opts;
+  return gaussianSurrogate(mnistDigits(digit), rest);
 }
 
 /* ------------------------------------------------------------------------------------------ */
