@@ -7,6 +7,7 @@ export * from './denoiser.js';
 export * from './activation.js';
 export * from './loss-grid.js';
 export * from './vocabulary.js';
+export * from './summary-stats.js';
 export * from './linalg/index.js';
 export * from './ops/index.js';
 export * from './integrate/index.js';
