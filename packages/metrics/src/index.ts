@@ -6,3 +6,6 @@ export { hellingerSquared, hellinger, hellingerProjected } from './hellinger.js'
 export type { Grid, GridAxis, HellingerProjectedOptions, HellingerProjectedResult } from './hellinger.js';
 export { type SymmetricBinaryMixture, binaryMixtureW2Squared, binaryMixtureW2SquaredPerDim, isotropicGaussianW2Squared, symmetricMeanErrorPerDim } from './mixture-w2.js';
 export { type OffSubspaceVariance, type PerGroupVariance, offSubspaceEmpirical, perGroupVariance } from './subspace.js';
+export { type MeanDifference, type MeanWithError, type ReplicateDeviation, type ReplicateDeviationOptions, type WorstPoint, meanDifference, meanWithError, normalQuantile, replicateDeviation, studentTCdf, studentTQuantile, tMultiplier } from './replicates.js';
+export { type QuantileDifference, type QuantileErrorOptions, type QuantileEstimate, quantileDifferences, quantilesWithError, sampleQuantile } from './quantiles.js';
+export { type BimodalityDip, type BimodalityDipOptions, bimodalityDip } from './bimodality.js';
