@@ -36,12 +36,12 @@ export {
 } from './generated-density.js';
 export {
   type CentroidDiscretisation,
-  type DaeGenerativeSampler,
-  type DaeSamplerOptions,
+  type NextGenerationInitOptions,
   type NextGenerationOptions,
   type NextGenerationResult,
   type SpectralGroupTargetData,
-  daeGenerativeSampler,
+  generatedSecondMoment,
+  nextGenerationInit,
   nextGenerationTarget,
 } from './model-collapse.js';
 export {

@@ -1,7 +1,7 @@
 import { NDArray, Rng, dgemm, linearInterpolant } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
 import { offSubspaceVariance, projectedMoments, zProcess } from './generated-density.js';
-import { daeGenerativeSampler, nextGenerationTarget } from './model-collapse.js';
+import { generatedSecondMoment, nextGenerationInit, nextGenerationTarget } from './model-collapse.js';
 import { validateSpectralMixture } from './spectral-mixture.js';
 
 const flow = linearInterpolant();
@@ -156,61 +156,84 @@ describe('model collapse: the second generation has smaller variance', () => {
   });
 });
 
-describe('daeGenerativeSampler (d-dimensional counterpart)', () => {
-  it('its samples have off-W variance v_tf and W-coordinates distributed as zProcess', () => {
-    const d = 200;
-    const r = 2;
-    const n = 1500;
-    const rng = new Rng(5);
-    const w = rng.normals(d * r);
-    for (let k = 0; k < r; k++) w[k * r + k] = Math.sqrt(d) * (k === 0 ? 1.1 : 0.7);
-    const W = new NDArray(w, [d, r]);
-    const schedule = linearInterpolant({ epsilon: 0.2 });
-    const o = { w: W, b: 0.35, activation: 'tanh' as const, schedule, N: 40, tf: 0.9 };
-    const sampler = daeGenerativeSampler(o);
-    expect(sampler.dim).toBe(d);
-    expect(sampler.vtf).toBeCloseTo(offSubspaceVariance(o), 14);
-    const X = sampler.sample(n, new Rng(6));
-    const Qd = new Float64Array(r * r);
-    dgemm(true, false, r, r, d, 1 / d, w, r, w, r, 0, Qd, r);
-    const Z = new Float64Array(n * r);
-    dgemm(false, false, n, r, d, 1 / Math.sqrt(d), X, d, w, r, 0, Z, r);
-    // |X|^2 = |Pi_W X|^2 + |Y|^2 with |Pi_W X|^2 = Z^T Q^{-1} Z
-    const Qn = [
-      [Qd[0], Qd[1]],
-      [Qd[2], Qd[3]],
-    ];
-    const Qi = inv2(Qn);
-    let yy = 0;
-    for (let i = 0; i < n; i++) {
-      let xx = 0;
-      for (let j = 0; j < d; j++) xx += X[i * d + j] ** 2;
-      const z0 = Z[i * 2];
-      const z1 = Z[i * 2 + 1];
-      yy += xx - (z0 * (Qi[0][0] * z0 + Qi[0][1] * z1) + z1 * (Qi[1][0] * z0 + Qi[1][1] * z1));
+describe('generation-2 state: generatedSecondMoment, secondMoment and nextGenerationInit', () => {
+  const d = 120;
+  const r = 2;
+  const rng = new Rng(8);
+  const wPrev = rng.normals(d * r);
+  const Qp = new Float64Array(r * r);
+  dgemm(true, false, r, r, d, 1 / d, wPrev, r, wPrev, r, 0, Qp, r);
+  const E = new Float64Array(d * 2);
+  E[0] = 1;
+  E[3] = 1; // E = (e1, e2)
+  const Gp = new Float64Array(r * 2);
+  dgemm(true, false, r, 2, d, 1 / Math.sqrt(d), wPrev, r, E, 2, 0, Gp, 2);
+  const Qn = new NDArray(Qp, [r, r]);
+  const z = zProcess({ Q: Qn, b: 0.1, activation: 'tanh', schedule: flow, N: 50, tf: 0.98, n: 40, rng: new Rng(9) });
+  const next = nextGenerationTarget({ Q: Qn, G: new NDArray(Gp, [r, 2]), vtf: z.vtf, Z: z.Z, d, discretisation: { kind: 'monte-carlo', nc: 40 } });
+  const Qi = inv2([
+    [Qp[0], Qp[1]],
+    [Qp[2], Qp[3]],
+  ]);
+
+  it('the second moment per coordinate is (mean Z^T Q^-1 Z + (d - 2) v_tf) / d, from the centroids or from Z', () => {
+    const Zd = z.Z.data;
+    let acc = 0;
+    for (let i = 0; i < 40; i++) {
+      const a = Zd[2 * i];
+      const b = Zd[2 * i + 1];
+      acc += a * (Qi[0][0] * a + Qi[0][1] * b) + b * (Qi[1][0] * a + Qi[1][1] * b);
     }
-    const vEmp = yy / (n * (d - r));
-    expect(Math.abs(vEmp / sampler.vtf - 1)).toBeLessThan(5 * Math.sqrt(2 / (n * (d - r))));
-    // second moments of Z vs the Z recursion
-    const zt = zProcess({ ...o, Q: new NDArray(Qd, [r, r]), n: 20000, rng: new Rng(7) }).Z.data;
-    const mom = (a: Float64Array, m: number, i: number, j: number) => {
-      let s = 0;
-      let s2 = 0;
-      for (let q = 0; q < m; q++) {
-        const p = a[q * 2 + i] * a[q * 2 + j];
-        s += p / m;
-        s2 += (p * p) / m;
-      }
-      return { m: s, se: Math.sqrt((s2 - s * s) / m) };
+    const expected = (acc / 40 + (d - 2) * z.vtf) / d;
+    expect(generatedSecondMoment({ Q: Qn, vtf: z.vtf, Z: z.Z, d })).toBeCloseTo(expected, 12);
+    expect(next.secondMoment).toBeCloseTo(expected, 12);
+    expect(nextGenerationTarget({ Q: Qn, G: new NDArray(Gp, [r, 2]), vtf: z.vtf, Z: z.Z }).secondMoment).toBeUndefined();
+    expect(() => generatedSecondMoment({ Q: Qn, vtf: z.vtf, Z: z.Z, d: 2 })).toThrow(/rank/);
+  });
+
+  it('nextGenerationInit: overlaps of the fresh weights with W = span(w_1), its centroids and E, computed by projection', () => {
+    const w = new Rng(10).normals(d * r);
+    const init = nextGenerationInit({ next, wPrev: new NDArray(wPrev, [d, r]), w: new NDArray(w, [d, r]), E: new NDArray(E, [d, 2]) });
+    // independent: P_W = wPrev (wPrev^T wPrev)^{-1} wPrev^T = (wPrev / d) Q^{-1} wPrev^T; centroid mu_c = (wPrev / sqrt d) Q^{-1} Z_c
+    const proj = (x: Float64Array): Float64Array => {
+      const c = [0, 0];
+      for (let i = 0; i < d; i++) for (let k = 0; k < 2; k++) c[k] += (wPrev[i * 2 + k] * x[i]) / d;
+      const a = [Qi[0][0] * c[0] + Qi[0][1] * c[1], Qi[1][0] * c[0] + Qi[1][1] * c[1]];
+      return Float64Array.from({ length: d }, (_, i) => wPrev[i * 2] * a[0] + wPrev[i * 2 + 1] * a[1]);
     };
-    for (const [i, j] of [
-      [0, 0],
-      [0, 1],
-      [1, 1],
-    ]) {
-      const a = mom(Z, n, i, j);
-      const bb = mom(zt, 20000, i, j);
-      expect(Math.abs(a.m - bb.m)).toBeLessThan(4 * Math.hypot(a.se, bb.se));
+    const col = (a: Float64Array, k: number) => Float64Array.from({ length: d }, (_, i) => a[i * 2 + k]);
+    const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+    const pw = [proj(col(w, 0)), proj(col(w, 1))];
+    const q = init.q as Float64Array;
+    for (let k = 0; k < 2; k++) {
+      for (let l = 0; l < 2; l++) {
+        expect(q[k * 2 + l]).toBeCloseTo(dot(pw[k], pw[l]) / d, 12);
+        expect(q[4 + k * 2 + l]).toBeCloseTo(dot(col(w, k), col(w, l)) / d - dot(pw[k], pw[l]) / d, 12);
+        expect(init.Q[k * 2 + l]).toBeCloseTo(q[k * 2 + l] + q[4 + k * 2 + l], 14);
+        // g_0 = w^T P_W E / sqrt d
+        const e = col(E, l);
+        expect((init.g as Float64Array)[k * 2 + l]).toBeCloseTo(dot(pw[k], e) / Math.sqrt(d), 12);
+        expect((init.G as Float64Array)[k * 2 + l]).toBeCloseTo(dot(col(w, k), e) / Math.sqrt(d), 12);
+      }
     }
+    const Zd = z.Z.data;
+    for (let c = 0; c < 40; c += 13) {
+      const a = [Qi[0][0] * Zd[2 * c] + Qi[0][1] * Zd[2 * c + 1], Qi[1][0] * Zd[2 * c] + Qi[1][1] * Zd[2 * c + 1]];
+      const mu = Float64Array.from({ length: d }, (_, i) => (wPrev[i * 2] * a[0] + wPrev[i * 2 + 1] * a[1]) / Math.sqrt(d));
+      for (let k = 0; k < 2; k++) {
+        expect((init.m as Float64Array)[(c * 2) * 2 + k]).toBeCloseTo(dot(col(w, k), mu) / Math.sqrt(d), 12);
+        expect((init.m as Float64Array)[(c * 2 + 1) * 2 + k]).toBe(0);
+      }
+    }
+    expect(init.b).toBe(0);
+    expect(Array.from(init.v)).toEqual([0, 0]);
+  });
+
+  it('nextGenerationInit refuses a target built from other weights, and wrong shapes', () => {
+    const other = new Rng(11).normals(d * r);
+    const w = new NDArray(new Rng(12).normals(d * r), [d, r]);
+    expect(() => nextGenerationInit({ next, wPrev: new NDArray(other, [d, r]), w, E: new NDArray(E, [d, 2]) })).toThrow(/orthonormal/);
+    expect(() => nextGenerationInit({ next, wPrev: new NDArray(wPrev, [d, r]), w, E: new NDArray(E.subarray(0, d), [d, 1]) })).toThrow(/E/);
+    expect(() => nextGenerationInit({ next, wPrev: new NDArray(wPrev, [d, r]), w: new NDArray(new Float64Array(d), [d, 1]), E: new NDArray(E, [d, 2]) })).toThrow(/w/);
   });
 });

@@ -6,32 +6,25 @@
  * `nextGenerationTarget` writes it as a plain spectral-group target (two groups: W, microscopic, eigenvalue 0;
  * W-perp, eigenvalue v_{t_f}, rho = 1), discretising the law of the centroid either by n_c equally weighted
  * Monte-Carlo centroids (default) or by the paper's Gaussian KDE on a grid.
- * `daeGenerativeSampler` is the d-dimensional counterpart: it runs the trained model's discretised sampler
- * (spec §1.3) and its samples are the next generation's training data.
+ * `nextGenerationInit` gives the generation-(g+1) ODE its initial state from the fresh weights' overlaps with
+ * span(w_g); `generatedSecondMoment` is E|X_{t_f}|^2 / d of a generation (its finite-d Lambda_d).
+ * The d-dimensional counterpart (the trained model's sampler, whose samples are the next generation's data)
+ * is samplers' `sampleInterpolant` over the trained denoiser: not here.
  */
 import {
   DomainError,
   NDArray,
-  NonFiniteError,
   ParameterError,
-  type Rng,
   ShapeError,
+  type SummaryStats,
   assertFinite,
   assertInRange,
   assertInteger,
   dgemm,
+  gaussianKde1d,
+  gaussianKde2d,
 } from '@diffusion-theory/kernel';
-import {
-  type ActivationInput,
-  type MatrixInput,
-  PINV_RCOND,
-  type SamplerGridOptions,
-  matrixData,
-  scalarActivation,
-  samplerCoefficients,
-  symEigSmall,
-  symmetricData,
-} from './generated-density.js';
+import { type MatrixInput, PINV_RCOND, matrixData, symEigSmall, symmetricData } from './generated-density.js';
 import type { SpectralMixtureSpec } from './spectral-mixture.js';
 
 /**
@@ -73,7 +66,7 @@ export interface NextGenerationOptions {
   Z: NDArray;
   /** Default { kind: 'monte-carlo' }. */
   discretisation?: CentroidDiscretisation;
-  /** Ambient dimension (recorded in the target only; 0 = unknown, the default). */
+  /** Ambient dimension (recorded in the target, and needed for `secondMoment`; 0 = unknown, the default). */
   d?: number;
 }
 
@@ -87,6 +80,12 @@ export interface NextGenerationResult {
    * Centroid c in R^d is U_W c~_c.
    */
   wBasis: NDArray;
+  /**
+   * With `d`: E|x|^2 / d of the discretised generation-(g+1) target at finite d,
+   * (sum_c pi_c |c~_c|^2 + (d - k) v_tf) / d: the Lambda_d its skip connection sees (spec §4.2), where
+   * `target.Lambda` = v_tf is the d -> infinity spread.
+   */
+  secondMoment?: number;
 }
 
 /** U S^{-1/2} and U S^{1/2}-type factors of Q on its range (eigenvalues > rcond * max). */
@@ -105,52 +104,6 @@ function rangeFactor(Q: Float64Array, r: number): { B: Float64Array; Bi: Float64
     }
   }
   return { B, Bi, k };
-}
-
-/** scipy-style Gaussian KDE (kernel covariance = data covariance x factor^2) evaluated at `points` (m x k). */
-function kdeAt(samples: Float64Array, n: number, k: number, points: Float64Array, m: number, factor: number): Float64Array {
-  const mean = new Float64Array(k);
-  for (let i = 0; i < n; i++) for (let a = 0; a < k; a++) mean[a] += samples[i * k + a] / n;
-  const cov = new Float64Array(k * k);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < k; a++) {
-      for (let b = 0; b < k; b++) cov[a * k + b] += ((samples[i * k + a] - mean[a]) * (samples[i * k + b] - mean[b])) / (n - 1);
-    }
-  }
-  for (let q = 0; q < k * k; q++) cov[q] *= factor * factor;
-  const { values, vectors } = symEigSmall(cov, k);
-  if (!(values[k - 1] > 0)) throw new DomainError('Z: the KDE needs samples with a non-degenerate covariance in the W coordinates');
-  // whitening W = V diag(1/sqrt l) so that (x-y)^T cov^{-1} (x-y) = |W^T (x-y)|^2
-  let logdet = 0;
-  for (let a = 0; a < k; a++) logdet += Math.log(values[a]);
-  const norm = Math.exp(-0.5 * logdet - 0.5 * k * Math.log(2 * Math.PI)) / n;
-  const ws = new Float64Array(n * k);
-  const wp = new Float64Array(m * k);
-  const whiten = (src: Float64Array, dst: Float64Array, rows: number) => {
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < k; j++) {
-        let s = 0;
-        for (let a = 0; a < k; a++) s += src[i * k + a] * vectors[a * k + j];
-        dst[i * k + j] = s / Math.sqrt(values[j]);
-      }
-    }
-  };
-  whiten(samples, ws, n);
-  whiten(points, wp, m);
-  const out = new Float64Array(m);
-  for (let p = 0; p < m; p++) {
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      let q = 0;
-      for (let j = 0; j < k; j++) {
-        const dlt = wp[p * k + j] - ws[i * k + j];
-        q += dlt * dlt;
-      }
-      acc += Math.exp(-0.5 * q);
-    }
-    out[p] = acc * norm;
-  }
-  return out;
 }
 
 /**
@@ -233,7 +186,17 @@ export function nextGenerationTarget(o: NextGenerationOptions): NextGenerationRe
         rem = Math.floor(rem / gs);
       }
     }
-    const dens = kdeAt(ct, n, k, pts, m, base * fac);
+    // scipy's gaussian_kde (kernel covariance = sample covariance x factor^2) of c~, at the grid points
+    const col = (a: Float64Array, rows: number, j: number) => Float64Array.from({ length: rows }, (_, i) => a[i * k + j]);
+    let dens: Float64Array;
+    try {
+      dens =
+        k === 1
+          ? gaussianKde1d(col(ct, n, 0), { bandwidth: base * fac }).evaluate(col(pts, m, 0))
+          : gaussianKde2d(col(ct, n, 0), col(ct, n, 1), { bandwidth: base * fac }).evaluate(col(pts, m, 0), col(pts, m, 1));
+    } catch (e) {
+      throw new DomainError(`Z: the KDE needs samples with a non-degenerate covariance in the W coordinates (${(e as Error).message})`);
+    }
     let tot = 0;
     for (const x of dens) tot += x;
     if (!(tot > 0)) throw new DomainError('discretisation.bounds: the KDE vanishes on the whole grid (grid away from the samples?)');
@@ -274,75 +237,147 @@ export function nextGenerationTarget(o: NextGenerationOptions): NextGenerationRe
     }
   }
   const target: SpectralGroupTargetData = { K, Ng, d: o.d ?? 0, pi, ell, rho, T, P, R, Lambda: o.vtf };
-  return { target, centroids: new NDArray(cent, [K, k]), wBasis: new NDArray(B, [r, k]) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// d-dimensional counterpart
-// ---------------------------------------------------------------------------------------------
-
-export interface DaeSamplerOptions extends SamplerGridOptions {
-  /** Trained weights w (d x r). */
-  w: NDArray;
-  /** Trained time-encoding weights v (length r). Default 0. */
-  v?: Float64Array | readonly number[];
-  activation: ActivationInput;
-  /** Time encoding p_t. Default 0. */
-  timeEncoding?: (t: number) => number;
-}
-
-export interface DaeGenerativeSampler {
-  readonly dim: number;
-  /** v_{t_f} of this sampler (the exact per-direction variance off span(w)). */
-  readonly vtf: number;
-  /** n samples of X_{t_f} (n x d, row-major): the next generation's training data. */
-  sample(n: number, rng: Rng): Float64Array;
+  const res: NextGenerationResult = { target, centroids: new NDArray(cent, [K, k]), wBasis: new NDArray(B, [r, k]) };
+  if (o.d !== undefined) {
+    if (o.d <= k) throw new DomainError(`d: expected more than rank(Q) = ${k} dimensions, got ${o.d}`);
+    let c2 = 0;
+    for (let c = 0; c < K; c++) c2 += pi[c] * T[(c * K + c) * Ng];
+    res.secondMoment = (c2 + (o.d - k) * o.vtf) / o.d;
+  }
+  return res;
 }
 
 /**
- * The trained DAE's discretised generative SDE in R^d (spec §1.3):
- *   X_0 ~ N(0, I_d),  X_{k+1} = X_k + delta [Gamma_k f(X_k) + Delta^lin_k X_k] + sqrt(2 eps_k delta) xi_k,
- * with f = f_{b,w,v}. Cost per step O(n d r) (two gemms) plus n d normals when eps_k > 0.
+ * E|X_{t_f}|^2 / d of a generation's law (Result 2.2) from samples of its Z_{t_f}: the span(w) part has
+ * squared norm Z^T Q^+ Z, the W-perp part v_tf per direction on d - k directions (k = rank Q), so
+ * (mean_i Z_i^T Q^+ Z_i + (d - k) v_tf) / d. The total generated variance per coordinate; the
+ * finite-d Lambda_d of the next generation's target.
+ *
+ * @param o.Q generation Q = w^T w / d (r x r); o.Z samples of Z_{t_f} (n x r); o.vtf; o.d > rank Q.
  */
-export function daeGenerativeSampler(o: DaeSamplerOptions): DaeGenerativeSampler {
-  const c = samplerCoefficients(o);
-  const { data: w, rows: d, cols: r } = matrixData(o.w, -1, -1, 'w');
-  if (d < 1 || r < 1) throw new ShapeError(`w: expected a non-empty d x r matrix, got [${d}, ${r}]`);
-  const v = o.v === undefined ? new Float64Array(r) : Float64Array.from(o.v);
-  if (v.length !== r) throw new ShapeError(`v: expected length ${r}, got ${v.length}`);
-  assertFinite(v, 'v');
-  const sigma = scalarActivation(o.activation);
-  const p = o.timeEncoding ?? (() => 0);
-  let vtf = 1;
-  for (let k = 0; k < c.K; k++) vtf = (1 + c.delta * c.Delta[k]) ** 2 * vtf + 2 * c.epsilon[k] * c.delta;
-  const sq = 1 / Math.sqrt(d);
-  return {
-    dim: d,
-    vtf,
-    sample(n: number, rng: Rng): Float64Array {
-      assertInteger(n, 1, 'n');
-      if (!rng || typeof rng.fillNormal !== 'function') throw new ParameterError('rng: expected an Rng');
-      const X = rng.normals(n * d);
-      const H = new Float64Array(n * r);
-      const xi = new Float64Array(n * d);
-      for (let k = 0; k < c.K; k++) {
-        const pk = p(c.t[k]);
-        dgemm(false, false, n, r, d, sq, X, d, w, r, 0, H, r);
-        for (let i = 0; i < n; i++) for (let a = 0; a < r; a++) H[i * r + a] = sigma(H[i * r + a] + pk * v[a]);
-        const lin = 1 + c.delta * c.Delta[k];
-        const noise = Math.sqrt(2 * c.epsilon[k] * c.delta);
-        if (noise > 0) {
-          rng.fillNormal(xi);
-          for (let q = 0; q < X.length; q++) X[q] = lin * X[q] + noise * xi[q];
-        } else if (lin !== 1) {
-          for (let q = 0; q < X.length; q++) X[q] *= lin;
-        }
-        dgemm(false, true, n, d, r, c.delta * c.Gamma[k] * sq, H, r, w, r, 1, X, d);
-      }
-      for (let q = 0; q < X.length; q++) {
-        if (!Number.isFinite(X[q])) throw new NonFiniteError(`daeGenerativeSampler: non-finite sample at flat index ${q}`);
-      }
-      return X;
-    },
-  };
+export function generatedSecondMoment(o: { Q: MatrixInput; vtf: number; Z: NDArray; d: number }): number {
+  const { data: Q, n: r } = symmetricData(o.Q, 'Q');
+  assertInRange(o.vtf, 0, Number.POSITIVE_INFINITY, 'vtf');
+  assertInteger(o.d, 1, 'd');
+  if (!(o.Z instanceof NDArray) || o.Z.ndim !== 2 || o.Z.shape[1] !== r || o.Z.shape[0] < 1) {
+    throw new ShapeError(`Z: expected an NDArray of shape [n, ${r}] with n >= 1 (samples of Z_tf)`);
+  }
+  const Z = o.Z.contiguous().data;
+  assertFinite(Z, 'Z');
+  const n = o.Z.shape[0];
+  const { B, k } = rangeFactor(Q, r);
+  if (o.d <= k) throw new DomainError(`d: expected more than rank(Q) = ${k} dimensions, got ${o.d}`);
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let a = 0; a < r; a++) s += B[a * k + j] * Z[i * r + a];
+      acc += s * s;
+    }
+  }
+  return (acc / n + (o.d - k) * o.vtf) / o.d;
 }
+
+export interface NextGenerationInitOptions {
+  /** nextGenerationTarget's result for generation g, built from the Q of `wPrev` (so that U_W is orthonormal). */
+  next: NextGenerationResult;
+  /** Generation-g weights w_g (d x r): W = span(w_g), orthonormal basis U_W = (w_g / sqrt d) next.wBasis. */
+  wPrev: NDArray;
+  /** Fresh weights of generation g+1 (d x r), in the same frame. */
+  w: NDArray;
+  /** Reference directions E (d x R, R = next.target.R) in the same frame. */
+  E: NDArray;
+  /** Initial skip connection and time-encoding weights of generation g+1 (default 0). */
+  b?: number;
+  v?: ArrayLike<number>;
+}
+
+/**
+ * The initial state of the generation-(g+1) Result 2.1 ODE (spec §6, §4.8: the finite-d overlaps of the
+ * actual fresh weights seed the dynamics) on the target of nextGenerationTarget (group 0 = W, group 1 =
+ * W-perp). With a = U_W^T w (k x r) the fresh weights' coordinates in W:
+ *   q_0 = a^T a / d,  q_1 = w^T w / d - q_0;
+ *   m_{c,0} = a^T c~_c / sqrt d,  m_{c,1} = 0 (the centroids lie in W);
+ *   g_0 = a^T U_W^T E / sqrt d,  g_1 = w^T E / sqrt d - g_0.
+ * Returned as kernel SummaryStats (q, m, g, v, b with Q, M, G), an ODE initial state.
+ *
+ * @throws ShapeError when the shapes of wPrev, w, E and next do not match;
+ * DomainError when U_W is not orthonormal (next was built from another Q than that of wPrev).
+ */
+export function nextGenerationInit(o: NextGenerationInitOptions): SummaryStats {
+  const { next } = o;
+  if (!next || !(next.wBasis instanceof NDArray) || !(next.centroids instanceof NDArray) || !next.target) {
+    throw new ShapeError('next: expected the result of nextGenerationTarget');
+  }
+  const [r, k] = next.wBasis.shape;
+  const mat = (a: NDArray, name: string, rows: number, cols: number) => {
+    if (!(a instanceof NDArray) || a.ndim !== 2 || (rows >= 0 && a.shape[0] !== rows) || a.shape[1] !== cols) {
+      throw new ShapeError(`${name}: expected an NDArray of shape [${rows >= 0 ? rows : 'd'}, ${cols}], got ${a instanceof NDArray ? `[${a.shape.join(', ')}]` : typeof a}`);
+    }
+    const data = a.contiguous().data;
+    assertFinite(data, name);
+    return data;
+  };
+  const wp = mat(o.wPrev, 'wPrev', -1, r);
+  const d = o.wPrev.shape[0];
+  const w = mat(o.w, 'w', d, r);
+  const R = next.target.R;
+  const E = mat(o.E, 'E', d, R);
+  const K = next.target.K;
+  const cent = next.centroids.contiguous().data;
+  // U_W = w_prev B / sqrt d (d x k), checked orthonormal
+  const U = new Float64Array(d * k);
+  dgemm(false, false, d, k, r, 1 / Math.sqrt(d), wp, r, next.wBasis.contiguous().data, k, 0, U, k);
+  const UtU = new Float64Array(k * k);
+  dgemm(true, false, k, k, d, 1, U, k, U, k, 0, UtU, k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      if (Math.abs(UtU[a * k + b] - (a === b ? 1 : 0)) > 1e-8) {
+        throw new DomainError(`wPrev: (wPrev / sqrt d) next.wBasis is not orthonormal (entry (${a}, ${b}) of its Gram matrix is ${UtU[a * k + b]}); build next from the Q of wPrev`);
+      }
+    }
+  }
+  const A = new Float64Array(k * r); // U_W^T w
+  dgemm(true, false, k, r, d, 1, U, k, w, r, 0, A, r);
+  const UtE = new Float64Array(k * R);
+  dgemm(true, false, k, R, d, 1, U, k, E, R, 0, UtE, R);
+  const Q = new Float64Array(r * r);
+  dgemm(true, false, r, r, d, 1 / d, w, r, w, r, 0, Q, r);
+  const G = new Float64Array(r * R);
+  dgemm(true, false, r, R, d, 1 / Math.sqrt(d), w, r, E, R, 0, G, R);
+  const Ng = 2;
+  const sd = 1 / Math.sqrt(d);
+  const q = new Float64Array(Ng * r * r);
+  const m = new Float64Array(K * Ng * r);
+  const g = new Float64Array(Ng * r * R);
+  const M = new Float64Array(K * r);
+  for (let l = 0; l < r; l++) {
+    for (let n = 0; n < r; n++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += A[j * r + l] * A[j * r + n];
+      q[l * r + n] = s / d;
+      q[r * r + l * r + n] = Q[l * r + n] - s / d;
+    }
+    for (let c = 0; c < K; c++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += A[j * r + l] * cent[c * k + j];
+      m[(c * Ng) * r + l] = s * sd;
+      M[c * r + l] = s * sd;
+    }
+    for (let i = 0; i < R; i++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += A[j * r + l] * UtE[j * R + i];
+      g[l * R + i] = s * sd;
+      g[r * R + l * R + i] = G[l * R + i] - s * sd;
+    }
+  }
+  const v = new Float64Array(r);
+  if (o.v !== undefined) {
+    if (o.v.length !== r) throw new ShapeError(`v: expected length r = ${r}, got ${o.v.length}`);
+    for (let l = 0; l < r; l++) v[l] = o.v[l];
+  }
+  const b = o.b ?? 0;
+  if (!Number.isFinite(b)) throw new DomainError(`b: expected a finite number, got ${b}`);
+  return { b, v, Q, M, G, q, m, g };
+}
+

@@ -1,6 +1,8 @@
 import { NDArray, linearInterpolant } from '@diffusion-theory/kernel';
-import { type DaeState, type SpectralMixtureSpec, daeGenerativeSampler, initialStateFromWeights, nextGenerationTarget, solveDaeOde } from '@diffusion-theory/ode-theory';
+import { type DaeState, type SpectralMixtureSpec, initialStateFromWeights, nextGenerationTarget, solveDaeOde } from '@diffusion-theory/ode-theory';
 import { mnistSevensGaussian } from '@diffusion-theory/targets';
+import { tiedDae } from '@diffusion-theory/denoisers';
+import { paperGrid, sampleInterpolant } from '@diffusion-theory/samplers';
 import { type SampleSource, gaussianInit } from '@diffusion-theory/trainers';
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
@@ -125,8 +127,8 @@ export default defineExperiment({
 
     // ---------------- generation 2 -------------------------------------------------------------
     const ph2 = ctx.progress.phase('generation 2: SGD on generated data', 1);
-    const gen1Sampler = daeGenerativeSampler({ schedule, b: snap1.b, N: p.N, tf: p.tf, w: new NDArray(snap1.w, [d, r]), activation: 'tanh' });
-    const source2: SampleSource = { sample: (n, rng) => new NDArray(gen1Sampler.sample(n, rng), [n, d]) };
+    const gen1Model = tiedDae({ d, r, activation: 'tanh', w: new NDArray(snap1.w, [d, r]), b: snap1.b });
+    const source2: SampleSource = { sample: (n, rng) => sampleInterpolant({ denoiser: gen1Model, schedule, grid: paperGrid(p.N, p.tf), n, rng }).samples };
     const w0b = gaussianInit(d, r, ctx.rng.stream(5));
     const sim2 = trainWithSnapshots({ setup, w0: w0b, source: source2, taus: [p.tau], tauEvery: p.tauEvery, rng: ctx.rng.stream(6), E });
     ph2.done();

@@ -18,12 +18,13 @@ import {
   sampleMean,
 } from '@diffusion-theory/kernel';
 import { tiedDae } from '@diffusion-theory/denoisers';
+import { paperGrid, sampleInterpolant } from '@diffusion-theory/samplers';
 import {
   type DaeInit,
   type DaeOdeRecord,
   type SpectralMixtureSpec,
-  daeGenerativeSampler,
   initialStateFromWeights,
+  offSubspaceVariance,
   projectedGenerated,
   solveDaeOde,
 } from '@diffusion-theory/ode-theory';
@@ -333,8 +334,9 @@ export function theoryProjected(s: SamplerSetup, Q: ArrayLike<number>, G: ArrayL
 
 /** Simulation: the trained model's discretised sampler in R^d (n x d, eigenframe). Same rng => same X_0. */
 export function simulateGenerated(s: SamplerSetup, w: Float64Array, d: number, r: number, b: number, n: number, rng: Rng): { X: Float64Array; vtf: number } {
-  const sampler = daeGenerativeSampler({ schedule: s.schedule, b, N: s.N, tf: s.tf, w: new NDArray(w, [d, r]), activation: 'tanh' });
-  return { X: sampler.sample(n, rng), vtf: sampler.vtf };
+  const model = tiedDae({ d, r, activation: 'tanh', w: new NDArray(w, [d, r]), b });
+  const X = sampleInterpolant({ denoiser: model, schedule: s.schedule, grid: paperGrid(s.N, s.tf), n, rng }).samples.contiguous().data;
+  return { X, vtf: offSubspaceVariance({ schedule: s.schedule, b, N: s.N, tf: s.tf }) };
 }
 
 /** The first `R` coordinates of each row (the projection on E = top-R PCs in the eigenframe), as [[x, y], ...]. */
