@@ -1,10 +1,11 @@
-import { NDArray, NonFiniteError, Rng, ShapeError, linearInterpolant } from '@diffusion-theory/kernel';
+import { DomainError, type LossTimeGrid, NDArray, NonFiniteError, Rng, ShapeError, linearInterpolant } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
 import { type Activation, customActivation, linearActivation as linear, reluActivation as relu, tanhActivation as tanh } from '@diffusion-theory/kernel';
-import { type TimeGrid, tiedDae, untiedDae } from './dae.js';
+import { addDaeWeightGrad, daeGrad, daeGradInto, daeLossCoefficients } from './dae-grad.js';
+import { tiedDae, untiedDae } from './dae.js';
 
 const schedule = linearInterpolant();
-const grid: TimeGrid = { times: [0.3, 0.7], weights: [0.4, 0.6] };
+const grid = { times: [0.3, 0.7], weights: [0.4, 0.6] } satisfies LossTimeGrid;
 const softplus = customActivation({ name: 'softplus', f: (x) => Math.log1p(Math.exp(x)), df: (x) => 1 / (1 + Math.exp(-x)) });
 
 function rel(a: number, b: number): number {
@@ -124,5 +125,71 @@ describe('tied and untied DAE (spec §2.1-2.3)', () => {
     bad[2] = Number.NaN;
     expect(() => m.lossAndGrad(x0, bad, grid, schedule)).toThrow(NonFiniteError);
     expect(() => m.lossAndGrad(x0, x1, { times: [0.5, 1.5], weights: [0.5, 0.5] }, schedule)).toThrow(/times\[1\]/);
+  });
+
+  it("the loss time grid follows kernel's one rule: weights default to uniform and must sum to 1", () => {
+    const m = tiedDae({ d, r, activation: 'tanh', w, b: 0.4 });
+    expect(() => m.lossAndGrad(x0, x1, { times: [0.5], weights: [2] }, schedule)).toThrow(/grid.weights: expected weights summing to 1, got sum 2/);
+    expect(() => m.lossAndGrad(x0, x1, { times: [0.5], weights: [2] }, schedule)).toThrow(DomainError);
+    const uniform = m.lossAndGrad(x0, x1, { times: [0.3, 0.7] }, schedule);
+    const explicit = m.lossAndGrad(x0, x1, { times: [0.3, 0.7], weights: [0.5, 0.5] }, schedule);
+    expect(uniform.loss).toBe(explicit.loss);
+    expect(Array.from(uniform.gradW)).toEqual(Array.from(explicit.gradW));
+  });
+});
+
+describe('daeGradInto: the one allocation-free DAE gradient', () => {
+  const d = 6;
+  const rng = new Rng(12);
+  for (const r of [2, 3]) {
+    for (const times of [[0.4], [0.2, 0.8]]) {
+      const J = times.length;
+      const lossGrid: LossTimeGrid = { times, weights: J === 1 ? [1] : [0.35, 0.65] };
+      it(`reads x0, x1 at an offset, reuses its workspace, and applies decay * out + scale * grad (r = ${r}, J = ${J})`, () => {
+        const w = new NDArray(rng.normals(d * r), [d, r]);
+        const m = tiedDae({ d, r, activation: 'tanh', w, b: 0.2, v: Array.from({ length: r }, (_, k) => 0.1 * k), timeEncoding: (t) => t * t });
+        const X0 = rng.normals(3 * d);
+        const X1 = rng.normals(3 * d);
+        const coef = daeLossCoefficients(m, lossGrid, schedule);
+        const g = daeGrad(d, r, J);
+        const want = m.lossAndGrad(X0.subarray(2 * d), X1.subarray(2 * d), lossGrid, schedule);
+        for (const row of [0, 2]) daeGradInto(m, X0, X1, coef, g, row * d); // row 0 first: the workspace is overwritten
+        expect(g.loss).toBe(want.loss);
+        expect(g.gradB).toBe(want.gradB);
+        expect(Array.from(g.gradV)).toEqual(Array.from(want.gradV));
+        const out = rng.normals(d * r);
+        const before = out.slice();
+        addDaeWeightGrad(out, g, -0.3, 0.9);
+        for (let i = 0; i < d * r; i++) expect(out[i]).toBeCloseTo(0.9 * before[i] - 0.3 * want.gradW[i], 13);
+      });
+    }
+  }
+
+  it('tied = encoder + decoder parts; the untied decoder part is gradU', () => {
+    const r = 3;
+    const w = new NDArray(rng.normals(d * r), [d, r]);
+    const m = untiedDae({ d, r, activation: 'tanh', w, b: 0.2 }); // u = a copy of w: same function as the tied model
+    const t = tiedDae({ d, r, activation: 'tanh', w, b: 0.2 });
+    const a = rng.normals(d);
+    const b = rng.normals(d);
+    const lossGrid = { times: [0.3, 0.6] };
+    const gu = m.lossAndGrad(a, b, lossGrid, schedule);
+    const gt = t.lossAndGrad(a, b, lossGrid, schedule);
+    for (let i = 0; i < d * r; i++) expect(gt.gradW[i]).toBeCloseTo(gu.gradW[i] + gu.gradU![i], 13);
+    const g = daeGrad(d, r, 2);
+    daeGradInto(m, a, b, daeLossCoefficients(m, lossGrid, schedule), g);
+    const dec = new Float64Array(d * r);
+    addDaeWeightGrad(dec, g, 1, 0, 'decoder');
+    expect(Array.from(dec)).toEqual(Array.from(gu.gradU!));
+  });
+
+  it('refuses a workspace of the wrong size, short inputs and an unknown part', () => {
+    const m = tiedDae({ d, r: 2, activation: 'tanh' });
+    const coef = daeLossCoefficients(m, { times: [0.5] }, schedule);
+    expect(() => daeGradInto(m, new Float64Array(d), new Float64Array(d), coef, daeGrad(d, 3, 1))).toThrow(/grad: expected a workspace for \(d, r, J\) = \(6, 2, 1\)/);
+    expect(() => daeGradInto(m, new Float64Array(d), new Float64Array(d), coef, daeGrad(d, 2, 1), 1)).toThrow(ShapeError);
+    expect(() => addDaeWeightGrad(new Float64Array(3), daeGrad(d, 2, 1), 1)).toThrow(/out: expected length d\*r = 12/);
+    expect(() => addDaeWeightGrad(new Float64Array(12), daeGrad(d, 2, 1), 1, 1, 'both' as 'tied')).toThrow(/part/);
+    expect(() => daeGrad(d, 0, 1)).toThrow(DomainError);
   });
 });

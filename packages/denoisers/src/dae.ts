@@ -4,6 +4,7 @@ import {
   type Denoiser,
   DomainError,
   type InterpolantSchedule,
+  type LossTimeGrid,
   NDArray,
   ShapeError,
   assertFinite,
@@ -11,29 +12,22 @@ import {
   checkBatch,
   dgemm,
   resolveActivation,
+  resolveLossTimeGrid,
 } from '@diffusion-theory/kernel';
+import { addDaeWeightGrad, daeGrad, daeGradInto, daeLossCoefficients } from './dae-grad.js';
 
 /**
- * A time grid G = {t_j} with weights omega_j (sum 1) on which the per-sample loss is evaluated
- * (spec dae-asymptotics §2.2); the same (x0, x1) pair is used at every grid time.
+ * The loss time grid: kernel's `LossTimeGrid` (weights optional, default uniform, else >= 0 summing to 1).
+ * @deprecated use `LossTimeGrid` from @diffusion-theory/kernel; this alias goes in the next minor release.
  */
-export interface TimeGrid {
-  times: ArrayLike<number>;
-  weights: ArrayLike<number>;
-}
+export type TimeGrid = LossTimeGrid;
 
-/** Validate a time grid: equal lengths, times in [0, 1], weights finite and >= 0. */
-export function checkGrid(grid: TimeGrid, name = 'grid'): void {
-  if (!grid || grid.times === undefined || grid.weights === undefined) throw new ShapeError(`${name}: expected { times, weights }`);
-  if (grid.times.length === 0 || grid.times.length !== grid.weights.length) {
-    throw new ShapeError(`${name}: expected non-empty times and weights of equal length, got ${grid.times.length} and ${grid.weights.length}`);
-  }
-  for (let j = 0; j < grid.times.length; j++) {
-    const t = grid.times[j];
-    if (!(t >= 0 && t <= 1)) throw new DomainError(`${name}.times[${j}]: expected a time in [0, 1], got ${t}`);
-    const w = grid.weights[j];
-    if (!(w >= 0) || !Number.isFinite(w)) throw new DomainError(`${name}.weights[${j}]: expected a finite weight >= 0, got ${w}`);
-  }
+/**
+ * Validate a loss time grid by kernel's one rule.
+ * @deprecated use `resolveLossTimeGrid` from @diffusion-theory/kernel; this goes in the next minor release.
+ */
+export function checkGrid(grid: LossTimeGrid, name = 'grid'): void {
+  resolveLossTimeGrid(grid, name);
 }
 
 export interface DaeLossAndGrad {
@@ -154,60 +148,23 @@ abstract class DaeBase implements Denoiser {
 
   /**
    * Per-sample loss L = sum_j omega_j ||x1 - f(t_j, alpha_j x0 + beta_j x1)||^2 and its gradients
-   * (spec §2.3), the same (x0, x1) at every grid time.
+   * (spec §2.3), the same (x0, x1) at every grid time, through the one gradient `daeGradInto`.
    */
-  protected lossAndGradCore(x0: Float64Array | NDArray, x1: Float64Array | NDArray, grid: TimeGrid, schedule: InterpolantSchedule, tied: boolean): DaeLossAndGrad {
+  protected lossAndGradCore(x0: Float64Array | NDArray, x1: Float64Array | NDArray, grid: LossTimeGrid, schedule: InterpolantSchedule, tied: boolean): DaeLossAndGrad {
     const { d, r } = this;
-    const u = this.u;
     const a0 = vec(x0, d, 'x0');
     const a1 = vec(x1, d, 'x1');
-    checkGrid(grid);
-    const gW = new Float64Array(d * r);
-    const gU = tied ? gW : new Float64Array(d * r);
-    const gV = new Float64Array(r);
-    let gB = 0;
-    let loss = 0;
-    const x = new Float64Array(d);
-    const e = new Float64Array(d);
-    const h = new Float64Array(r);
-    const s = new Float64Array(r);
-    const g = new Float64Array(r);
-    const psi = new Float64Array(r);
-    const c = this.invSqrtD;
-    for (let j = 0; j < grid.times.length; j++) {
-      const t = grid.times[j];
-      const om = grid.weights[j];
-      const al = schedule.alpha(t);
-      const be = schedule.beta(t);
-      const p = this.timeEncoding(t);
-      for (let i = 0; i < d; i++) x[i] = al * a0[i] + be * a1[i];
-      this.preActivation(x, t, h);
-      for (let k = 0; k < r; k++) s[k] = this.activation.f(h[k]);
-      g.fill(0);
-      let ee = 0;
-      let ex = 0;
-      for (let i = 0; i < d; i++) {
-        let fi = this.b * x[i];
-        for (let k = 0; k < r; k++) fi += c * u[i * r + k] * s[k];
-        const ei = a1[i] - fi;
-        e[i] = ei;
-        ee += ei * ei;
-        ex += ei * x[i];
-        for (let k = 0; k < r; k++) g[k] += u[i * r + k] * ei;
-      }
-      for (let k = 0; k < r; k++) psi[k] = this.activation.df(h[k]) * g[k] * c;
-      loss += om * ee;
-      gB += -2 * om * ex;
-      for (let k = 0; k < r; k++) gV[k] += -2 * om * p * psi[k];
-      const m = -2 * om * c;
-      for (let i = 0; i < d; i++) {
-        for (let k = 0; k < r; k++) {
-          gU[i * r + k] += m * e[i] * s[k];
-          gW[i * r + k] += m * x[i] * psi[k];
-        }
-      }
+    const coef = daeLossCoefficients(this, grid, schedule);
+    const grad = daeGrad(d, r, coef.J);
+    const loss = daeGradInto(this, a0, a1, coef, grad);
+    const gradW = new Float64Array(d * r);
+    addDaeWeightGrad(gradW, grad, 1, 0, tied ? 'tied' : 'encoder');
+    const out: DaeLossAndGrad = { loss, gradW, gradB: grad.gradB, gradV: grad.gradV };
+    if (!tied) {
+      out.gradU = new Float64Array(d * r);
+      addDaeWeightGrad(out.gradU, grad, 1, 0, 'decoder');
     }
-    return tied ? { loss, gradW: gW, gradB: gB, gradV: gV } : { loss, gradW: gW, gradU: gU, gradB: gB, gradV: gV };
+    return out;
   }
 }
 
@@ -242,7 +199,7 @@ export class TiedDae extends DaeBase {
     return new NDArray(this.w, [this.d, this.r]);
   }
   /** Loss and gradients (gradW = grad_w of both the encoder and decoder occurrences of w). */
-  lossAndGrad(x0: Float64Array | NDArray, x1: Float64Array | NDArray, grid: TimeGrid, schedule: InterpolantSchedule): DaeLossAndGrad {
+  lossAndGrad(x0: Float64Array | NDArray, x1: Float64Array | NDArray, grid: LossTimeGrid, schedule: InterpolantSchedule): DaeLossAndGrad {
     return this.lossAndGradCore(x0, x1, grid, schedule, true);
   }
   clone(): TiedDae {
@@ -271,7 +228,7 @@ export class UntiedDae extends DaeBase {
   get u(): Float64Array {
     return this.dec;
   }
-  lossAndGrad(x0: Float64Array | NDArray, x1: Float64Array | NDArray, grid: TimeGrid, schedule: InterpolantSchedule): DaeLossAndGrad {
+  lossAndGrad(x0: Float64Array | NDArray, x1: Float64Array | NDArray, grid: LossTimeGrid, schedule: InterpolantSchedule): DaeLossAndGrad {
     return this.lossAndGradCore(x0, x1, grid, schedule, false);
   }
 }
