@@ -1,8 +1,8 @@
 import { tiedDae } from '@diffusion-theory/denoisers';
-import { DivergenceError, NDArray, Rng, linearInterpolant } from '@diffusion-theory/kernel';
+import { DivergenceError, DomainError, NDArray, Rng, ShapeError, type SummaryStats, linearInterpolant, statsAt } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
 import { gaussianInit, warmStart } from './init.js';
-import { type SampleSource, onlineSgd, recordAt } from './online-sgd.js';
+import { type SampleSource, onlineSgd } from './online-sgd.js';
 import { summaryStatistics } from './statistics.js';
 
 const schedule = linearInterpolant();
@@ -21,6 +21,7 @@ function isotropicMixture(mus: NDArray, ell: number): SampleSource {
     }
   };
   return {
+    dim: d,
     sampleInto: into,
     sample(n, rng) {
       const out = new Float64Array(n * d);
@@ -89,25 +90,103 @@ describe('onlineSgd (spec §2.4)', () => {
     expect(a.tau.length).toBe(21);
   });
 
-  it('one step equals the hand update from the model gradients (two grid times, p_t = t, weight decay)', () => {
-    const d = 4;
-    const r = 2;
-    const w0 = gaussianInit(d, r, new Rng(3));
-    const x1 = Float64Array.of(0.5, -1, 2, 0.25);
-    const target: SampleSource = { sample: (n) => new NDArray(Float64Array.from({ length: n * d }, (_, k) => x1[k % d]), [n, d]) };
-    const grid = { times: [0.25, 0.6], weights: [0.3, 0.7] };
-    const opts = { d, r, activation: 'tanh' as const, w: w0, b: 0.2, v: [0.3, -0.4], timeEncoding: (t: number) => t };
-    const model = tiedDae(opts);
-    const eta = 0.3;
-    const lambda = 0.5;
-    const rng = new Rng(9);
-    const x0 = rng.stream(0).normals(d);
-    const ref = tiedDae(opts).lossAndGrad(x0, x1, grid, schedule);
-    onlineSgd({ model, target, schedule, grid, eta, lambda, steps: 1, rng });
-    for (let i = 0; i < d * r; i++) expect(model.w[i]).toBeCloseTo(w0.data[i] - eta * (ref.gradW[i] + (lambda / d) * w0.data[i]), 14);
-    expect(model.b).toBeCloseTo(0.2 - (eta / d ** 2) * ref.gradB, 14);
-    const v0 = [0.3, -0.4];
-    for (let k = 0; k < r; k++) expect(model.v[k]).toBeCloseTo(v0[k] - (eta / d) * (ref.gradV[k] + lambda * v0[k]), 14);
+  for (const [r, grid] of [
+    [2, { times: [0.25, 0.6], weights: [0.3, 0.7] }],
+    [2, { times: [0.4] }],
+    [3, { times: [0.4] }],
+    [3, { times: [0.1, 0.5, 0.9], weights: [0.2, 0.5, 0.3] }],
+  ] as const) {
+    it(`one step equals the hand update from TiedDae.lossAndGrad (r = ${r}, ${grid.times.length} loss times, p_t = t, weight decay)`, () => {
+      const d = 4;
+      const w0 = gaussianInit(d, r, new Rng(3));
+      const x1 = Float64Array.of(0.5, -1, 2, 0.25);
+      const target: SampleSource = { dim: d, sample: (n) => new NDArray(Float64Array.from({ length: n * d }, (_, k) => x1[k % d]), [n, d]) };
+      const v0 = [0.3, -0.4, 0.1].slice(0, r);
+      const opts = { d, r, activation: 'tanh' as const, w: w0, b: 0.2, v: v0, timeEncoding: (t: number) => t };
+      const model = tiedDae(opts);
+      const eta = 0.3;
+      const lambda = 0.5;
+      const rng = new Rng(9);
+      const x0 = rng.stream(0).normals(d);
+      const ref = tiedDae(opts).lossAndGrad(x0, x1, grid, schedule);
+      const res = onlineSgd({ model, target, schedule, grid, eta, lambda, steps: 1, rng });
+      for (let i = 0; i < d * r; i++) expect(model.w[i]).toBeCloseTo(w0.data[i] - eta * (ref.gradW[i] + (lambda / d) * w0.data[i]), 14);
+      expect(model.b).toBeCloseTo(0.2 - (eta / d ** 2) * ref.gradB, 14);
+      for (let k = 0; k < r; k++) expect(model.v[k]).toBeCloseTo(v0[k] - (eta / d) * (ref.gradV[k] + lambda * v0[k]), 14);
+      expect(res.records.loss[1]).toBeCloseTo(ref.loss, 13);
+    });
+  }
+
+  it("the loss time grid follows kernel's one rule: {times: [0.5], weights: [2]} is refused as by the ODE; weights default to uniform", () => {
+    const d = 5;
+    const mus = trimodalMus(d);
+    const run = (grid: { times: number[]; weights?: number[] }) =>
+      onlineSgd({ model: tiedDae({ d, r: 2, activation: 'tanh', w: gaussianInit(d, 2, new Rng(1)) }), target: isotropicMixture(mus, 1), schedule, grid, steps: 20, rng: new Rng(2) });
+    expect(() => run({ times: [0.5], weights: [2] })).toThrow(DomainError);
+    expect(() => run({ times: [0.5], weights: [2] })).toThrow(/grid.weights: expected weights summing to 1, got sum 2/);
+    expect(Array.from(run({ times: [0.2, 0.6] }).model.w)).toEqual(Array.from(run({ times: [0.2, 0.6], weights: [0.5, 0.5] }).model.w));
+    // the default grid is {1/2}
+    expect(Array.from(run({ times: [0.5] }).model.w)).toEqual(Array.from(onlineSgd({ model: tiedDae({ d, r: 2, activation: 'tanh', w: gaussianInit(d, 2, new Rng(1)) }), target: isotropicMixture(mus, 1), schedule, steps: 20, rng: new Rng(2) }).model.w));
+  });
+
+  it('refuses a target whose dim differs from model.d before any work (ShapeError naming target and both dims)', () => {
+    const d = 6;
+    let calls = 0;
+    const target: SampleSource = {
+      dim: d + 1,
+      sample: (n) => {
+        calls++;
+        return new NDArray(new Float64Array(n * d), [n, d]);
+      },
+    };
+    const model = tiedDae({ d, r: 2, activation: 'tanh' });
+    const run = () => onlineSgd({ model, target, schedule, steps: 10, rng: new Rng(1), onProgress: () => calls++ });
+    expect(run).toThrow(ShapeError);
+    expect(run).toThrow('target: expected a sample source of dim = model.d = 6, got target.dim = 7');
+    expect(calls).toBe(0);
+  });
+
+  it('checkpoints: a clone at the first step whose tau >= each requested time, equal to a run stopped there', () => {
+    const d = 10;
+    const eta = 0.25; // dtau = 2 eta / d = 0.05
+    const mus = trimodalMus(d);
+    const make = () => tiedDae({ d, r: 2, activation: 'tanh', w: gaussianInit(d, 2, new Rng(1)), b: 0.3 });
+    const base = { target: isotropicMixture(mus, 1), schedule, eta, rng: new Rng(4), record: { tauEvery: 0.5 } };
+    const res = onlineSgd({ ...base, model: make(), tauMax: 2, checkpoints: [0, 0.5, 0.52, 0.55, 2] });
+    expect(res.checkpoints.map((c) => c.step)).toEqual([0, 10, 11, 11, 40]);
+    expect(res.checkpoints[2].tau).toBeCloseTo(0.55, 14);
+    expect(Array.from(res.checkpoints[0].model.w)).toEqual(Array.from(make().w));
+    for (const c of res.checkpoints.slice(1)) {
+      const short = onlineSgd({ ...base, model: make(), steps: c.step });
+      expect(Array.from(c.model.w)).toEqual(Array.from(short.model.w));
+      expect(c.model.b).toBe(short.model.b);
+      expect(Array.from(c.model.v)).toEqual(Array.from(short.model.v));
+    }
+    // clones, not views of the trained model
+    expect(res.checkpoints[4].model).not.toBe(res.model);
+    expect(Array.from(res.checkpoints[4].model.w)).toEqual(Array.from(res.model.w));
+    expect(onlineSgd({ ...base, model: make(), steps: 3 }).checkpoints).toEqual([]);
+  });
+
+  it('checkpoints: times outside the run or not ascending are refused before any work', () => {
+    const d = 10;
+    const mus = trimodalMus(d);
+    const base = { model: tiedDae({ d, r: 2, activation: 'tanh' }), target: isotropicMixture(mus, 1), schedule, eta: 0.25, tauMax: 1, rng: new Rng(4) };
+    expect(() => onlineSgd({ ...base, checkpoints: [0.5, 1.2] })).toThrow(/checkpoints\[1\]: expected a training time in \[0, 1\]/);
+    expect(() => onlineSgd({ ...base, checkpoints: [0.5, 0.25] })).toThrow(/checkpoints\[1\]: expected ascending times/);
+    expect(() => onlineSgd({ ...base, checkpoints: [-0.1] })).toThrow(DomainError);
+    expect(() => onlineSgd({ ...base, checkpoints: [Number.NaN] })).toThrow(DomainError);
+  });
+
+  it('result.initial / final are kernel SummaryStats and records a SummaryStatsRecord (statsAt of the last record is final)', () => {
+    const d = 8;
+    const mus = trimodalMus(d);
+    const res = onlineSgd({ model: tiedDae({ d, r: 2, activation: 'tanh', w: gaussianInit(d, 2, new Rng(1)) }), target: isotropicMixture(mus, 1), schedule, steps: 50, rng: new Rng(3), record: { every: 25, mus } });
+    const init: SummaryStats = res.initial;
+    expect(Array.from(statsAt(res.records, 0).Q)).toEqual(Array.from(init.Q));
+    expect(Array.from(statsAt(res.records, 2).M!)).toEqual(Array.from(res.final.M!));
+    expect(res.records.d).toBe(d);
+    expect(Array.from(res.records.step)).toEqual([0, 25, 50]);
   });
 
   it('trainB: false freezes the skip connection (fixed-skip remedy) and leaves the w update unchanged', () => {
@@ -154,7 +233,7 @@ describe('onlineSgd (spec §2.4)', () => {
     const res = onlineSgd({ model: tiedDae({ d, r: 3, activation: 'relu', w: w0 }), target: isotropicMixture(mus, 1), schedule, steps: 300, rng: new Rng(8), record: { every: 100, mus, E, groups } });
     const s0 = summaryStatistics(w0, { mus, E, groups });
     expect(Array.from(res.initial.Q)).toEqual(Array.from(s0.Q));
-    expect(Array.from(recordAt(res.records, 0).m!)).toEqual(Array.from(s0.m!));
+    expect(Array.from(statsAt(res.records, 0).m!)).toEqual(Array.from(s0.m!));
     const last = res.final;
     const [r, K, Ng, R] = [3, 3, 3, 2];
     for (let k = 0; k < r * r; k++) {
