@@ -40,6 +40,7 @@ describe('replicateDeviation', () => {
     expect(r.se[2]).toBeCloseTo(Math.sqrt(3) / Math.sqrt(3), 14);
     expect(Array.from(r.deviation)).toEqual([0, 0, 1]);
     expect(r.maxAbsDeviation).toBe(1);
+    expect(r.maxIndex).toBe(2);
     expect(r.maxDeviationInSe).toBeCloseTo(1 / 1, 12);
     expect(r.worst.index).toBe(2);
     expect(r.worst.tolerance).toBeCloseTo(2 * 1 + 0.1, 12);

@@ -181,8 +181,9 @@ export interface ReplicateDeviation {
   se: Float64Array;
   /** mean - theory at each point (signed). */
   deviation: Float64Array;
-  /** max over points of |mean - theory|. */
+  /** max over points of |mean - theory|, and its index. */
   maxAbsDeviation: number;
+  maxIndex: number;
   /** max over points of the standard error of the mean. */
   maxSe: number;
   /** maxAbsDeviation / maxSe: the largest deviation in units of the largest standard error (Infinity when maxSe = 0 and a deviation is not). */
@@ -227,6 +228,7 @@ export function replicateDeviation(runs: ArrayLike<ArrayLike<number>>, theory: A
   const se = new Float64Array(n);
   const deviation = new Float64Array(n);
   let maxAbsDeviation = 0;
+  let maxIndex = 0;
   let maxSe = 0;
   const worst: WorstPoint = { index: 0, mean: 0, theory: theory[0], se: 0, tolerance: bias, ratio: -1 };
   for (let i = 0; i < n; i++) {
@@ -241,14 +243,17 @@ export function replicateDeviation(runs: ArrayLike<ArrayLike<number>>, theory: A
     se[i] = s / Math.sqrt(R);
     deviation[i] = m - theory[i];
     const dev = Math.abs(deviation[i]);
-    maxAbsDeviation = Math.max(maxAbsDeviation, dev);
+    if (dev > maxAbsDeviation) {
+      maxAbsDeviation = dev;
+      maxIndex = i;
+    }
     maxSe = Math.max(maxSe, se[i]);
     const tol = quantile * se[i] + bias;
     const ratio = tol > 0 ? dev / tol : dev > 0 ? Number.POSITIVE_INFINITY : 0;
     if (ratio > worst.ratio) Object.assign(worst, { index: i, mean: m, theory: theory[i], se: se[i], tolerance: tol, ratio });
   }
   const maxDeviationInSe = maxSe > 0 ? maxAbsDeviation / maxSe : maxAbsDeviation > 0 ? Number.POSITIVE_INFINITY : 0;
-  return { replicates: R, points: n, mean, sd, se, deviation, maxAbsDeviation, maxSe, maxDeviationInSe, quantile, bias, worst };
+  return { replicates: R, points: n, mean, sd, se, deviation, maxAbsDeviation, maxIndex, maxSe, maxDeviationInSe, quantile, bias, worst };
 }
 
 /** Mean and standard error of the mean of one set of values. */
