@@ -60,3 +60,4 @@ export {
   iclrSummaryOde,
   iclrSummaryQuadrature,
 } from './iclr.js';
+export { type GeneratedGroupVariance, type GeneratedGroupVarianceOptions, generatedGroupVariance } from './group-variance.js';
