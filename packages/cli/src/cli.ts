@@ -4,7 +4,7 @@ import { ParameterError } from '@diffusion-theory/kernel';
 import { Command, CommanderError, Option } from 'commander';
 import { formatCalibration, formatRate, runCalibration } from './calibrate.js';
 import { checkInDir, checkOutDir, checkOutFile, MAX_SEED, type Perturbation, parseCount, parsePerturb, parseRate, parseSeed, perturbRecord } from './flags.js';
-import { onInterrupt } from './interrupt.js';
+import { type InterruptState, onInterrupt } from './interrupt.js';
 import { describeParams, parseSet, readConfigFile, type SetOverride } from './params.js';
 import { isInteractive } from './progress.js';
 import { writeReport } from './report.js';
@@ -23,6 +23,11 @@ export interface CliDeps {
   exit?: (code: number) => void;
   /** Source of SIGINT (default process); tests pass their own emitter. */
   signals?: NodeJS.EventEmitter;
+  /**
+   * Told the output directory and the line to print if the command were interrupted now, at
+   * each change (the bin passes it to a supervising parent over IPC, see `supervise`).
+   */
+  onInterruptState?: (state: InterruptState) => void;
 }
 
 interface RunFlags {
@@ -85,6 +90,8 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   const env = deps.env ?? process.env;
   const interactive = isInteractive(env, { isTTY: deps.isTTY ?? process.stdout.isTTY });
   let exitCode = 0;
+  // after a live bar: show the cursor again (the bar hides it) and start a fresh line
+  const errInterrupted = (line: string) => err(interactive ? `\x1b[?25h\n${line}` : line);
 
   const find = async (id: string): Promise<AnyExperiment> => {
     const registry = await getRegistry();
@@ -145,16 +152,12 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
       const config = flags.config ? readConfigFile(flags.config) : undefined;
       let current: string | undefined;
       const finished: string[] = [];
-      const stopHandling = onInterrupt({
-        outDir,
-        write: err,
-        exit: deps.exit,
-        emitter: deps.signals,
-        message: () =>
-          current !== undefined
-            ? `interrupted: ${current} stopped; ${join(outDir, current)} unchanged`
-            : `interrupted: stopped between experiments (${finished.length} of ${selected.length} finished${finished.length ? `: ${finished.join(', ')}` : ''})`,
-      });
+      const message = () =>
+        current !== undefined
+          ? `interrupted: ${current} stopped; ${join(outDir, current)} unchanged`
+          : `interrupted: stopped between experiments (${finished.length} of ${selected.length} finished${finished.length ? `: ${finished.join(', ')}` : ''})`;
+      const stopHandling = onInterrupt({ outDir, write: errInterrupted, exit: deps.exit, emitter: deps.signals, message });
+      deps.onInterruptState?.({ outDir, message: message() });
       let summary: Awaited<ReturnType<typeof runExperiments>>;
       try {
         summary = await runExperiments({
@@ -174,6 +177,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
               current = undefined;
               finished.push(id);
             }
+            deps.onInterruptState?.({ outDir, message: message() });
           },
         });
       } finally {
@@ -217,12 +221,9 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
         config: flags.config ? readConfigFile(flags.config) : undefined,
       }).get(e.id)!;
       let done = 0;
-      const stopHandling = onInterrupt({
-        write: err,
-        exit: deps.exit,
-        emitter: deps.signals,
-        message: () => `interrupted: ${e.id} stopped after ${done} of ${flags.seeds} seeds; ${json ? `${json} unchanged` : 'no report written'}`,
-      });
+      const message = () => `interrupted: ${e.id} stopped after ${done} of ${flags.seeds} seeds; ${json ? `${json} unchanged` : 'no report written'}`;
+      const stopHandling = onInterrupt({ write: errInterrupted, exit: deps.exit, emitter: deps.signals, message });
+      deps.onInterruptState?.({ message: message() });
       let report: Awaited<ReturnType<typeof runCalibration>>;
       try {
         report = await runCalibration({
@@ -236,6 +237,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
           write: out,
           onSeed: (n) => {
             done = n;
+            deps.onInterruptState?.({ message: message() });
           },
         });
       } finally {

@@ -6,3 +6,4 @@ export * from './params.js';
 export * from './progress.js';
 export * from './report.js';
 export * from './runner.js';
+export * from './supervise.js';

@@ -5,7 +5,7 @@ import { defineExperiment } from '@diffusion-theory/experiments';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCli } from './cli.js';
-import { EXIT_INTERRUPTED, onInterrupt, removeOwnStaging } from './interrupt.js';
+import { EXIT_INTERRUPTED, onInterrupt, removeOwnStaging, stagedIds } from './interrupt.js';
 import { harness, testRegistry } from './test-helpers.js';
 
 describe('removeOwnStaging', () => {
@@ -24,6 +24,16 @@ describe('removeOwnStaging', () => {
     expect(removeOwnStaging(dir, pid).sort()).toEqual([...mine].sort());
     expect(readdirSync(dir).sort()).toEqual([...others].sort());
     expect(removeOwnStaging(join(dir, 'missing'), pid)).toEqual([]);
+    expect(stagedIds(mine)).toEqual(['dummy', 'a.b']);
+  });
+  it('puts a retired directory back when the process died between the two renames of the swap', () => {
+    const { dir } = harness();
+    mkdirSync(join(dir, '.gone.old-77-1'));
+    writeFileSync(join(dir, '.gone.old-77-1', 'result.json'), 'previous');
+    mkdirSync(join(dir, '.gone.partial-77-2'));
+    expect(removeOwnStaging(dir, 77).sort()).toEqual(['.gone.old-77-1', '.gone.partial-77-2']);
+    expect(readdirSync(dir)).toEqual(['gone']);
+    expect(readFileSync(join(dir, 'gone', 'result.json'), 'utf8')).toBe('previous');
     expect(() => removeOwnStaging(dir, 0)).toThrow(/pid must be a positive integer/);
   });
 });

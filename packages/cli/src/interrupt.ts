@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParameterError } from '@diffusion-theory/kernel';
 
@@ -7,12 +7,14 @@ export const EXIT_INTERRUPTED = 130;
 
 /**
  * Remove what process `pid` has staged in `outDir` and not yet swapped in: the staging
- * directories `.<id>.partial-<pid>-<n>`, retired directories `.<id>.old-<pid>-<n>` and
- * temporary files `.<name>.<pid>.<n>.tmp` of `runExperiment` / `writeFileAtomic`. Entries of
- * other processes and every `DIR/<id>` are left alone.
+ * directories `.<id>.partial-<pid>-<n>` and temporary files `.<name>.<pid>.<n>.tmp` of
+ * `runExperiment` / `writeFileAtomic`. A retired directory `.<id>.old-<pid>-<n>` (the previous
+ * `DIR/<id>`, set aside during the swap) is put back when `DIR/<id>` is missing (the process
+ * was killed between the two renames of the swap) and removed otherwise. Entries of other
+ * processes and every `DIR/<id>` are left alone.
  * @param outDir the output directory of the run (missing: nothing to do).
  * @param pid the process whose entries go (default: this one).
- * @returns the names removed.
+ * @returns the names removed or put back.
  * @throws ParameterError when `pid` is not a positive integer.
  */
 export function removeOwnStaging(outDir: string, pid: number = process.pid): string[] {
@@ -20,12 +22,27 @@ export function removeOwnStaging(outDir: string, pid: number = process.pid): str
   if (!existsSync(outDir)) return [];
   const removed: string[] = [];
   for (const name of readdirSync(outDir)) {
-    const m = /^\..+\.(?:partial|old)-(\d+)-\d+$/.exec(name) ?? /^\..+\.(\d+)\.\d+\.tmp$/.exec(name);
-    if (!m || Number(m[1]) !== pid) continue;
-    rmSync(join(outDir, name), { recursive: true, force: true });
+    const m = /^\.(.+)\.(partial|old)-(\d+)-\d+$/.exec(name);
+    const t = m ? undefined : /^\..+\.(\d+)\.\d+\.tmp$/.exec(name);
+    if (m ? Number(m[3]) !== pid : !t || Number(t[1]) !== pid) continue;
+    const path = join(outDir, name);
+    if (m && m[2] === 'old' && !existsSync(join(outDir, m[1]))) renameSync(path, join(outDir, m[1]));
+    else rmSync(path, { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
+}
+
+/** The experiment ids whose staging directories (`.<id>.partial-<pid>-<n>`) are among `names`. */
+export function stagedIds(names: readonly string[]): string[] {
+  const ids = names.map((n) => /^\.(.+)\.partial-\d+-\d+$/.exec(n)?.[1]).filter((x): x is string => x !== undefined);
+  return [...new Set(ids)];
+}
+
+/** What a supervising parent needs to finish an interrupted command: the output directory and the line to print. */
+export interface InterruptState {
+  outDir?: string;
+  message: string;
 }
 
 export interface InterruptOptions {
@@ -42,18 +59,21 @@ export interface InterruptOptions {
 }
 
 /**
- * Install a SIGINT handler for one command: on the signal it removes itself, removes this
- * process's staging entries in `outDir` (so `DIR/<id>` keeps its previous contents), prints
- * `message()` and exits with 130. Node runs the handler when the event loop next gets control,
- * i.e. at the next point where the running experiment awaits real I/O or a timer, between
- * experiments and between calibration seeds; a computation that never yields is not cut short.
+ * Install a SIGINT handler for one command: on the signal it removes this process's staging
+ * entries in `outDir` (so `DIR/<id>` keeps its previous contents), prints `message()` and exits
+ * with 130. Node runs the handler when the event loop next gets control: at the next point
+ * where the running code awaits real I/O or a timer (between experiments, between calibration
+ * seeds, while figures are written), not inside a synchronous computation. The `bin` therefore
+ * runs `run` and `calibrate` under `supervise`, which ends a child that does not stop by itself.
  * @returns a function that removes the handler (call it when the command ends).
  */
 export function onInterrupt(opts: InterruptOptions): () => void {
   const emitter = opts.emitter ?? process;
   const exit = opts.exit ?? ((code: number) => process.exit(code));
+  let fired = false;
   const handler = () => {
-    emitter.off('SIGINT', handler);
+    if (fired) return;
+    fired = true;
     if (opts.outDir) {
       try {
         removeOwnStaging(opts.outDir);
@@ -63,6 +83,9 @@ export function onInterrupt(opts: InterruptOptions): () => void {
     }
     opts.write(opts.message());
     exit(EXIT_INTERRUPTED);
+    // only reached when `exit` returns (tests); while process.exit runs the handler stays, so a
+    // second SIGINT cannot fall back to the default action and kill the process mid-exit
+    emitter.off('SIGINT', handler);
   };
   emitter.on('SIGINT', handler);
   return () => {
