@@ -18,7 +18,7 @@ const TINY: Array<[AnyExperiment, Record<string, unknown>]> = [
   [cui25Bimodal, { d: 60, tauMax: 1, nSamples: 300, panelTaus: [0.5, 1], hellingerTaus: [0.5, 1], recordEvery: 0.25, replicates: 2 }],
   [cui25ReluTrimodal, { d: 60, r: 2, tauMax: 0.4, nSamples: 300, panelTaus: [0.4], recordEvery: 0.2, replicates: 2, ghNodes: 4 }],
   [cui25FixedSkip, { d: 60, tauMax: 0.4, nSamples: 200, nZ: 2000, recordEvery: 0.2 }],
-  [cui24BinaryGmm, { d: 80, N: 20, tf: 0.95, nTraj: 20, nList: [2, 4] }],
+  [cui24BinaryGmm, { d: 80, N: 20, tf: 0.95, nSamples: 20, nList: [2, 4], replicates: 3 }],
 ];
 
 const out = mkdtempSync(join(tmpdir(), 'dae-exp-'));
