@@ -1,4 +1,4 @@
-import { DomainError, NDArray, ParameterError, type Rng, ShapeError, assertFinite, assertInRange, assertInteger } from '@diffusion-theory/kernel';
+import { DomainError, NDArray, ParameterError, type Rng, type SampleSource, ShapeError, assertFinite, assertInRange, assertInteger } from '@diffusion-theory/kernel';
 
 /**
  * The binary isotropic Gaussian mixture of the ICLR-2024 model (Cui, Krzakala, Vanden-Eijnden, Zdeborova;
@@ -49,6 +49,8 @@ export interface BinaryIsotropicGmm {
   covarianceEigen(): { muDirection: number; orthogonal: number };
   /** n draws with their signs. */
   sample(n: number, rng: Rng): BinaryGmmSample;
+  /** The draws x1 alone as a kernel SampleSource (`source.sample(n, rng)` is `sample(n, rng).x1`), e.g. for trainers. */
+  readonly source: SampleSource;
   /** n training pairs (x0, x1) with the ICLR statistics xi and eta. */
   trainingSet(n: number, rng: Rng): BinaryGmmTrainingSet;
   /** log rho at the n rows of x (row-major n x d). */
@@ -99,6 +101,7 @@ export function binaryIsotropicGmm(opts: BinaryIsotropicGmmOptions): BinaryIsotr
     mean: () => new Float64Array(d),
     covarianceEigen: () => ({ muDirection: sigma * sigma + mu2, orthogonal: sigma * sigma }),
     sample,
+    source: { dim: d, sample: (n: number, rng: Rng) => sample(n, rng).x1 },
     trainingSet(n: number, rng: Rng): BinaryGmmTrainingSet {
       assertInteger(n, 1, 'n');
       const [r1, r0] = rng.split(2);

@@ -1,10 +1,13 @@
 import {
+  type AffineDenoiser,
+  type AffineForm,
   type Denoiser,
   DomainError,
   type InterpolantSchedule,
   NDArray,
   NotPositiveDefiniteError,
   type Rng,
+  type SampleSource,
   ShapeError,
   type SigmaDenoiser,
   assertFinite,
@@ -19,8 +22,9 @@ import {
  * A target density rho on R^dim: what the generative model should reproduce.
  * `denoiser(schedule)` is the exact (Bayes-optimal) denoiser f(t, x) = E[x1 | alpha_t x0 + beta_t x1 = x]
  * with x0 ~ N(0, I), x1 ~ rho; `sigmaDenoiser()` is E[x1 | x1 + sigma z = x] (EDM / VE convention).
+ * Every target is a kernel `SampleSource` (`dim`, `sample`), so trainers take it as is.
  */
-export interface Target {
+export interface Target extends SampleSource {
   readonly dim: number;
   /** E[x1] (a copy). */
   mean(): Float64Array;
@@ -53,11 +57,11 @@ export interface GaussianOptions {
   dim?: number;
 }
 
-/** Affine form of a linear denoiser at one time: f(t, x) = A x + c (A dim x dim). */
-export interface AffineDenoiserAt {
-  A: NDArray;
-  c: Float64Array;
-}
+/**
+ * Affine form of a linear denoiser at one time: f(t, x) = A x + c (A dim x dim): kernel's `AffineForm`.
+ * @deprecated use `AffineForm` from @diffusion-theory/kernel; this alias goes in the next minor release.
+ */
+export type AffineDenoiserAt = AffineForm;
 
 export interface GaussianTarget extends Target {
   readonly kind: 'gaussian';
@@ -66,7 +70,7 @@ export interface GaussianTarget extends Target {
   /** The eigendecomposition used internally: basis d x k (columns), spectrum (k, >= 0; eigh order when built from `covariance`: ascending). */
   eigen(): { basis: NDArray; spectrum: Float64Array };
   /** The exact denoiser is affine in x: f(t, x) = A_t x + c_t with A_t = beta C (alpha^2 I + beta^2 C)^{-1}, c_t = m - beta A_t m. */
-  affineDenoiser(schedule: InterpolantSchedule): (t: number) => AffineDenoiserAt;
+  affineDenoiser(schedule: InterpolantSchedule): AffineDenoiser;
 }
 
 /* ------------------------------------------------------------------------------------------ */
