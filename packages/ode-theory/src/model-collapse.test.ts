@@ -229,11 +229,27 @@ describe('generation-2 state: generatedSecondMoment, secondMoment and nextGenera
     expect(Array.from(init.v)).toEqual([0, 0]);
   });
 
-  it('nextGenerationInit refuses a target built from other weights, and wrong shapes', () => {
-    const other = new Rng(11).normals(d * r);
+  it('nextGenerationInit with a target built from other statistics: the nearest orthonormal frame of span(wPrev); q, g unchanged', () => {
     const w = new NDArray(new Rng(12).normals(d * r), [d, r]);
-    expect(() => nextGenerationInit({ next, wPrev: new NDArray(other, [d, r]), w, E: new NDArray(E, [d, 2]) })).toThrow(/orthonormal/);
+    const Eo = new NDArray(E, [d, 2]);
+    const own = nextGenerationInit({ next, wPrev: new NDArray(wPrev, [d, r]), w, E: Eo });
+    // the same span, other statistics: wPrev' = wPrev M (M invertible); next stays the one built from wPrev's Q
+    const M = [1.3, 0.4, -0.2, 0.9];
+    const w2 = new Float64Array(d * r);
+    for (let i = 0; i < d; i++) for (let k = 0; k < 2; k++) w2[i * 2 + k] = wPrev[i * 2] * M[k] + wPrev[i * 2 + 1] * M[2 + k];
+    const other = nextGenerationInit({ next, wPrev: new NDArray(w2, [d, r]), w, E: Eo });
+    const q1 = own.q as Float64Array;
+    const q2 = other.q as Float64Array;
+    for (let i = 0; i < q1.length; i++) expect(q2[i]).toBeCloseTo(q1[i], 12);
+    for (let i = 0; i < (own.g as Float64Array).length; i++) expect((other.g as Float64Array)[i]).toBeCloseTo((own.g as Float64Array)[i], 12);
+    // m reads the centroid coordinates in the polar frame of (w2 / sqrt d) B: |m_c| <= |P_W w| |c~_c| / sqrt d per unit
+    const cent = next.centroids.data;
+    for (let c = 0; c < 40; c += 7) {
+      const cn = Math.hypot(cent[2 * c], cent[2 * c + 1]);
+      for (let k = 0; k < 2; k++) expect(Math.abs((other.m as Float64Array)[c * 4 + k])).toBeLessThanOrEqual((Math.sqrt(q1[k * 2 + k] * d) * cn) / Math.sqrt(d) + 1e-12);
+    }
     expect(() => nextGenerationInit({ next, wPrev: new NDArray(wPrev, [d, r]), w, E: new NDArray(E.subarray(0, d), [d, 1]) })).toThrow(/E/);
-    expect(() => nextGenerationInit({ next, wPrev: new NDArray(wPrev, [d, r]), w: new NDArray(new Float64Array(d), [d, 1]), E: new NDArray(E, [d, 2]) })).toThrow(/w/);
+    expect(() => nextGenerationInit({ next, wPrev: new NDArray(wPrev, [d, r]), w: new NDArray(new Float64Array(d), [d, 1]), E: Eo })).toThrow(/w/);
+    expect(() => nextGenerationInit({ next, wPrev: new NDArray(new Float64Array(d * r), [d, r]), w, E: Eo })).toThrow(/rank/);
   });
 });

@@ -23,6 +23,7 @@ import {
   dgemm,
   gaussianKde1d,
   gaussianKde2d,
+  invSqrtPSD,
 } from '@diffusion-theory/kernel';
 import { type MatrixInput, PINV_RCOND, matrixData, symEigSmall, symmetricData } from './generated-density.js';
 import type { SpectralMixtureSpec } from './spectral-mixture.js';
@@ -279,9 +280,13 @@ export function generatedSecondMoment(o: { Q: MatrixInput; vtf: number; Z: NDArr
 }
 
 export interface NextGenerationInitOptions {
-  /** nextGenerationTarget's result for generation g, built from the Q of `wPrev` (so that U_W is orthonormal). */
+  /** nextGenerationTarget's result for generation g (its centroids c~ are coordinates in the frame U_W below). */
   next: NextGenerationResult;
-  /** Generation-g weights w_g (d x r): W = span(w_g), orthonormal basis U_W = (w_g / sqrt d) next.wBasis. */
+  /**
+   * Weights w_g (d x r) spanning W: U_W is the orthonormal (polar) factor of (w_g / sqrt d) next.wBasis, which is
+   * that matrix itself when next was built from the Q of w_g. Given another generation-g model (e.g. next from the
+   * ODE, w_g from SGD), it is the orthonormal frame of span(w_g) nearest to it: a stand-in for the theory's W.
+   */
   wPrev: NDArray;
   /** Fresh weights of generation g+1 (d x r), in the same frame. */
   w: NDArray;
@@ -299,10 +304,11 @@ export interface NextGenerationInitOptions {
  *   q_0 = a^T a / d,  q_1 = w^T w / d - q_0;
  *   m_{c,0} = a^T c~_c / sqrt d,  m_{c,1} = 0 (the centroids lie in W);
  *   g_0 = a^T U_W^T E / sqrt d,  g_1 = w^T E / sqrt d - g_0.
- * Returned as kernel SummaryStats (q, m, g, v, b with Q, M, G), an ODE initial state.
+ * Returned as kernel SummaryStats (q, m, g, v, b with Q, M, G), an ODE initial state. q and g depend on W only;
+ * m also on the frame U_W in which the centroid coordinates c~ are read (see wPrev).
  *
  * @throws ShapeError when the shapes of wPrev, w, E and next do not match;
- * DomainError when U_W is not orthonormal (next was built from another Q than that of wPrev).
+ * DomainError when (wPrev / sqrt d) next.wBasis is rank-deficient.
  */
 export function nextGenerationInit(o: NextGenerationInitOptions): SummaryStats {
   const { next } = o;
@@ -325,18 +331,16 @@ export function nextGenerationInit(o: NextGenerationInitOptions): SummaryStats {
   const E = mat(o.E, 'E', d, R);
   const K = next.target.K;
   const cent = next.centroids.contiguous().data;
-  // U_W = w_prev B / sqrt d (d x k), checked orthonormal
+  // U_W: the orthonormal (polar) factor of A = w_prev B / sqrt d, A (A^T A)^{-1/2}; A itself when next was built
+  // from the Q of w_prev (then A^T A = I), else the orthonormal frame of span(w_prev) nearest to A.
+  const A0 = new Float64Array(d * k);
+  dgemm(false, false, d, k, r, 1 / Math.sqrt(d), wp, r, next.wBasis.contiguous().data, k, 0, A0, k);
+  const AtA = new Float64Array(k * k);
+  dgemm(true, false, k, k, d, 1, A0, k, A0, k, 0, AtA, k);
+  const { values } = symEigSmall(AtA, k);
+  if (!(values[k - 1] > 1e-12 * values[0])) throw new DomainError(`wPrev: (wPrev / sqrt d) next.wBasis has rank < ${k} (its Gram matrix is singular); wPrev must span a ${k}-dimensional W`);
   const U = new Float64Array(d * k);
-  dgemm(false, false, d, k, r, 1 / Math.sqrt(d), wp, r, next.wBasis.contiguous().data, k, 0, U, k);
-  const UtU = new Float64Array(k * k);
-  dgemm(true, false, k, k, d, 1, U, k, U, k, 0, UtU, k);
-  for (let a = 0; a < k; a++) {
-    for (let b = 0; b < k; b++) {
-      if (Math.abs(UtU[a * k + b] - (a === b ? 1 : 0)) > 1e-8) {
-        throw new DomainError(`wPrev: (wPrev / sqrt d) next.wBasis is not orthonormal (entry (${a}, ${b}) of its Gram matrix is ${UtU[a * k + b]}); build next from the Q of wPrev`);
-      }
-    }
-  }
+  dgemm(false, false, d, k, k, 1, A0, k, invSqrtPSD(new NDArray(AtA, [k, k]), { rcond: 0 }).contiguous().data, k, 0, U, k);
   const A = new Float64Array(k * r); // U_W^T w
   dgemm(true, false, k, r, d, 1, U, k, w, r, 0, A, r);
   const UtE = new Float64Array(k * R);
