@@ -79,7 +79,7 @@ function swapIn(staging: string, final: string, outDir: string, id: string): voi
 }
 
 /**
- * Run one experiment from code: `runExperiment('exact-score-sampling', { n: 2000 }, { seed: 3 })` (an id or an experiment object) returns the
+ * Run one experiment from code: `runExperiment('exact-score-sampling', { nSamples: 2000 }, { seed: 3 })` (an id or an experiment object) returns the
  * result record (parameters used, series, checks, timings, figures). Parameters are the
  * defaults of `scale` overridden by `params`, validated before any work (ParameterError).
  */
