@@ -4,7 +4,7 @@
  * saved on the same grid, and curves picked out of the shared SummaryStatsRecord layout.
  */
 import { type TiedDae, tiedDae } from '@diffusion-theory/denoisers';
-import { type InterpolantSchedule, type NDArray, type Rng, type SummaryStats, type SummaryStatsRecord, linearInterpolant } from '@diffusion-theory/kernel';
+import { type InterpolantSchedule, type NDArray, type Rng, type SampleSource, type SummaryStats, type SummaryStatsRecord, linearInterpolant } from '@diffusion-theory/kernel';
 import { type DaeOdeRecord, type DaeQuadratureOptions, solveDaeOde } from '@diffusion-theory/ode-theory';
 import { paperGrid, sampleInterpolant } from '@diffusion-theory/samplers';
 import type { SpectralGroupMixture } from '@diffusion-theory/targets';
@@ -52,9 +52,10 @@ export function recordIndex(s: DaeSetup, taus: readonly number[]): number[] {
 
 /**
  * R independent online-SGD runs from the same initial weights, run j on `ctx.rng.named(stream, j)`;
- * replicate 0 keeps checkpoints (model clones) at the given record indices.
+ * replicate 0 keeps checkpoints (model clones) at the given record indices. The data are `source`
+ * (default the target itself; e.g. the images, or another model's samples), the statistics those of the target.
  */
-export function trainReplicates(ctx: ExperimentContext<unknown>, s: DaeSetup, R: number, o: { checkpoints?: number[]; stream?: string; label?: string } = {}): OnlineSgdResult[] {
+export function trainReplicates(ctx: ExperimentContext<unknown>, s: DaeSetup, R: number, o: { checkpoints?: number[]; stream?: string; label?: string; source?: SampleSource } = {}): OnlineSgdResult[] {
   const g = recordGrid(s);
   const d = s.target.dim;
   const phase = ctx.progress.phase(o.label ?? 'online SGD (all replicates)', R);
@@ -64,7 +65,7 @@ export function trainReplicates(ctx: ExperimentContext<unknown>, s: DaeSetup, R:
     out.push(
       onlineSgd({
         model: tiedDae({ d, r: s.r, activation: s.activation, w: s.w, b: s.b ?? 0 }),
-        target: s.target,
+        target: o.source ?? s.target,
         schedule: SCHEDULE,
         grid: { times: s.lossTimes },
         eta: s.eta,
