@@ -1,5 +1,8 @@
+import { gemmBlock } from './gemm-block.js';
 import { type GemmPool, gemmPool } from './gemm-threads.js';
-import { SHARED_MAX_PAGES, gemmKernelBytes } from './wasm-gemm-module.js';
+import { type WasmState, loadWasm } from './wasm-gemm-state.js';
+
+export { wasmGemmAvailable } from './wasm-gemm-state.js';
 
 /**
  * Unchecked base routines (stdlib style): raw row-major Float64Array + dimensions, no validation.
@@ -21,63 +24,6 @@ import { SHARED_MAX_PAGES, gemmKernelBytes } from './wasm-gemm-module.js';
 const KC = 256;
 const MC = 64;
 const NC = 512;
-
-/** The little of the WebAssembly JS API used here (lib ES2022 without DOM does not declare it). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-}
-
-export type WasmKernel = (pa: number, pb: number, pc: number, mp: number, np: number, kc: number, ldcBytes: number) => void;
-
-interface WasmState {
-  mem: WasmMemory;
-  shared: boolean;
-  bytes: Uint8Array;
-  kernel: WasmKernel;
-  f64: Float64Array;
-}
-
-let wasm: WasmState | null | undefined;
-
-function loadWasm(): WasmState | null {
-  if (wasm !== undefined) return wasm;
-  try {
-    const W = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!W) throw new Error('no WebAssembly');
-    // A shared memory (when SharedArrayBuffer exists) lets worker threads join large gemms.
-    let shared = typeof SharedArrayBuffer === 'function';
-    let mem: WasmMemory;
-    try {
-      mem = shared ? new W.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true }) : new W.Memory({ initial: 64 });
-    } catch {
-      shared = false;
-      mem = new W.Memory({ initial: 64 });
-    }
-    const bytes = gemmKernelBytes(shared);
-    const inst = new W.Instance(new W.Module(bytes), { env: { mem } });
-    wasm = { mem, shared, bytes, kernel: inst.exports.kernel as WasmKernel, f64: new Float64Array(mem.buffer) };
-  } catch {
-    wasm = null;
-  }
-  return wasm;
-}
-
-/** The shared WebAssembly memory and kernel bytes (null when wasm or shared memory is unavailable). */
-export function wasmSharedState(): { mem: WasmMemory; bytes: Uint8Array } | null {
-  const w = loadWasm();
-  return w?.shared ? { mem: w.mem, bytes: w.bytes } : null;
-}
-
-/** Whether the WebAssembly SIMD micro-kernel is usable on this runtime. */
-export function wasmGemmAvailable(): boolean {
-  return loadWasm() !== null;
-}
 
 /** Force a gemm path (for tests and benchmarks): 'auto' (default), 'js' or 'wasm'. */
 let forced: 'auto' | 'js' | 'wasm' = 'auto';
@@ -298,70 +244,4 @@ function dgemmWasm(
 
 function align8(n: number): number {
   return (n + 7) & ~7;
-}
-
-/**
- * Rows [r0, r1) (r0 a multiple of 4) of the padded product op(A) op(B), accumulated into the
- * padded C at `f[cOff]` (row stride np): the GotoBLAS loops over k-blocks (KC), column blocks
- * (NC) and row blocks (MC) with packing into 4-wide panels at `f[apOff]`, `f[bpOff]`.
- * Self-contained on purpose: worker threads receive it as source text (gemm-threads.ts).
- */
-export function gemmBlock(
-  f: Float64Array, kernel: WasmKernel, transA: boolean, transB: boolean,
-  A: Float64Array, aOff: number, lda: number, B: Float64Array, bOff: number, ldb: number,
-  r0: number, r1: number, n: number, k: number, np: number, cOff: number, apOff: number, bpOff: number,
-  KC: number, MC: number, NC: number,
-): void {
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = Math.min(KC, k - pc);
-    for (let jc = 0; jc < n; jc += NC) {
-      const nc = Math.min(NC, n - jc);
-      // Pack op(B)[pc:pc+kc, jc:jc+nc] as [panel][p][4], zero-padding the last panel.
-      for (let j0 = 0; j0 < nc; j0 += 4) {
-        const cols = Math.min(4, nc - j0);
-        let o = bpOff + j0 * kc;
-        if (!transB && cols === 4) {
-          for (let p = 0; p < kc; p++, o += 4) {
-            const s = bOff + (pc + p) * ldb + jc + j0;
-            f[o] = B[s];
-            f[o + 1] = B[s + 1];
-            f[o + 2] = B[s + 2];
-            f[o + 3] = B[s + 3];
-          }
-          continue;
-        }
-        for (let p = 0; p < kc; p++, o += 4) {
-          for (let c = 0; c < 4; c++) {
-            const j = jc + j0 + c;
-            f[o + c] = c < cols ? (transB ? B[bOff + j * ldb + pc + p] : B[bOff + (pc + p) * ldb + j]) : 0;
-          }
-        }
-      }
-      for (let ic = r0; ic < r1; ic += MC) {
-        const mc = Math.min(MC, r1 - ic);
-        // Pack op(A)[ic:ic+mc, pc:pc+kc] as [panel][p][4], zero-padding the last panel.
-        for (let i0 = 0; i0 < mc; i0 += 4) {
-          const rows = Math.min(4, mc - i0);
-          let o = apOff + i0 * kc;
-          if (transA && rows === 4) {
-            for (let p = 0; p < kc; p++, o += 4) {
-              const s = aOff + (pc + p) * lda + ic + i0;
-              f[o] = A[s];
-              f[o + 1] = A[s + 1];
-              f[o + 2] = A[s + 2];
-              f[o + 3] = A[s + 3];
-            }
-            continue;
-          }
-          for (let p = 0; p < kc; p++, o += 4) {
-            for (let r = 0; r < 4; r++) {
-              const i = ic + i0 + r;
-              f[o + r] = r < rows ? (transA ? A[aOff + (pc + p) * lda + i] : A[aOff + i * lda + pc + p]) : 0;
-            }
-          }
-        }
-        kernel(apOff * 8, bpOff * 8, (cOff + ic * np + jc) * 8, (mc + 3) >> 2, (nc + 3) >> 2, kc, np * 8);
-      }
-    }
-  }
 }

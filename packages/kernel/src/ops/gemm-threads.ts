@@ -1,4 +1,5 @@
-import { type WasmMemory, gemmBlock, wasmSharedState } from './dgemm.js';
+import { gemmBlock } from './gemm-block.js';
+import { type WasmMemory, wasmSharedState } from './wasm-gemm-state.js';
 
 /**
  * Worker threads for large gemms (Node only). Each worker instantiates the same WebAssembly

@@ -1,0 +1,68 @@
+/** The 4x4 f64x2 SIMD micro-kernel of wasm-gemm-module.ts: C panel += A panel * B panel (byte offsets). */
+export type WasmKernel = (pa: number, pb: number, pc: number, mp: number, np: number, kc: number, ldcBytes: number) => void;
+
+/**
+ * Rows [r0, r1) (r0 a multiple of 4) of the padded product op(A) op(B), accumulated into the
+ * padded C at `f[cOff]` (row stride np): the GotoBLAS loops over k-blocks (KC), column blocks
+ * (NC) and row blocks (MC) with packing into 4-wide panels at `f[apOff]`, `f[bpOff]`.
+ * Self-contained on purpose: worker threads receive it as source text (gemm-threads.ts).
+ */
+export function gemmBlock(
+  f: Float64Array, kernel: WasmKernel, transA: boolean, transB: boolean,
+  A: Float64Array, aOff: number, lda: number, B: Float64Array, bOff: number, ldb: number,
+  r0: number, r1: number, n: number, k: number, np: number, cOff: number, apOff: number, bpOff: number,
+  KC: number, MC: number, NC: number,
+): void {
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = Math.min(KC, k - pc);
+    for (let jc = 0; jc < n; jc += NC) {
+      const nc = Math.min(NC, n - jc);
+      // Pack op(B)[pc:pc+kc, jc:jc+nc] as [panel][p][4], zero-padding the last panel.
+      for (let j0 = 0; j0 < nc; j0 += 4) {
+        const cols = Math.min(4, nc - j0);
+        let o = bpOff + j0 * kc;
+        if (!transB && cols === 4) {
+          for (let p = 0; p < kc; p++, o += 4) {
+            const s = bOff + (pc + p) * ldb + jc + j0;
+            f[o] = B[s];
+            f[o + 1] = B[s + 1];
+            f[o + 2] = B[s + 2];
+            f[o + 3] = B[s + 3];
+          }
+          continue;
+        }
+        for (let p = 0; p < kc; p++, o += 4) {
+          for (let c = 0; c < 4; c++) {
+            const j = jc + j0 + c;
+            f[o + c] = c < cols ? (transB ? B[bOff + j * ldb + pc + p] : B[bOff + (pc + p) * ldb + j]) : 0;
+          }
+        }
+      }
+      for (let ic = r0; ic < r1; ic += MC) {
+        const mc = Math.min(MC, r1 - ic);
+        // Pack op(A)[ic:ic+mc, pc:pc+kc] as [panel][p][4], zero-padding the last panel.
+        for (let i0 = 0; i0 < mc; i0 += 4) {
+          const rows = Math.min(4, mc - i0);
+          let o = apOff + i0 * kc;
+          if (transA && rows === 4) {
+            for (let p = 0; p < kc; p++, o += 4) {
+              const s = aOff + (pc + p) * lda + ic + i0;
+              f[o] = A[s];
+              f[o + 1] = A[s + 1];
+              f[o + 2] = A[s + 2];
+              f[o + 3] = A[s + 3];
+            }
+            continue;
+          }
+          for (let p = 0; p < kc; p++, o += 4) {
+            for (let r = 0; r < 4; r++) {
+              const i = ic + i0 + r;
+              f[o + r] = r < rows ? (transA ? A[aOff + (pc + p) * lda + i] : A[aOff + i * lda + pc + p]) : 0;
+            }
+          }
+        }
+        kernel(apOff * 8, bpOff * 8, (cOff + ic * np + jc) * 8, (mc + 3) >> 2, (nc + 3) >> 2, kc, np * 8);
+      }
+    }
+  }
+}
