@@ -1,5 +1,5 @@
 import { DomainError, ParameterError, ShapeError } from '@diffusion-theory/kernel';
-import type { DaeStateLayout } from './dae-state.js';
+import type { DaeStateLayout } from './dae-layout.js';
 import { symEigen } from './small-linalg.js';
 import type { SpectralMixtureSpec } from './spectral-mixture.js';
 

@@ -22,7 +22,7 @@ import {
   singleMoments,
 } from './dae-moments.js';
 import { microMask, syncMicroStats } from './dae-micro.js';
-import { type DaeStateLayout, daeStateLayout } from './dae-state.js';
+import { type DaeStateLayout, daeStateLayout } from './dae-layout.js';
 import { pinvSymInto, symEigen } from './small-linalg.js';
 import { type SpectralMixtureSpec, validateSpectralMixture } from './spectral-mixture.js';
 
