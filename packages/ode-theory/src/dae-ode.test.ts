@@ -1,7 +1,19 @@
-import { DivergenceError, DomainError, NDArray, NonFiniteError, ShapeError, linearInterpolant } from '@diffusion-theory/kernel';
+import {
+  DivergenceError,
+  DomainError,
+  NDArray,
+  NonFiniteError,
+  ParameterError,
+  ShapeError,
+  type SummaryStatsRecord,
+  linearInterpolant,
+  resolveLossTimeGrid,
+  statsAt,
+  summaryStatsOf,
+} from '@diffusion-theory/kernel';
 import { describe, expect, test } from 'vitest';
 import { tanhActivation } from '@diffusion-theory/kernel';
-import { daeOdeRhs } from './dae-ode.js';
+import { daeOdeRhs, resolveGrid } from './dae-ode.js';
 import { daeStateLayout, packState } from './dae-state.js';
 import { initialStateFromWeights, solveDaeOde } from './dae-solve.js';
 import { bInfinity, bTau } from './skip.js';
@@ -250,5 +262,80 @@ describe('typed errors', () => {
     }
     expect(err).toBeInstanceOf(DivergenceError);
     expect((err as DivergenceError).step).toBeGreaterThan(0);
+  });
+});
+
+describe('kernel vocabulary: SummaryStats in, SummaryStatsRecord out, one loss-grid rule', () => {
+  const spec = trimodal(12);
+  const base = { spec, r: 2, grid: { times: [0.5] }, schedule, eta: 0.2, lambda: 0, activation: 'tanh' as const, tauMax: 1, saveEvery: 10 };
+  const d = 12;
+  const mus = new NDArray(new Float64Array(3 * d), [3, d]);
+  mus.set(3, 0, 0);
+  mus.set(-3, 1, 1);
+  mus.set(-3, 2, 0);
+  const E = new NDArray(new Float64Array(d * 2), [d, 2]);
+  E.set(1, 0, 0);
+  E.set(1, 1, 1);
+  const w = new NDArray(new Float64Array(d * 2).map((_, i) => 0.4 * Math.sin(1.3 * i + 0.2)), [d, 2]);
+
+  test('kernel SummaryStats (summaryStatsOf) is accepted as init and gives the record of the named blocks', () => {
+    const st = summaryStatsOf(w, d, 2, { mus, E, groups: new Int32Array(d), Ng: 1 }, { b: 0.2, v: [0.1, -0.1] });
+    const a = solveDaeOde({ ...base, init: st });
+    const b = solveDaeOde({ ...base, init: { q: st.q!, m: st.m!, g: st.g, v: st.v, b: 0.2 } });
+    expect(Array.from(a.Q)).toEqual(Array.from(b.Q));
+    expect(Array.from(a.b)).toEqual(Array.from(b.b));
+    expect(a.b[0]).toBe(0.2);
+    // one group: the totals Q, M, G serve as q, m, g
+    const totals = summaryStatsOf(w, d, 2, { mus, E }, { b: 0.2, v: [0.1, -0.1] });
+    expect(totals.q).toBeUndefined();
+    const c = solveDaeOde({ ...base, init: totals });
+    expect(maxAbsDiff(c.Q, a.Q)).toBeLessThan(1e-14);
+  });
+
+  test('the ODE record is a kernel SummaryStatsRecord: statsAt(rec, n) restarts the ODE on the same curve', () => {
+    const rec: SummaryStatsRecord = solveDaeOde({ ...base, init: summaryStatsOf(w, d, 2, { mus, E, groups: new Int32Array(d) }), tauMax: 2, saveEvery: 50 });
+    expect(rec.tau.length).toBe(3);
+    const mid = statsAt(rec, 1);
+    const rest = solveDaeOde({ ...base, init: mid, tauMax: 1, saveEvery: 50 });
+    expect(maxAbsDiff(rest.Q.subarray(4), rec.Q.subarray(8))).toBeLessThan(1e-12);
+    expect(maxAbsDiff(rest.M!.subarray(6), rec.M!.subarray(12))).toBeLessThan(1e-12);
+    expect(Math.abs(rest.b[1] - rec.b[2])).toBeLessThan(1e-12);
+  });
+
+  test('missing per-group statistics are ParameterErrors naming what to record; a centred target needs no m', () => {
+    const het = heterogeneous();
+    const o = { ...base, spec: het, tauMax: 0.1 };
+    const tot = { b: 0, v: new Float64Array(2), Q: Float64Array.of(0.5, 0, 0, 0.5), M: new Float64Array(4) };
+    expect(() => solveDaeOde({ ...o, init: tot })).toThrow(ParameterError);
+    expect(() => solveDaeOde({ ...o, init: tot })).toThrow(/init\.q.*groups/);
+    expect(() => solveDaeOde({ ...o, init: { ...tot, q: new Float64Array(8), M: undefined } })).toThrow(/init\.m/);
+    const centred = spectralMixtureFromCentroids({ d: 4, pi: [1], mus: [new Float64Array(4)], groupOf: Int32Array.of(0, 0, 1, 1), Ng: 2, ell: [1, 2] });
+    const r0 = solveDaeOde({ ...base, spec: centred, init: { ...tot, q: Float64Array.of(0.3, 0, 0, 0.3, 0.2, 0, 0, 0.2), M: undefined }, tauMax: 0.1 });
+    expect(Array.from(r0.m)).toEqual(new Array(r0.m.length).fill(0));
+  });
+
+  test('trainB: false freezes b (db/dtau = 0) and leaves every other derivative unchanged', () => {
+    const het = heterogeneous();
+    const y = genericState(het);
+    const o = { r: 2, grid: { times: [0.3, 0.7] }, schedule, eta: 0.2, lambda: 0.3, activation: 'tanh' as const };
+    const on = rhsAt(het, y, o);
+    const off = rhsAt(het, y, { ...o, trainB: false });
+    const L = daeOdeRhs(het, o).layout;
+    expect(on[L.oB]).not.toBe(0);
+    expect(off[L.oB]).toBe(0);
+    off[L.oB] = on[L.oB];
+    expect(off).toEqual(on);
+    const rec = solveDaeOde({ ...base, init: summaryStatsOf(w, d, 2, { mus, E, groups: new Int32Array(d) }, { b: 0.8 }), trainB: false, tauMax: 2 });
+    expect(Array.from(rec.b)).toEqual(new Array(rec.b.length).fill(0.8));
+    expect(() => daeOdeRhs(het, { ...o, trainB: 'no' as unknown as boolean })).toThrow(ParameterError);
+  });
+
+  test('the loss time grid follows the kernel rule (weights optional; else >= 0 summing to 1)', () => {
+    const bad = { times: [0.5], weights: [2] };
+    expect(() => resolveLossTimeGrid(bad)).toThrow(DomainError);
+    expect(() => daeOdeRhs(spec, { ...base, grid: bad })).toThrow(/summing to 1/);
+    expect(() => bInfinity({ Lambda: 1, grid: bad, schedule })).toThrow(DomainError);
+    const g = { times: [0.2, 0.6] };
+    expect(resolveGrid(g)).toEqual(resolveLossTimeGrid(g));
   });
 });

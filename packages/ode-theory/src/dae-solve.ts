@@ -5,27 +5,45 @@ import {
   type OdeRhs,
   ParameterError,
   ShapeError,
+  type SummaryStats,
+  type SummaryStatsRecord,
   assertFinite,
   assertInRange,
   assertInteger,
   dopri5,
   integrateFixed,
+  summaryStatsOf,
 } from '@diffusion-theory/kernel';
 import { type DaeOdeOptions, daeOdeRhs } from './dae-ode.js';
 import { microFactorsFromStats, microMask, syncMicroStats } from './dae-micro.js';
 import { type DaeState, type DaeStateLayout, packState } from './dae-state.js';
 import type { SpectralMixtureSpec } from './spectral-mixture.js';
 
+/** The closed ODE state in named blocks (layout of dae-state.ts); g, v, b default to 0, u see DaeInit. */
+export interface DaeStateBlocks {
+  q: ArrayLike<number>;
+  m: ArrayLike<number>;
+  g?: ArrayLike<number>;
+  v?: ArrayLike<number>;
+  b?: number;
+  u?: ArrayLike<number>;
+}
+
 /**
- * Initial condition: the named blocks (layout of dae-state.ts) or an already packed state.
- * `u` (only read when spec.micro is given): the factor rows w_{i,:}/sqrt d of the micro coordinates,
- * nMicro x r in the order of spec.micro.coords (initialStateFromWeights returns them when `groups`
- * carries `microscopic`). Without `u`, the rows of one-coordinate groups are rebuilt from the rank-one
- * q_s and the sign from m / g (microFactorsFromStats); with `u`, q_s, m_{c,s}, g_s of those groups are
- * taken from u (the given values are ignored). A packed state of the plain length (no factor block)
- * is accepted too and treated like the named blocks without `u`.
+ * Initial condition: kernel `SummaryStats` (what online SGD records, e.g. `onlineSgd(...).initial`, or
+ * `statsAt(record, n)`), the named blocks, or an already packed state.
+ * - From SummaryStats the per-group q_s, m_{c,s}, g_s are read (q, m, g); with one group (Ng = 1) the
+ *   totals Q, M, G serve as well, and m may be absent when every centroid of the spec is 0 (then m = 0).
+ *   b and v are taken as given. Missing q (Ng > 1) or m is a ParameterError naming what to record.
+ * - `u` (only read when spec.micro is given): the factor rows w_{i,:}/sqrt d of the micro coordinates,
+ *   nMicro x r in the order of spec.micro.coords (summaryStatsOf / initialStateFromWeights return them
+ *   when the reference has `microscopic`). Without `u`, the rows of one-coordinate groups are rebuilt
+ *   from the rank-one q_s and the sign from m / g (microFactorsFromStats); with `u`, q_s, m_{c,s}, g_s
+ *   of those groups are taken from u (the given values are ignored).
+ * - A packed state of the plain length (no factor block) is accepted too and treated like the named
+ *   blocks without `u`.
  */
-export type DaeInit = { q: ArrayLike<number>; m: ArrayLike<number>; g?: ArrayLike<number>; v?: ArrayLike<number>; b?: number; u?: ArrayLike<number> } | Float64Array;
+export type DaeInit = SummaryStats | DaeStateBlocks | Float64Array;
 
 export interface SolveDaeOdeOptions extends DaeOdeOptions {
   spec: SpectralMixtureSpec;
@@ -46,33 +64,16 @@ export interface SolveDaeOdeOptions extends DaeOdeOptions {
 }
 
 /**
- * The learning curve in the record shape of the simulation (trainers' `SgdRecords`): one entry per
- * saved tau, flat row-major over records n:
- * Q[n*r*r + k*r + l]; M[(n*K + c)*r + k]; G[(n*r + k)*R + j]; v[n*r + k]; b[n];
- * q[((n*Ng + s)*r + k)*r + l]; m[((n*K + c)*Ng + s)*r + k]; g[((n*Ng + s)*r + k)*R + j].
+ * The learning curve of the ODE: kernel's `SummaryStatsRecord` (the record shape of online SGD, one
+ * entry per saved tau, layouts there), with every per-group field present, plus the state layout and
+ * the number of RHS evaluations. `statsAt(rec, n)` gives the SummaryStats of record n (an ODE initial
+ * state again); `recordState(rec, n)` the packed state.
  */
-export interface DaeOdeRecord {
-  r: number;
-  K: number;
-  R: number;
-  Ng: number;
-  /** Training times tau (= 2 eta n / d). */
-  tau: Float64Array;
-  /** Skip connection b. */
-  b: Float64Array;
-  /** Time-encoding weights v. */
-  v: Float64Array;
-  /** Q = w^T w / d. */
-  Q: Float64Array;
-  /** M^c = w^T mu_c / sqrt d. */
+export interface SummaryStatsOdeRecord extends SummaryStatsRecord {
   M: Float64Array;
-  /** G = w^T E / sqrt d. */
   G: Float64Array;
-  /** Per-group q_s. */
   q: Float64Array;
-  /** Per-(cluster, group) m_{c,s}. */
   m: Float64Array;
-  /** Per-group g_s. */
   g: Float64Array;
   /** Factor rows u_p of the micro coordinates, u[(n*nMicro + p)*r + k]; only with spec.micro (q, m, g of those groups are computed from them). */
   u?: Float64Array;
@@ -82,8 +83,15 @@ export interface DaeOdeRecord {
   nfev: number;
 }
 
-/** Integrate Result 2.1 from `init` over [0, tauMax]. Throws DivergenceError (with the step) on a non-finite state. */
-export function solveDaeOde(opts: SolveDaeOdeOptions): DaeOdeRecord {
+/** @deprecated the same type as `SummaryStatsOdeRecord` (a kernel SummaryStatsRecord); this name goes in the next minor release. */
+export type DaeOdeRecord = SummaryStatsOdeRecord;
+
+/**
+ * Integrate Result 2.1 from `init` over [0, tauMax] (with `trainB: false`, b stays at its initial value).
+ * @throws ParameterError for missing options or init fields (see DaeInit); ShapeError for blocks of the
+ * wrong length; NonFiniteError for a non-finite init; DivergenceError (with the step) on a non-finite state.
+ */
+export function solveDaeOde(opts: SolveDaeOdeOptions): SummaryStatsOdeRecord {
   if (!opts || typeof opts !== 'object') throw new ParameterError('opts: expected an options object');
   assertInRange(opts.tauMax, 0, Number.POSITIVE_INFINITY, 'tauMax');
   const rhs0 = daeOdeRhs(opts.spec, opts);
@@ -106,10 +114,10 @@ export function solveDaeOde(opts: SolveDaeOdeOptions): DaeOdeRecord {
       y0.set(microFactorsFromStats(spec, layout.r, st), layout.oU);
     }
   } else if (opts.init && typeof opts.init === 'object') {
-    const init = opts.init;
+    const init = initBlocks(opts.init, spec, layout.r);
     if (nU > 0 && init.u === undefined) y0 = packState(layout, { ...init, u: microFactorsFromStats(spec, layout.r, init) });
     else y0 = packState(layout, init);
-  } else throw new ParameterError('init: expected { q, m, g?, v?, b?, u? } or a packed Float64Array');
+  } else throw new ParameterError('init: expected kernel SummaryStats, { q, m, g?, v?, b?, u? } or a packed Float64Array');
   const isMicro = microMask(spec);
   syncMicroStats(spec, layout, y0, isMicro);
   let nfev = 0;
@@ -142,6 +150,34 @@ export function solveDaeOde(opts: SolveDaeOdeOptions): DaeOdeRecord {
   // factor-form groups: report q_s, m_{c,s}, g_s computed from the factors
   for (const y of saved.ys) syncMicroStats(spec, layout, y, isMicro);
   return toRecord(layout, saved.ts, saved.ys, nfev);
+}
+
+/**
+ * The named blocks of an object init: q, m, g as given; for one group the totals Q, M, G; m = 0 when
+ * every centroid of the spec vanishes (T_{cc,s} = 0 for all c, s).
+ */
+function initBlocks(init: SummaryStats | DaeStateBlocks, spec: SpectralMixtureSpec, r: number): DaeStateBlocks {
+  const st = init as Partial<SummaryStats> & Partial<DaeStateBlocks>;
+  const one = spec.Ng === 1;
+  const q = st.q ?? (one ? st.Q : undefined);
+  if (q === undefined) {
+    throw new ParameterError(
+      `init.q: expected the per-group q_s (Ng = ${spec.Ng} groups), got none; record them from the weights with the groups of the target (kernel summaryStatsOf / onlineSgd record: { groups })`,
+    );
+  }
+  let m = st.m ?? (one ? st.M : undefined);
+  if (m === undefined) {
+    let centred = true;
+    for (let c = 0; c < spec.K; c++) for (let s = 0; s < spec.Ng; s++) if (spec.T[(c * spec.K + c) * spec.Ng + s] !== 0) centred = false;
+    if (!centred) {
+      throw new ParameterError(
+        `init.m: expected the per-(cluster, group) m_{c,s} (K = ${spec.K}, Ng = ${spec.Ng}), got none; record them with the centroids and groups of the target (summaryStatsOf / onlineSgd record: { mus, groups })`,
+      );
+    }
+    m = new Float64Array(spec.K * spec.Ng * r);
+  }
+  const g = st.g ?? (one ? st.G : undefined);
+  return { q, m, g, v: st.v, b: st.b, u: st.u };
 }
 
 function checkSaveAt(saveAt: readonly number[], tauMax: number): number[] {
@@ -235,11 +271,11 @@ function dopri5Solve(f: OdeRhs, y0: Float64Array, times: number[], rtol: number,
   return { ts: Array.from(res.ts), ys: res.ys };
 }
 
-function toRecord(layout: DaeStateLayout, ts: number[], ys: Float64Array[], nfev: number): DaeOdeRecord {
+function toRecord(layout: DaeStateLayout, ts: number[], ys: Float64Array[], nfev: number): SummaryStatsOdeRecord {
   const { r, K, Ng, R, oM, oG, oV, oB } = layout;
   const n = ts.length;
   const rr = r * r;
-  const rec: DaeOdeRecord = {
+  const rec: SummaryStatsOdeRecord = {
     r,
     K,
     R,
@@ -273,7 +309,7 @@ function toRecord(layout: DaeStateLayout, ts: number[], ys: Float64Array[], nfev
 }
 
 /** The packed ODE state of record n (layout of daeStateLayout). */
-export function recordState(rec: DaeOdeRecord, n: number): Float64Array {
+export function recordState(rec: SummaryStatsOdeRecord, n: number): Float64Array {
   assertInteger(n, 0, 'n');
   if (n >= rec.tau.length) throw new DomainError(`n: expected < ${rec.tau.length} records, got ${n}`);
   const { r, K, Ng, R } = rec;
@@ -296,6 +332,9 @@ export function recordState(rec: DaeOdeRecord, n: number): Float64Array {
  * When `groups.microscopic` is given (a targets SpectralGroupMixture has it), the result also has
  * `u`: the rows w_{i,:}/sqrt d of the coordinates of microscopic groups in ascending i — the order of
  * targets' `constants().micro.coords` — for the factor form of those groups (DaeInit.u).
+ * Computed by kernel `summaryStatsOf` (the one computation of these statistics; online SGD records the
+ * same), so the result is kernel SummaryStats as well (Q, M, G included); m and g are empty without mus / E.
+ * @throws ShapeError / DomainError from summaryStatsOf (shapes, group indices); NonFiniteError for a non-finite w.
  */
 export function initialStateFromWeights(
   w: NDArray,
@@ -303,46 +342,15 @@ export function initialStateFromWeights(
   mus: NDArray | null,
   E: NDArray | null,
   extra: { b?: number; v?: ArrayLike<number> } = {},
-): DaeState {
+): DaeState & SummaryStats {
   if (w?.ndim !== 2) throw new ShapeError(`w: expected a d x r NDArray, got ${w ? `shape [${w.shape.join(', ')}]` : String(w)}`);
   const [d, r] = w.shape;
-  const { Ng } = groups;
-  const groupOf = groups.groups;
-  assertInteger(Ng, 1, 'groups.Ng');
-  if (groupOf.length !== d) throw new ShapeError(`groups.groups: expected length d = ${d}, got ${groupOf.length}`);
-  const K = mus ? mus.shape[0] : 0;
-  if (mus && (mus.ndim !== 2 || mus.shape[1] !== d)) throw new ShapeError(`mus: expected K x ${d}, got [${mus.shape.join(', ')}]`);
-  const R = E ? E.shape[1] : 0;
-  if (E && (E.ndim !== 2 || E.shape[0] !== d)) throw new ShapeError(`E: expected ${d} x R, got [${E.shape.join(', ')}]`);
-  const q = new Float64Array(Ng * r * r);
-  const m = new Float64Array(K * Ng * r);
-  const g = new Float64Array(Ng * r * R);
-  const row = new Float64Array(r);
-  const sd = 1 / Math.sqrt(d);
-  for (let i = 0; i < d; i++) {
-    const s = groupOf[i];
-    if (!Number.isInteger(s) || s < 0 || s >= Ng) throw new DomainError(`groups.groups[${i}]: expected an integer in [0, ${Ng}), got ${s}`);
-    for (let k = 0; k < r; k++) row[k] = w.get(i, k);
-    for (let k = 0; k < r; k++) for (let l = 0; l < r; l++) q[s * r * r + k * r + l] += (row[k] * row[l]) / d;
-    for (let c = 0; c < K; c++) {
-      const mc = mus!.get(c, i) * sd;
-      if (mc !== 0) for (let k = 0; k < r; k++) m[(c * Ng + s) * r + k] += mc * row[k];
-    }
-    for (let j = 0; j < R; j++) {
-      const e = E!.get(i, j) * sd;
-      if (e !== 0) for (let k = 0; k < r; k++) g[(s * r + k) * R + j] += e * row[k];
-    }
-  }
-  assertFinite(q, 'w');
-  const v = extra.v ? Float64Array.from(extra.v) : new Float64Array(r);
-  if (v.length !== r) throw new ShapeError(`extra.v: expected length r = ${r}, got ${v.length}`);
-  const out: DaeState = { q, m, g, v, b: extra.b ?? 0 };
-  const micro = groups.microscopic;
-  if (micro) {
-    if (micro.length !== Ng) throw new ShapeError(`groups.microscopic: expected length Ng = ${Ng}, got ${micro.length}`);
-    const rows: number[] = [];
-    for (let i = 0; i < d; i++) if (micro[groupOf[i]]) for (let k = 0; k < r; k++) rows.push(w.get(i, k) * sd);
-    out.u = Float64Array.from(rows);
-  }
-  return out;
+  if (!groups || typeof groups !== 'object') throw new ParameterError('groups: expected { groups, Ng, microscopic? }');
+  assertInteger(groups.Ng, 1, 'groups.Ng');
+  const st = summaryStatsOf(w, d, r, { mus, E, groups: groups.groups, Ng: groups.Ng, microscopic: groups.microscopic }, extra);
+  assertFinite(st.Q, 'w');
+  const q = st.q as Float64Array;
+  const m = st.m ?? new Float64Array(0);
+  const g = st.g ?? new Float64Array(0);
+  return { ...st, q, m, g };
 }

@@ -5,7 +5,16 @@ export { type DaeState, type DaeStateLayout, daeStateLayout, packState, stateG, 
 export type { DaeQuadratureOptions } from './dae-moments.js';
 export { microFactorsFromStats } from './dae-micro.js';
 export { type DaeOdeForm, type DaeOdeOptions, type DaeOdeRhs, type TimeGrid, daeOdeRhs, resolveGrid } from './dae-ode.js';
-export { type DaeInit, type DaeOdeRecord, type SolveDaeOdeOptions, initialStateFromWeights, recordState, solveDaeOde } from './dae-solve.js';
+export {
+  type DaeInit,
+  type DaeOdeRecord,
+  type DaeStateBlocks,
+  type SolveDaeOdeOptions,
+  type SummaryStatsOdeRecord,
+  initialStateFromWeights,
+  recordState,
+  solveDaeOde,
+} from './dae-solve.js';
 export { type SkipOptions, bInfinity, bTau, kappa } from './skip.js';
 export { binaryGmmLinearFixedPoint } from './special-case.js';
 // --- Result 2.2 / Corollary 2.3: the generated density; Remark 4.1: model collapse; the ICLR-2024 model ---

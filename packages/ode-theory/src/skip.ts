@@ -1,11 +1,10 @@
-import { type InterpolantSchedule, ParameterError, assertInRange } from '@diffusion-theory/kernel';
-import { type TimeGrid, resolveGrid } from './dae-ode.js';
+import { type InterpolantSchedule, type LossTimeGrid, ParameterError, assertInRange, resolveLossTimeGrid } from '@diffusion-theory/kernel';
 
 export interface SkipOptions {
   /** Average spread Lambda = E_c Tr Sigma_c / d (>= 0). */
   Lambda: number;
-  /** Loss time grid with weights. */
-  grid: TimeGrid;
+  /** Loss time grid with weights (kernel `LossTimeGrid`). */
+  grid: LossTimeGrid;
   /** Interpolant schedule (alpha_t, beta_t). */
   schedule: InterpolantSchedule;
 }
@@ -14,7 +13,7 @@ function gridAverages(o: SkipOptions): { Eb: number; Eb2: number; Ea2: number } 
   if (!o || typeof o !== 'object') throw new ParameterError('options: expected { Lambda, grid, schedule }');
   assertInRange(o.Lambda, 0, Number.POSITIVE_INFINITY, 'Lambda');
   if (!o.schedule || typeof o.schedule.alpha !== 'function') throw new ParameterError('schedule: expected an InterpolantSchedule');
-  const { times, weights } = resolveGrid(o.grid);
+  const { times, weights } = resolveLossTimeGrid(o.grid);
   let Eb = 0;
   let Eb2 = 0;
   let Ea2 = 0;

@@ -1,5 +1,4 @@
-import { type InterpolantSchedule, assertInRange } from '@diffusion-theory/kernel';
-import { type TimeGrid, resolveGrid } from './dae-ode.js';
+import { type InterpolantSchedule, type LossTimeGrid, assertInRange, resolveLossTimeGrid } from '@diffusion-theory/kernel';
 import { bInfinity } from './skip.js';
 
 /**
@@ -9,9 +8,9 @@ import { bInfinity } from './skip.js';
  * E_t[(vt+1) beta^2 + alpha^2], M_inf^2 = vartheta Q_inf, b = b_inf (Lambda = 1).
  * For G = {1/2} (linear interpolant) Q_inf = vartheta / (vartheta + 2).
  */
-export function binaryGmmLinearFixedPoint(o: { vartheta: number; grid: TimeGrid; schedule: InterpolantSchedule }): { Q: number; M: number; b: number } {
+export function binaryGmmLinearFixedPoint(o: { vartheta: number; grid: LossTimeGrid; schedule: InterpolantSchedule }): { Q: number; M: number; b: number } {
   assertInRange(o.vartheta, 0, Number.POSITIVE_INFINITY, 'vartheta');
-  const { times, weights } = resolveGrid(o.grid);
+  const { times, weights } = resolveLossTimeGrid(o.grid);
   const b = bInfinity({ Lambda: 1, grid: o.grid, schedule: o.schedule });
   const vt = o.vartheta;
   let num = 0;
