@@ -98,6 +98,52 @@ describe('sampleInterpolant', () => {
     for (let i = 0; i < m * d; i++) expect(samples.data[i]).toBeCloseTo(x[i], 12);
   });
 
+  it('stochastic Heun with time-varying eps is the documented chain (same xi in predictor and corrector, variance (eps_k + eps_k+1) delta)', () => {
+    const schedule = linearInterpolant({ epsilon: (t) => 0.5 * (1 - t) ** 2 });
+    const den = G.denoiser(schedule);
+    const m = 5;
+    const grid = [0, 0.1, 0.25, 0.5, 0.7, 0.85];
+    const { samples } = sampleInterpolant({ denoiser: den, schedule, n: m, rng: new Rng(6), grid, method: 'heun' });
+    const rng = new Rng(6);
+    const x = rng.normals(m * d);
+    const noise = rng.split(1)[0].stream(0);
+    const drift = (t: number, y: Float64Array) => {
+      const f = den.denoise(y, m, t);
+      return f.map((fi, i) => driftDenoiserCoef(schedule, t) * fi + driftLinearCoef(schedule, t) * y[i]);
+    };
+    for (let k = 0; k + 1 < grid.length; k++) {
+      const [t, t1] = [grid[k], grid[k + 1]];
+      const h = t1 - t;
+      const xi = noise.normals(m * d);
+      const sd = Math.sqrt((schedule.epsilon(t) + schedule.epsilon(t1)) * h);
+      const b0 = drift(t, x);
+      const pred = x.map((v, i) => v + h * b0[i] + sd * xi[i]);
+      const b1 = drift(t1, pred);
+      for (let i = 0; i < m * d; i++) x[i] += 0.5 * h * (b0[i] + b1[i]) + sd * xi[i];
+    }
+    for (let i = 0; i < m * d; i++) expect(samples.data[i]).toBeCloseTo(x[i], 12);
+  });
+
+  it('rows past ROW_BLOCK form further blocks with their own noise streams (block 1 of 300 rows is the hand loop on noise.stream(1))', () => {
+    const schedule = linearInterpolant({ epsilon: 0.2 });
+    const den = G.denoiser(schedule);
+    const n2 = 300;
+    const N = 20;
+    const { samples } = sampleInterpolant({ denoiser: den, schedule, n: n2, rng: new Rng(8), grid: paperGrid(N, 0.9) });
+    const rng = new Rng(8);
+    const all = rng.normals(n2 * d);
+    const m = n2 - 256;
+    const x = all.slice(256 * d);
+    const noise = rng.split(1)[0].stream(1);
+    for (let k = 0; k < Math.round(0.9 * N); k++) {
+      const t = k / N;
+      const f = den.denoise(x, m, t);
+      const xi = noise.normals(m * d);
+      for (let i = 0; i < m * d; i++) x[i] += (1 / N) * (driftDenoiserCoef(schedule, t) * f[i] + driftLinearCoef(schedule, t) * x[i]) + Math.sqrt((2 * 0.2) / N) * xi[i];
+    }
+    for (let i = 0; i < m * d; i++) expect(samples.data[256 * d + i]).toBeCloseTo(x[i], 12);
+  });
+
   it('same seed gives identical samples; a different seed does not', () => {
     const schedule = linearInterpolant({ epsilon: 0.3 });
     const run = (seed: number) => sampleInterpolant({ denoiser: G.denoiser(schedule), schedule, n: 50, rng: new Rng(seed), steps: 20 }).samples.data;

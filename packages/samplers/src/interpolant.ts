@@ -6,9 +6,13 @@ import {
   NDArray,
   ParameterError,
   type Rng,
+  type SdeDrift,
+  type SdeSolver,
   assertInteger,
   driftDenoiserCoef,
   driftLinearCoef,
+  eulerMaruyamaSolver,
+  heunSdeSolver,
 } from '@diffusion-theory/kernel';
 import { initialState } from './initial-state.js';
 import { type TimeGridOptions, snapshotIndices, timeGrid } from './grid.js';
@@ -60,6 +64,8 @@ export interface SampleResult {
  * Heun step (same xi_k in predictor and corrector; noise variance (eps_{t_k} + eps_{t_{k+1}}) delta):
  *   X~ = X_k + delta b(t_k, X_k) + s xi_k,  X_{k+1} = X_k + delta/2 [b(t_k, X_k) + b(t_{k+1}, X~)] + s xi_k.
  *
+ * Each step is one step of kernel's SDE solver objects (`eulerMaruyamaSolver`, `heunSdeSolver`) with the
+ * drift b(t, x) = Gamma_t f(t, x) + Delta_t x evaluated at the grid times; the scheme above is theirs.
  * Rows are integrated in blocks of ROW_BLOCK (= 256) rows over the whole grid, so a block's state stays
  * in cache. Randomness: n*dim normals from `rng` for X_0 (unless x0 is given); then `noise = rng.split(1)[0]`
  * and block j draws, at each step whose noise scale is > 0, rows*dim normals from `noise.stream(j)`.
@@ -96,62 +102,79 @@ export function sampleInterpolant(opts: SampleInterpolantOptions): SampleResult 
   // its noise from noiseRoot.stream(j): results do not depend on how many blocks run, only on the seed.
   const noiseRoot = rng.split(1)[0];
   const B = Math.min(n, ROW_BLOCK);
-  const f = new Float64Array(B * d);
-  const noise = new Float64Array(B * d);
-  const b0 = method === 'heun' ? new Float64Array(B * d) : f;
-  const xp = method === 'heun' ? new Float64Array(B * d) : f;
+  const solver = (method === 'heun' ? heunSdeSolver : eulerMaruyamaSolver) as SdeSolver<unknown>;
+  // The drift b(t, x) = Gamma_t f(t, x) + Delta_t x at the grid times: the solver calls it at t_k
+  // (and, Heun, at t_k + h, snapped to t_{k+1} so the denoiser sees the grid time itself).
   const G = new Float64Array(K + 1);
   const D = new Float64Array(K + 1);
   for (let k = 0; k <= K; k++) {
-    if (k < K || method === 'heun') {
-      G[k] = driftDenoiserCoef(schedule, grid[k]);
-      D[k] = driftLinearCoef(schedule, grid[k]);
-    }
+    G[k] = driftDenoiserCoef(schedule, grid[k]);
+    D[k] = driftLinearCoef(schedule, grid[k]);
   }
+  // The first drift call of step k also checks that the state it starts from is finite (no extra pass).
+  let kNow = 0;
+  let startFinite = true;
+  const drift: SdeDrift = (t, xs, rows, out) => {
+    const first = t === grid[kNow];
+    const k = first ? kNow : kNow + 1;
+    denoiser.denoise(xs, rows, grid[k], out);
+    const g = G[k];
+    const dl = D[k];
+    let z = 0;
+    for (let i = 0; i < out.length; i++) {
+      const xi = xs[i];
+      z += xi * 0;
+      out[i] = g * out[i] + dl * xi;
+    }
+    if (first) startFinite = z === 0;
+  };
+  // Noise scale of step k per unit sqrt(h): EM sqrt(2 eps_{t_k}); Heun sqrt(eps_{t_k} + eps_{t_{k+1}}) in
+  // predictor and corrector alike (a constant g over the step makes the solver's (g(t) + g(t+h)) / 2 that value).
+  let gNow = 0;
+  const diffusion = () => gNow;
+  const noise = new Float64Array(B * d);
+  const other = new Float64Array(B * d);
+  let state = solver.init(B * d);
   const nBlocks = Math.ceil(n / B);
   for (let blk = 0; blk < nBlocks; blk++) {
     const r0 = blk * B;
     const rows = Math.min(B, n - r0);
     const m = rows * d;
     const xb = x.subarray(r0 * d, r0 * d + m);
-    const fb = f.subarray(0, m);
     const nb = noise.subarray(0, m);
-    const bb = b0.subarray(0, m);
-    const pb = xp.subarray(0, m);
+    if (m !== B * d) state = solver.init(m);
+    nb.fill(0);
     const nrng = noiseRoot.stream(blk);
+    // ping-pong between the block's rows of x and `other`; the final state is copied back once
+    let cur: Float64Array = xb;
+    let next: Float64Array = other.subarray(0, m);
     const snap = (k: number) => {
-      for (let i = 0; i < snapIdx.length; i++) if (snapIdx[i] === k) snapData[i].set(xb, r0 * d);
+      for (let i = 0; i < snapIdx.length; i++) if (snapIdx[i] === k) snapData[i].set(cur, r0 * d);
     };
     snap(0);
     for (let k = 0; k < K; k++) {
       const t = grid[k];
       const t1 = grid[k + 1];
       const h = t1 - t;
-      const s = method === 'heun' ? Math.sqrt((schedule.epsilon(t) + schedule.epsilon(t1)) * h) : Math.sqrt(2 * schedule.epsilon(t) * h);
-      if (s > 0) nrng.fillNormal(nb);
-      if (method === 'euler-maruyama') {
-        denoiser.denoise(xb, rows, t, fb);
-        const g = G[k];
-        const dl = D[k];
-        if (s > 0) for (let i = 0; i < m; i++) xb[i] += h * (g * fb[i] + dl * xb[i]) + s * nb[i];
-        else for (let i = 0; i < m; i++) xb[i] += h * (g * fb[i] + dl * xb[i]);
-      } else {
-        denoiser.denoise(xb, rows, t, fb);
-        for (let i = 0; i < m; i++) bb[i] = G[k] * fb[i] + D[k] * xb[i];
-        for (let i = 0; i < m; i++) pb[i] = xb[i] + h * bb[i] + (s > 0 ? s * nb[i] : 0);
-        denoiser.denoise(pb, rows, t1, fb);
-        const g1 = G[k + 1];
-        const d1 = D[k + 1];
-        for (let i = 0; i < m; i++) xb[i] += 0.5 * h * (bb[i] + g1 * fb[i] + d1 * pb[i]) + (s > 0 ? s * nb[i] : 0);
-      }
-      for (let i = 0; i < m; i++) {
-        if (!Number.isFinite(xb[i])) {
-          throw new DivergenceError(`sampleInterpolant: non-finite state after step ${k + 1} (t = ${t1}), row ${r0 + Math.floor(i / d)}`, k + 1);
-        }
-      }
+      gNow = method === 'heun' ? Math.sqrt(schedule.epsilon(t) + schedule.epsilon(t1)) : Math.sqrt(2 * schedule.epsilon(t));
+      if (gNow > 0) nrng.fillNormal(nb);
+      kNow = k;
+      solver.step(drift, diffusion, t, h, cur, rows, nb, state, next);
+      if (!startFinite) diverged(cur, k, r0);
+      const tmp = cur;
+      cur = next;
+      next = tmp;
       snap(k + 1);
     }
+    for (let i = 0; i < m; i++) if (!Number.isFinite(cur[i])) diverged(cur, K, r0);
+    if (cur !== xb) xb.set(cur);
     onProgress?.(blk + 1, nBlocks);
+  }
+  /** The state after step k (0 = the start) is not finite: throw with the step and the first bad row. */
+  function diverged(state: Float64Array, k: number, r0: number): never {
+    let i = 0;
+    while (i < state.length && Number.isFinite(state[i])) i++;
+    throw new DivergenceError(`sampleInterpolant: non-finite state after step ${k} (t = ${grid[k]}), row ${r0 + Math.floor(i / d)}`, k);
   }
   const snapshots: Snapshot[] = snapIdx.map((k, i) => ({ t: grid[k], samples: new NDArray(snapData[i], [n, d]) }));
   const out: SampleResult = { samples: new NDArray(x, [n, d]) };

@@ -1,4 +1,5 @@
 import {
+  type AffineDenoiser,
   DomainError,
   type InterpolantSchedule,
   NDArray,
@@ -12,8 +13,8 @@ import {
 } from '@diffusion-theory/kernel';
 import { type TimeGridOptions, timeGrid } from './grid.js';
 
-/** A linear (affine) denoiser at time t: f(t, x) = A x + c, A dim x dim. */
-export type AffineDenoiser = (t: number) => { A: NDArray; c: Float64Array };
+/** A linear (affine) denoiser at time t: f(t, x) = A x + c, A dim x dim (kernel's `AffineDenoiser`, re-exported). */
+export type { AffineDenoiser } from '@diffusion-theory/kernel';
 
 export interface GaussianPushForwardOptions extends TimeGridOptions {
   /** The denoiser's affine form at each time (e.g. `gaussian(...).affineDenoiser(schedule)`, or a trained linear denoiser). */
