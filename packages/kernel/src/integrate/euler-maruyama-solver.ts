@@ -27,6 +27,11 @@ export const eulerMaruyamaSolver: SdeSolver<EmState> = {
       return;
     }
     const sg = g(t) * Math.sqrt(Math.abs(h));
+    if (sg === 0) {
+      // no noise this step (an ODE step): z is not read
+      for (let i = 0; i < x.length; i++) xOut[i] = x[i] + h * f[i];
+      return;
+    }
     for (let i = 0; i < x.length; i++) xOut[i] = x[i] + h * f[i] + sg * z[i];
   },
 };
