@@ -50,7 +50,8 @@ function pidAlive(pid: number): boolean {
 
 /**
  * Remove staging and retired directories of `id` left in `outDir` by runs that were killed
- * (their process is gone). Returns the names removed.
+ * (their process is gone); a retired directory whose replacement never arrived is renamed back.
+ * Returns the names removed.
  */
 export function cleanStale(outDir: string, id?: string): string[] {
   if (!existsSync(outDir)) return [];
@@ -61,6 +62,11 @@ export function cleanStale(outDir: string, id?: string): string[] {
     if (id !== undefined && m.length === 4 && m[1] !== id) continue;
     const pid = Number(m.length === 4 ? m[3] : m[1]);
     if (pid !== process.pid && pidAlive(pid)) continue;
+    if (m.length === 4 && m[2] === 'old' && !existsSync(join(outDir, m[1]))) {
+      // killed between the two renames of a swap: the retired result is the only one, put it back
+      renameSync(join(outDir, name), join(outDir, m[1]));
+      continue;
+    }
     rmSync(join(outDir, name), { recursive: true, force: true });
     removed.push(name);
   }
