@@ -56,7 +56,10 @@ export interface SolveDaeOdeOptions extends DaeOdeOptions {
   dtau?: number;
   /** Save every `saveEvery`-th RK4 step (plus tau = 0 and tauMax). Default 1. */
   saveEvery?: number;
-  /** Explicit save times (ascending, in [0, tauMax]); RK4 saves at the grid point not past each. dopri5 reports them exactly (dense output). */
+  /**
+   * Explicit save times (ascending, in [0, tauMax]), reported exactly: RK4 integrates each interval
+   * between them with steps of at most dtau; dopri5 uses its dense output.
+   */
   saveAt?: readonly number[];
   /** dopri5 tolerances. Defaults 1e-8, 1e-10. */
   rtol?: number;
@@ -130,8 +133,11 @@ export function solveDaeOde(opts: SolveDaeOdeOptions): SummaryStatsOdeRecord {
   if (method === 'rk4') {
     const dtau = opts.dtau ?? 0.02;
     assertInRange(dtau, Number.MIN_VALUE, Number.POSITIVE_INFINITY, 'dtau');
-    const steps = Math.max(opts.tauMax === 0 ? 0 : 1, Math.round(opts.tauMax / dtau));
-    saved = rk4Solve(f, y0, opts.tauMax, steps, saveIdx(opts, steps));
+    if (opts.saveAt) saved = rk4SolveAt(f, y0, checkSaveAt(opts.saveAt, opts.tauMax), dtau);
+    else {
+      const steps = Math.max(opts.tauMax === 0 ? 0 : 1, Math.round(opts.tauMax / dtau));
+      saved = rk4Solve(f, y0, opts.tauMax, steps, saveIdx(opts, steps));
+    }
   } else if (method === 'dopri5') {
     const rtol = opts.rtol ?? 1e-8;
     const atol = opts.atol ?? 1e-10;
@@ -194,17 +200,39 @@ function checkSaveAt(saveAt: readonly number[], tauMax: number): number[] {
 }
 
 function saveIdx(opts: SolveDaeOdeOptions, steps: number): Int32Array {
-  if (opts.saveAt) {
-    const times = checkSaveAt(opts.saveAt, opts.tauMax);
-    const h = steps === 0 ? 1 : opts.tauMax / steps;
-    return Int32Array.from(times.map((t) => (steps === 0 ? 0 : Math.min(steps, Math.floor(t / h + 1e-9)))));
-  }
   const every = opts.saveEvery ?? 1;
   assertInteger(every, 1, 'saveEvery');
   const out: number[] = [];
   for (let k = 0; k < steps; k += every) out.push(k);
   out.push(steps);
   return Int32Array.from(out);
+}
+
+/**
+ * RK4 saved exactly at the given times: each interval between consecutive save times (and from 0 to
+ * the first) is integrated with ceil(length / dtau) equal steps, so a record at tau is the state at tau
+ * (not at the nearest grid point before it, which for a fast early phase differs by dtau x the slope).
+ */
+function rk4SolveAt(f: OdeRhs, y0: Float64Array, times: number[], dtau: number): { ts: number[]; ys: Float64Array[] } {
+  const ys: Float64Array[] = [];
+  let y: Float64Array = y0.slice();
+  let t = 0;
+  let done = 0;
+  for (const t1 of times) {
+    if (t1 > t) {
+      const steps = Math.max(1, Math.ceil((t1 - t) / dtau - 1e-9));
+      const res = integrateFixed({ f, y0: y, t0: t, t1, steps, method: 'rk4', saveAt: 'end' });
+      if (res.status !== 'success') {
+        const step = done + (res.failedAt?.step ?? 0);
+        throw new DivergenceError(`solveDaeOde: non-finite state at RK4 step ${step} (tau ${res.failedAt?.t ?? t}); reduce dtau, eta or the initial overlaps`, step);
+      }
+      y = res.y;
+      t = t1;
+      done += steps;
+    }
+    ys.push(y.slice());
+  }
+  return { ts: times.slice(), ys };
 }
 
 /**
