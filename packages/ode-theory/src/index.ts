@@ -16,6 +16,7 @@ export {
   solveDaeOde,
 } from './dae-solve.js';
 export { type SkipOptions, bInfinity, bTau, kappa } from './skip.js';
+export { type FiniteDSkipCorrection, type FiniteDSkipOptions, finiteDSkipCorrection } from './skip-finite-d.js';
 export { binaryGmmLinearFixedPoint } from './special-case.js';
 // --- Result 2.2 / Corollary 2.3: the generated density; Remark 4.1: model collapse; the ICLR-2024 model ---
 export {

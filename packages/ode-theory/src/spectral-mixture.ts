@@ -11,6 +11,7 @@ import { DomainError, ParameterError, ShapeError, assertFinite, assertInteger } 
  * - T[(c*K+c2)*Ng+s] = sum_{i in s} mu_{c,i} mu_{c2,i};
  * - P[(c*Ng+s)*R+r] = sum_{i in s} mu_{c,i} E_{i,r} (R reference directions, R may be 0);
  * - Lambda = sum_c pi_c sum_s rho_s ell_{c,s} (average spread); d = the finite dimension (informative);
+ * - groupSizes (optional): |s| at the finite d (finite-d corrections);
  * - micro (optional): the per-coordinate data of microscopic groups (see SpectralMixtureMicro). When
  *   present, those groups are evolved in factor form (one r-vector u_i = w_{i,:}/sqrt d per coordinate),
  *   which keeps q_s of rank <= |s| exactly (dae-ode.ts).
@@ -27,6 +28,11 @@ export interface SpectralMixtureSpec {
   R: number;
   Lambda: number;
   micro?: SpectralMixtureMicro;
+  /**
+   * Number of coordinates |s| of each group at the finite d (optional; targets' constants() give it).
+   * Read only by finite-d corrections (finiteDSkipCorrection's Lambda_d); the ODE uses rho.
+   */
+  groupSizes?: ArrayLike<number>;
 }
 
 /**
