@@ -6,7 +6,7 @@ import { NDArray, Rng, linearInterpolant } from '@diffusion-theory/kernel';
 import { mnistLikeSpectrum, spiked } from '@diffusion-theory/targets';
 import { describe, expect, it } from 'vitest';
 import { initialStateFromWeights, solveDaeOde } from './dae-solve.js';
-import { projectedMoments, zProcess } from './generated-density.js';
+import { projectedGeneratedMoments, zProcess } from './generated-density.js';
 
 const schedule = linearInterpolant();
 const grid = { times: [0.5] };
@@ -50,8 +50,8 @@ describe('spec §9 general claims', () => {
       const Q = new NDArray(rec.Q.slice(n * 4, n * 4 + 4), [2, 2]);
       const G = new NDArray(rec.G.slice(n * 4, n * 4 + 4), [2, 2]);
       const z = zProcess({ Q, b: rec.b[n], activation: 'tanh', schedule, N: 50, tf: 0.98, n: 20000, rng: new Rng(1) });
-      const m = projectedMoments({ Q, G, vtf: z.vtf, Z: z.Z });
-      return { pc1: m.cov.data[0], pc2: m.cov.data[3], vtf: z.vtf };
+      const m = projectedGeneratedMoments({ Q, G, vtf: z.vtf, Z: z.Z });
+      return { pc1: m.covariance.data[0], pc2: m.covariance.data[3], vtf: z.vtf };
     };
     const early = gen(0);
     const late = gen(1);

@@ -1,4 +1,4 @@
-import { NDArray, Rng, dgemm, linearInterpolant } from '@diffusion-theory/kernel';
+import { type Activation, NDArray, ParameterError, Rng, customActivation, dgemm, linearInterpolant, tanhActivation } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
 import {
   linearProjectedMoments,
@@ -9,7 +9,7 @@ import {
   offSubspaceVarianceLinearFlow,
   pinvSymSmall,
   projectedGenerated,
-  projectedMoments,
+  projectedGeneratedMoments,
   rowMoments,
   samplerCoefficients,
   zProcess,
@@ -85,15 +85,15 @@ describe('linear sigma: Gaussian closed form (§5.3)', () => {
 
   it('the exponential closed form equals the Lyapunov ODE solution for eps = 0', () => {
     const a = linearZCovarianceFlow({ schedule: flow, b, Q, tf }).data;
-    const c = linearZMoments({ schedule: flow, b, Q, tf }).cov.data;
+    const c = linearZMoments({ schedule: flow, b, Q, tf }).covariance.data;
     for (let k = 0; k < 4; k++) expect(c[k]).toBeCloseTo(a[k], 6);
   });
 
   it('the exact law of the discrete recursion converges to the continuous one at rate 1/N', () => {
     for (const schedule of [flow, sde]) {
-      const cont = linearZMoments({ schedule, b, Q, tf }).cov.data;
+      const cont = linearZMoments({ schedule, b, Q, tf }).covariance.data;
       const err = (N: number) => {
-        const c = linearZMoments({ schedule, b, Q, tf, mode: 'discrete', N }).cov.data;
+        const c = linearZMoments({ schedule, b, Q, tf, mode: 'discrete', N }).covariance.data;
         return Math.max(...[0, 1, 3].map((k) => Math.abs(c[k] - cont[k])));
       };
       const e = [200, 400, 800].map(err);
@@ -109,7 +109,7 @@ describe('linear sigma: Gaussian closed form (§5.3)', () => {
     const N = 50;
     for (const schedule of [flow, sde]) {
       const z = zProcess({ Q, b, activation: 'linear', schedule, N, tf, n, rng: new Rng(7) });
-      const exact = linearZMoments({ schedule, b, Q, tf, mode: 'discrete', N }).cov.data;
+      const exact = linearZMoments({ schedule, b, Q, tf, mode: 'discrete', N }).covariance.data;
       const m = momentsWithSe(z.Z.data, n, 2);
       for (let a = 0; a < 2; a++) expect(Math.abs(m.mean[a])).toBeLessThan(4 * m.seMean[a]);
       for (const k of [0, 1, 3]) expect(Math.abs(m.cov[k] - exact[k])).toBeLessThan(4 * m.seCov[k]);
@@ -192,7 +192,7 @@ describe('Corollary 2.3 vs the d-dimensional generative SDE with fixed weights',
       const sim = momentsWithSe(ex, n, 2);
       const nTh = 40000;
       const z = zProcess({ Q, b, activation: 'tanh', schedule, N, tf, n: nTh, rng: new Rng(22) });
-      const th = projectedMoments({ Q, G, vtf: z.vtf, Z: z.Z });
+      const th = projectedGeneratedMoments({ Q, G, vtf: z.vtf, Z: z.Z });
       // theory-side Monte-Carlo error: push the Z samples through the linear map and add the Gaussian part
       const pg = projectedGenerated({ Q, G, b, activation: 'tanh', schedule, N, tf, n: nTh, rng: new Rng(23) });
       const thS = momentsWithSe(pg.X.data, nTh, 2);
@@ -202,9 +202,9 @@ describe('Corollary 2.3 vs the d-dimensional generative SDE with fixed weights',
       }
       for (const k of [0, 1, 3]) {
         const tol = 4 * Math.hypot(sim.seCov[k], thS.seCov[k]);
-        expect(Math.abs(sim.cov[k] - th.cov.data[k])).toBeLessThan(tol);
+        expect(Math.abs(sim.cov[k] - th.covariance.data[k])).toBeLessThan(tol);
         // the sampled projected law has the same covariance
-        expect(Math.abs(thS.cov[k] - th.cov.data[k])).toBeLessThan(4 * thS.seCov[k] * Math.SQRT2);
+        expect(Math.abs(thS.cov[k] - th.covariance.data[k])).toBeLessThan(4 * thS.seCov[k] * Math.SQRT2);
       }
       // off-subspace variance: Y = X - (w/sqrt d) Q^+ Z, Z = w^T X/sqrt d
       const Z = new Float64Array(n * r);
@@ -257,10 +257,10 @@ describe('projected moments', () => {
       [1, 1],
     ];
     const G = [[1], [1]];
-    const pm = projectedMoments({ Q, G, vtf: 0.3, meanZ: [0.5, 0.5], covZ: [[2, 2], [2, 2]] });
+    const pm = projectedGeneratedMoments({ Q, G, vtf: 0.3, meanZ: [0.5, 0.5], covZ: [[2, 2], [2, 2]] });
     // G^T Q^+ = (1/2, 1/2): mean 0.5; cov = (1/2,1/2) C (1/2,1/2)^T = 2; I - G^T Q^+ G = 1 - 1 = 0
     expect(pm.mean[0]).toBeCloseTo(0.5, 12);
-    expect(pm.cov.data[0]).toBeCloseTo(2, 12);
+    expect(pm.covariance.data[0]).toBeCloseTo(2, 12);
   });
 
   it('linear sigma: the exact projected covariance matches the sampled one', () => {
@@ -276,15 +276,25 @@ describe('projected moments', () => {
     const ex = linearProjectedMoments({ ...o, mode: 'discrete' });
     const pg = projectedGenerated({ ...o, activation: 'linear', n: 20000, rng: new Rng(41) });
     const s = momentsWithSe(pg.X.data, 20000, 2);
-    for (const k of [0, 1, 3]) expect(Math.abs(s.cov[k] - ex.cov.data[k])).toBeLessThan(4 * s.seCov[k]);
+    for (const k of [0, 1, 3]) expect(Math.abs(s.cov[k] - ex.covariance.data[k])).toBeLessThan(4 * s.seCov[k]);
     expect(ex.vtf).toBeCloseTo(offSubspaceVariance({ schedule: sde, b: 0.2, N: 50, tf: 0.9 }), 14);
     const rm = rowMoments(pg.X);
     expect(rm.cov.length).toBe(4);
   });
 
   it('validates shapes', () => {
-    expect(() => projectedMoments({ Q: [[1, 0], [0, 1]], G: [[1, 0, 0]], vtf: 1, meanZ: [0, 0], covZ: [[1, 0], [0, 1]] })).toThrow(/G/);
+    expect(() => projectedGeneratedMoments({ Q: [[1, 0], [0, 1]], G: [[1, 0, 0]], vtf: 1, meanZ: [0, 0], covZ: [[1, 0], [0, 1]] })).toThrow(/G/);
     expect(() => zProcess({ Q: [[1, 2], [0, 1]], b: 0, activation: 'tanh', schedule: flow, N: 10, tf: 0.5, n: 2, rng: new Rng(1) })).toThrow(/symmetric/);
-    expect(() => zProcess({ Q: [[1]], b: 0, activation: 'softsign' as 'tanh', schedule: flow, N: 10, tf: 0.5, n: 2, rng: new Rng(1) })).toThrow(/activation/);
+    expect(() => zProcess({ Q: [[1]], b: 0, activation: 'softsign' as 'tanh', schedule: flow, N: 10, tf: 0.5, n: 2, rng: new Rng(1) })).toThrow(ParameterError);
+    expect(() => zProcess({ Q: [[1]], b: 0, activation: { f: Math.tanh } as unknown as Activation, schedule: flow, N: 10, tf: 0.5, n: 2, rng: new Rng(1) })).toThrow(/activation/);
+  });
+
+  it('takes the one kernel Activation type: a name and the object give identical samples', () => {
+    const o = { Q: [[0.8, 0.1], [0.1, 0.5]], b: 0.2, schedule: sde, N: 20, tf: 0.8, n: 50 };
+    const byName = zProcess({ ...o, activation: 'tanh', rng: new Rng(3) });
+    const byObject = zProcess({ ...o, activation: tanhActivation, rng: new Rng(3) });
+    expect(Array.from(byObject.Z.data)).toEqual(Array.from(byName.Z.data));
+    const custom = customActivation({ name: 'tanh again', f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2 });
+    expect(Array.from(zProcess({ ...o, activation: custom, rng: new Rng(3) }).Z.data)).toEqual(Array.from(byName.Z.data));
   });
 });

@@ -9,8 +9,11 @@
  * Notation: Gamma_t = beta' - (alpha'/alpha) beta + eps beta/alpha^2, Delta_t = b Gamma_t + alpha'/alpha - eps/alpha^2.
  */
 import {
+  type Activation,
+  type ActivationName,
   ConvergenceError,
   DomainError,
+  type GaussianMoments,
   NDArray,
   NonFiniteError,
   ParameterError,
@@ -24,6 +27,7 @@ import {
   driftLinearCoef,
   eighInPlace,
   integrateFixed,
+  resolveActivation,
   symPinvInPlace,
   symSqrtInPlace,
 } from '@diffusion-theory/kernel';
@@ -35,36 +39,24 @@ import {
 /** A matrix given as an NDArray (2-D) or as nested rows. */
 export type MatrixInput = NDArray | readonly (readonly number[])[];
 
-/** A scalar activation sigma applied elementwise (structural: any object with `f`, e.g. this package's `Activation`). */
-export interface ScalarActivation {
-  f(x: number): number;
-  name?: string;
-}
+/**
+ * An activation object or one of the built-in names.
+ * @deprecated use kernel `Activation | ActivationName` (the one activation type; names resolve through
+ * kernel `resolveActivation`); this alias goes in the next minor release.
+ */
+export type ActivationInput = Activation | ActivationName;
 
-/** An activation object or one of the built-in names. */
-export type ActivationInput = ScalarActivation | 'linear' | 'tanh' | 'relu' | 'sign';
+/** @deprecated use kernel `Activation`; this alias goes in the next minor release. */
+export type ScalarActivation = Activation;
 
-/** sigma as a plain function; throws ParameterError for an unknown name. */
-export function scalarActivation(a: ActivationInput | undefined, name = 'activation'): (x: number) => number {
-  if (a === undefined) throw new ParameterError(`${name}: expected an activation ({ f } or 'linear' | 'tanh' | 'relu' | 'sign')`);
-  if (typeof a === 'string') {
-    switch (a) {
-      case 'linear':
-        return (x) => x;
-      case 'tanh':
-        return Math.tanh;
-      case 'relu':
-        return (x) => Math.max(x, 0);
-      case 'sign':
-        return Math.sign;
-      default:
-        throw new ParameterError(`${name}: expected 'linear' | 'tanh' | 'relu' | 'sign', got '${String(a)}'`);
-    }
-  }
-  if (typeof a !== 'object' || typeof a.f !== 'function') {
-    throw new ParameterError(`${name}: expected an object with a function f(x) or a built-in name`);
-  }
-  return (x) => a.f(x);
+/**
+ * sigma as a plain function of a kernel Activation or built-in name.
+ * @deprecated use kernel `resolveActivation(a).f`; this goes in the next minor release.
+ * @throws ParameterError for an unknown name or an object without f / df.
+ */
+export function scalarActivation(a: Activation | ActivationName | undefined, name = 'activation'): (x: number) => number {
+  if (a === undefined) throw new ParameterError(`${name}: expected a kernel Activation or one of 'linear' | 'tanh' | 'relu' | 'sign'`);
+  return resolveActivation(a, name).f;
 }
 
 /** Row-major copy of a matrix input with its shape; validates 2-D, expected dims (-1 = any) and finiteness. */
@@ -247,8 +239,8 @@ export interface ZProcessOptions extends SamplerGridOptions {
   Q: MatrixInput;
   /** Trained time-encoding weights v (length r). Default 0. */
   v?: Float64Array | readonly number[];
-  /** The activation sigma. */
-  activation: ActivationInput;
+  /** The activation sigma: a kernel Activation or a built-in name ('linear', 'tanh', 'relu', 'sign'). */
+  activation: Activation | ActivationName;
   /** Number of samples. */
   n: number;
   rng: Rng;
@@ -293,7 +285,8 @@ export function zProcess(o: ZProcessOptions): ZProcessResult {
   const c = samplerCoefficients(o);
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   const v = vectorInput(o.v, r, 'v');
-  const sigma = scalarActivation(o.activation);
+  if (o.activation === undefined) throw new ParameterError("activation: expected a kernel Activation or one of 'linear' | 'tanh' | 'relu' | 'sign'");
+  const sigma = resolveActivation(o.activation).f;
   assertInteger(o.n, 1, 'n');
   if (!o.rng || typeof o.rng.fillNormal !== 'function') throw new ParameterError('rng: expected an Rng');
   const p = o.timeEncoding ?? (() => 0);
@@ -429,7 +422,7 @@ export function projectedGenerated(o: ProjectedGeneratedOptions): ProjectedGener
   return { ...z, X: new NDArray(X, [n, R]) };
 }
 
-export interface ProjectedMomentsOptions {
+export interface ProjectedGeneratedMomentsOptions {
   Q: MatrixInput;
   G: MatrixInput;
   /** v_{t_f}. */
@@ -440,12 +433,12 @@ export interface ProjectedMomentsOptions {
   covZ?: MatrixInput;
 }
 
-export interface ProjectedMoments {
-  /** E[E^T X_{t_f}] = G^T Q^+ E[Z] (length R). */
-  mean: Float64Array;
-  /** Cov(E^T X_{t_f}) = G^T Q^+ Cov(Z) Q^+ G + v_{t_f} (I - G^T Q^+ G) (R x R). */
-  cov: NDArray;
-}
+/**
+ * The predicted moments of the projected generated density E^T X_{t_f} (Corollary 2.3), as kernel
+ * GaussianMoments: mean = G^T Q^+ E[Z] (length R), covariance = G^T Q^+ Cov(Z) Q^+ G + v_{t_f} (I - G^T Q^+ G) (R x R).
+ * (The law itself is Gaussian only for linear sigma; these are its first two moments in any case.)
+ */
+export type ProjectedGeneratedMoments = GaussianMoments;
 
 /** Mean and covariance (ddof = 1 when estimated from samples) of the rows of an n x r matrix. */
 export function rowMoments(Z: NDArray): { mean: Float64Array; cov: Float64Array; n: number; r: number } {
@@ -467,8 +460,14 @@ export function rowMoments(Z: NDArray): { mean: Float64Array; cov: Float64Array;
   return { mean, cov, n, r };
 }
 
-/** Corollary 2.3 moments of E^T X_{t_f} from moments (or samples) of Z_{t_f}. */
-export function projectedMoments(o: ProjectedMomentsOptions): ProjectedMoments {
+/**
+ * The predicted moments of the projected generated density E^T X_{t_f} (Corollary 2.3) from the moments
+ * (or samples) of Z_{t_f}: see ProjectedGeneratedMoments. (Not to be confused with metrics'
+ * `projectedSampleMoments`, the empirical moments of given samples projected on a basis.)
+ * @throws ShapeError / DomainError for Q, G, Z, meanZ, covZ of the wrong shape or Q not symmetric;
+ * ParameterError when neither Z nor both meanZ and covZ are given; DomainError for vtf < 0.
+ */
+export function projectedGeneratedMoments(o: ProjectedGeneratedMomentsOptions): ProjectedGeneratedMoments {
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   const { data: G, cols: R } = matrixData(o.G, r, -1, 'G');
   assertInRange(o.vtf, 0, Number.POSITIVE_INFINITY, 'vtf');
@@ -480,7 +479,7 @@ export function projectedMoments(o: ProjectedMomentsOptions): ProjectedMoments {
     mZ = m.mean;
     cZ = m.cov;
   } else {
-    if (o.meanZ === undefined || o.covZ === undefined) throw new ParameterError('projectedMoments: expected Z samples or both meanZ and covZ');
+    if (o.meanZ === undefined || o.covZ === undefined) throw new ParameterError('projectedGeneratedMoments: expected Z samples or both meanZ and covZ');
     mZ = vectorInput(o.meanZ, r, 'meanZ');
     cZ = matrixData(o.covZ, r, r, 'covZ').data;
   }
@@ -491,7 +490,7 @@ export function projectedMoments(o: ProjectedMomentsOptions): ProjectedMoments {
   for (let i = 0; i < R; i++) {
     for (let j = i + 1; j < R; j++) cov[i * R + j] = cov[j * R + i] = 0.5 * (cov[i * R + j] + cov[j * R + i]);
   }
-  return { mean, cov: new NDArray(cov, [R, R]) };
+  return { mean, covariance: new NDArray(cov, [R, R]) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,7 +522,7 @@ export interface LinearZOptions {
  * Law of Z_{t_f} for linear sigma (spec §5.3): Gaussian with the returned mean and covariance. Since L_t is a
  * polynomial in Q, everything is diagonal in Q's eigenbasis and reduces to r scalar linear ODEs (or recursions).
  */
-export function linearZMoments(o: LinearZOptions): { mean: Float64Array; cov: NDArray } {
+export function linearZMoments(o: LinearZOptions): GaussianMoments {
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   const v = vectorInput(o.v, r, 'v');
   const p = o.timeEncoding ?? (() => 0);
@@ -580,7 +579,7 @@ export function linearZMoments(o: LinearZOptions): { mean: Float64Array; cov: ND
     }
   }
   assertFiniteResult(cov, 'linearZMoments');
-  return { mean, cov: new NDArray(cov, [r, r]) };
+  return { mean, covariance: new NDArray(cov, [r, r]) };
 }
 
 /** int_0^t g(s) ds by composite 8-point Gauss-Legendre on `panels` panels. */
@@ -613,13 +612,13 @@ export function linearZCovarianceFlow(o: { schedule: InterpolantSchedule; b: num
   return new NDArray(out, [r, r]);
 }
 
-/** Exact projected moments of E^T X_{t_f} for linear sigma: linearZMoments pushed through Corollary 2.3. */
-export function linearProjectedMoments(o: LinearZOptions & { G: MatrixInput; N?: number }): ProjectedMoments & { vtf: number } {
+/** Exact projected moments of E^T X_{t_f} for linear sigma: linearZMoments pushed through Corollary 2.3 (projectedGeneratedMoments). */
+export function linearProjectedMoments(o: LinearZOptions & { G: MatrixInput; N?: number }): ProjectedGeneratedMoments & { vtf: number } {
   const z = linearZMoments(o);
   const mode = o.mode ?? 'continuous';
   const vtf =
     mode === 'discrete'
       ? offSubspaceVariance({ schedule: o.schedule, b: o.b, N: o.N as number, tf: o.tf })
       : offSubspaceVarianceContinuous({ schedule: o.schedule, b: o.b, t: o.tf, steps: o.steps });
-  return { ...projectedMoments({ Q: o.Q, G: o.G, vtf, meanZ: z.mean, covZ: z.cov }), vtf };
+  return { ...projectedGeneratedMoments({ Q: o.Q, G: o.G, vtf, meanZ: z.mean, covZ: z.covariance }), vtf };
 }

@@ -1,6 +1,6 @@
 import { NDArray, Rng, dgemm, linearInterpolant } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
-import { offSubspaceVariance, projectedMoments, zProcess } from './generated-density.js';
+import { offSubspaceVariance, projectedGeneratedMoments, zProcess } from './generated-density.js';
 import { generatedSecondMoment, nextGenerationInit, nextGenerationTarget } from './model-collapse.js';
 import { validateSpectralMixture } from './spectral-mixture.js';
 
@@ -145,8 +145,8 @@ describe('model collapse: the second generation has smaller variance', () => {
     const z = zProcess({ Q, b: 0.1, activation: 'tanh', schedule: flow, N, tf, n: 4000, rng: new Rng(4) });
     const v1 = offSubspaceVariance({ schedule: flow, b: bInf(0.05), N, tf });
     const v2 = offSubspaceVariance({ schedule: flow, b: bInf(v1), N, tf });
-    const m1 = projectedMoments({ Q, G, vtf: v1, Z: z.Z }).cov.data;
-    const m2 = projectedMoments({ Q, G, vtf: v2, Z: z.Z }).cov.data;
+    const m1 = projectedGeneratedMoments({ Q, G, vtf: v1, Z: z.Z }).covariance.data;
+    const m2 = projectedGeneratedMoments({ Q, G, vtf: v2, Z: z.Z }).covariance.data;
     expect(m2[0] + m2[4] + m2[8]).toBeLessThan(m1[0] + m1[4] + m1[8]);
   });
 
