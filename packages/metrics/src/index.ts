@@ -1,5 +1,5 @@
-export { meanError, covarianceError, projectedMoments } from './moments.js';
-export type { MeanError, CovarianceError, ProjectedMoments } from './moments.js';
+export { meanError, covarianceError, projectedSampleMoments, projectedMoments } from './moments.js';
+export type { MeanError, CovarianceError, ProjectedSampleMoments, ProjectedMoments } from './moments.js';
 export { gaussianKL, gaussianW2 } from './gaussian.js';
 export type { W2Result } from './gaussian.js';
 export { hellingerSquared, hellinger, hellingerProjected } from './hellinger.js';

@@ -1,6 +1,6 @@
 import { NDArray, NonFiniteError, Rng, ShapeError } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
-import { covarianceError, meanError, projectedMoments } from './moments.js';
+import { covarianceError, meanError, projectedMoments, projectedSampleMoments } from './moments.js';
 
 const mat = (rows: number[][]) => new NDArray(Float64Array.from(rows.flat()), [rows.length, rows[0].length]);
 
@@ -42,14 +42,14 @@ describe('covarianceError', () => {
   });
 });
 
-describe('projectedMoments', () => {
+describe('projectedSampleMoments', () => {
   it('equals the moments of the explicitly projected samples', () => {
     const rng = new Rng(3);
     const n = 50;
     const d = 4;
     const X = new NDArray(rng.normals(n * d), [n, d]);
     const B = mat([[1, 0], [1, 1], [0, 2], [0, 0]]);
-    const r = projectedMoments(X, B);
+    const r = projectedSampleMoments(X, B);
     const z = Array.from({ length: n }, (_, i) => [X.get(i, 0) + X.get(i, 1), X.get(i, 1) + 2 * X.get(i, 2)]);
     const mz = [0, 1].map((k) => z.reduce((s, v) => s + v[k], 0) / n);
     for (let k = 0; k < 2; k++) expect(r.mean[k]).toBeCloseTo(mz[k], 13);
@@ -58,6 +58,8 @@ describe('projectedMoments', () => {
       expect(r.covariance.get(a, b)).toBeCloseTo(c, 13);
     }
     expect(r.projections.shape).toEqual([n, 2]);
-    expect(() => projectedMoments(X, mat([[1], [0], [0]]))).toThrow(ShapeError);
+    expect(() => projectedSampleMoments(X, mat([[1], [0], [0]]))).toThrow(ShapeError);
+    // the deprecated name is the same function
+    expect(projectedMoments).toBe(projectedSampleMoments);
   });
 });

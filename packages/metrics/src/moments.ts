@@ -1,4 +1,4 @@
-import { NDArray, ShapeError, assertFinite, dgemm, eigvalsh, sampleCovariance, sampleMean } from '@diffusion-theory/kernel';
+import { type GaussianMoments, NDArray, ShapeError, assertFinite, dgemm, eigvalsh, sampleCovariance, sampleMean } from '@diffusion-theory/kernel';
 
 /** @internal Validate an n x d sample matrix; returns its contiguous data. */
 export function samplesArg(samples: NDArray, name = 'samples', minRows = 1): { n: number; d: number; data: Float64Array } {
@@ -119,19 +119,37 @@ export function project(samples: NDArray, basis: NDArray): { n: number; k: numbe
   return { n, k, z };
 }
 
-export interface ProjectedMoments {
+/**
+ * The empirical moments of samples projected on a basis: kernel GaussianMoments (mean, covariance)
+ * of Z = X B, with the projections themselves.
+ */
+export interface ProjectedSampleMoments extends GaussianMoments {
   /** The projections Z = X B (n x k). */
   projections: NDArray;
-  /** Mean of Z (length k). */
+  /** Sample mean of Z (length k). */
   mean: Float64Array;
-  /** Covariance of Z (k x k, divisor n - 1; zeros when n = 1). */
+  /** Sample covariance of Z (k x k, divisor n - 1; zeros when n = 1). */
   covariance: NDArray;
 }
 
-/** Moments of the samples projected on the columns of `basis` (d x k): Z = X B (spec section 7, projected moments of E^T X). */
-export function projectedMoments(samples: NDArray, basis: NDArray): ProjectedMoments {
+/**
+ * Empirical moments of the samples X (n x d) projected on the columns of `basis` (d x k): Z = X B
+ * (spec section 7, projected moments of E^T X). The predicted counterpart for a trained DAE is
+ * ode-theory's `projectedGeneratedMoments`.
+ * @throws ShapeError for a samples or basis of the wrong shape; NonFiniteError for non-finite entries.
+ */
+export function projectedSampleMoments(samples: NDArray, basis: NDArray): ProjectedSampleMoments {
   const { n, k, z } = project(samples, basis);
   const mean = columnMeans(n, k, z);
   const covariance = n > 1 ? covarianceOf(n, k, z, mean, 1) : new Float64Array(k * k);
   return { projections: new NDArray(z, [n, k]), mean, covariance: new NDArray(covariance, [k, k]) };
 }
+
+/** @deprecated renamed `ProjectedSampleMoments`; this alias goes in the next minor release. */
+export type ProjectedMoments = ProjectedSampleMoments;
+
+/**
+ * @deprecated renamed `projectedSampleMoments` (ode-theory's predicted moments are `projectedGeneratedMoments`);
+ * this alias goes in the next minor release. For the projections alone, kernel `matmul(samples, basis)`.
+ */
+export const projectedMoments: (samples: NDArray, basis: NDArray) => ProjectedSampleMoments = projectedSampleMoments;
