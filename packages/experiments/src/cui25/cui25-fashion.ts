@@ -1,4 +1,4 @@
-import { projectedMoments } from '@diffusion-theory/metrics';
+import { projectedSampleMoments } from '@diffusion-theory/metrics';
 import { DatasetUnavailableError, empiricalSource, fashionMnist, gaussianSurrogate } from '@diffusion-theory/targets';
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
@@ -67,7 +67,7 @@ export default defineExperiment({
       target,
       source: empiricalSource(rows),
       sourceLabel: `raw images (${target.nImages})`,
-      dataPlane: projectedMoments(rows, target.eigenFrame().reference()).projections,
+      dataPlane: projectedSampleMoments(rows, target.eigenFrame().reference()).projections,
       errors: FASHION_ERRORS,
       note: `${target.nImages} images of the ${p.split} split, drawn with replacement (not strictly online once the run needs more steps than images). ${ctx.scale === 'quick' ? `Quick scale: tau up to ${p.tauMax}, ${p.replicates} SGD runs, ${p.nSamples} generated samples, ${p.bulkBins} bulk bins.` : 'Paper scale.'}`,
     });

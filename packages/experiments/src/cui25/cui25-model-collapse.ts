@@ -1,6 +1,6 @@
 import type { TiedDae } from '@diffusion-theory/denoisers';
 import { NDArray, type SampleSource, scale } from '@diffusion-theory/kernel';
-import { meanWithError, offSubspaceEmpirical, perGroupVariance, projectedMoments, replicateDeviation, tMultiplier } from '@diffusion-theory/metrics';
+import { meanWithError, offSubspaceEmpirical, perGroupVariance, projectedSampleMoments, replicateDeviation, tMultiplier } from '@diffusion-theory/metrics';
 import { type DaeOdeRecord, generatedSecondMoment, nextGenerationInit, nextGenerationTarget, offSubspaceVariance, projectedGenerated, solveDaeOde } from '@diffusion-theory/ode-theory';
 import { type Series as PlotSeries, boxAround, densityPanel, heatmapGrid, linePanel, smallMultiples, withTitle } from '@diffusion-theory/plots';
 import { mnistSevensGaussian, spectrumSource } from '@diffusion-theory/targets';
@@ -71,7 +71,7 @@ export default defineExperiment({
       return {
         g: [g1, g2],
         X,
-        P: X.map((x) => projectedMoments(x, E).projections),
+        P: X.map((x) => projectedSampleMoments(x, E).projections),
         off: [g1, g2].map((g, i) => offSubspaceEmpirical(X[i], g.model.weights()).variance),
         total: X.map((x) => perGroupVariance(x, new Int32Array(d)).variance[0]),
       };
@@ -124,7 +124,7 @@ export default defineExperiment({
     const targetGrid = planeGaussianGrid(l1, l2, box);
     const keep = Math.min(p.nSamples, 2000);
     const pts = (P: NDArray) => Array.from({ length: keep }, (_, i) => [P.data[2 * i], P.data[2 * i + 1]]);
-    const tgt = projectedMoments(tg.sample(p.nSamples, ctx.rng.named('target-samples')), E).projections;
+    const tgt = projectedSampleMoments(tg.sample(p.nSamples, ctx.rng.named('target-samples')), E).projections;
     // an empty theory grid keeps the theory label in this panel's legend domain (the panels share one colour scale)
     const panels = [densityPanel({ points: tgt.data, theory: { ...targetGrid, values: new Float64Array(targetGrid.values.length) }, theoryLabel: 'theory (ODE + Cor. 2.3)', target: targetGrid, targetLabel: 'target N(0, Σ)', box, xTitle: 'PC1', yTitle: 'PC2', title: ['target N(0, Σ_MNIST7)', `var PC1 + PC2: ${fmt(l1 + l2, 2)}`] })];
     for (const [g, lw] of [[1, law1], [2, law2]] as const) {

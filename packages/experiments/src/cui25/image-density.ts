@@ -4,7 +4,7 @@
  * plane-density glue of cui25-model-collapse. Wiring only: every computation is a package call.
  */
 import { NDArray, type SampleSource, gaussianKde2d, summaryStatsOf } from '@diffusion-theory/kernel';
-import { meanWithError, normalQuantile, offSubspaceEmpirical, perGroupVariance, projectedMoments, replicateDeviation, tMultiplier } from '@diffusion-theory/metrics';
+import { meanWithError, normalQuantile, offSubspaceEmpirical, perGroupVariance, projectedSampleMoments, replicateDeviation, tMultiplier } from '@diffusion-theory/metrics';
 import { daeStateLayout, projectedGenerated, stateS } from '@diffusion-theory/ode-theory';
 import { type Box, type Grid2D, type Series as PlotSeries, type VlSpec, boxAround, densityPanel, evalGrid, heatmapGrid, linePanel, smallMultiples, withTitle } from '@diffusion-theory/plots';
 import { type ImageSetGaussian, gaussian } from '@diffusion-theory/targets';
@@ -150,7 +150,7 @@ export async function runImageDensity(ctx: ExperimentContext<ImageDensityParams>
   let P = new NDArray(new Float64Array(0), [0, 2]);
   for (const [i, cp] of runs[0].checkpoints.entries()) {
     X = generate(cp.model, { ...gen, n: p.nSamples, rng: ctx.rng.named('x0') });
-    P = projectedMoments(X, E).projections;
+    P = projectedSampleMoments(X, E).projections;
     const th = theoryAt(snap[i], p.nSamples, 'theory');
     const [vs, vt] = [P, th].map((A) => perGroupVariance(A, [0, 1], { centre: true }).variance);
     series.push(
@@ -163,7 +163,7 @@ export async function runImageDensity(ctx: ExperimentContext<ImageDensityParams>
   }
   const simPlane = runs.map((x, j) => {
     pg.tick();
-    return planeVariance(projectedMoments(generate(x.model, { ...gen, n: p.replicateSamples, rng: ctx.rng.named('replicate-samples', j) }), E).projections).value;
+    return planeVariance(projectedSampleMoments(generate(x.model, { ...gen, n: p.replicateSamples, rng: ctx.rng.named('replicate-samples', j) }), E).projections).value;
   });
   pg.done();
 
