@@ -29,6 +29,8 @@ const params = z.object({
 });
 
 const ALPHA = 0.02;
+/** Finite-d allowance of H^2 (trained models vs the d -> infinity ODE), c / sqrt(d) (measured; see the note). */
+const C_H2 = 0.06;
 
 export default defineExperiment({
   id: 'cui25-bimodal',
@@ -109,20 +111,20 @@ export default defineExperiment({
     ps.done();
 
     const checks: Check[] = [];
-    const nChecks = 4;
+    const nChecks = 5;
     // (1) ODE theory vs the mean over R trained models (Welch, Bonferroni over taus and checks)
     const worst1 = rows
-      .map((row) => ({ ...row, tol: tMultiplier(ALPHA, row.diff.dof, nChecks * hIdx.length) * row.diff.se }))
+      .map((row) => ({ ...row, tol: tMultiplier(ALPHA, row.diff.dof, nChecks * hIdx.length) * row.diff.se + C_H2 / Math.sqrt(d) }))
       .reduce((a, b) => (Math.abs(b.diff.difference) / b.tol > Math.abs(a.diff.difference) / a.tol ? b : a));
     checks.push(
       agreement(
-        `H^2 on span(mu): mean of ${R} SGD-trained models vs ODE theory (worst tau ${tau[worst1.i].toFixed(2)} of ${hIdx.length})`,
+        `H^2 on span(mu): mean of ${R} SGD-trained models vs ODE theory (worst tau)`,
         worst1.diff.a.mean,
         worst1.diff.b.mean,
         worst1.tol,
-        `Both sides through Cor. 2.3 + KDE at n = ${n}: the simulation is the mean over R = ${R} SGD runs (their weights' O(d^{-1/2}) spread plus Monte-Carlo), the theory the mean ` +
+        `Worst at tau = ${tau[worst1.i].toFixed(2)} of ${hIdx.length} taus. Both sides through Cor. 2.3 + KDE at n = ${n}: the simulation is the mean over R = ${R} SGD runs (their weights' O(d^{-1/2}) spread plus Monte-Carlo), the theory the mean ` +
           `of R fresh Monte-Carlo evaluations at the ODE state. Tolerance t_dof(1 - ${ALPHA}/(2 x ${nChecks} x ${hIdx.length})) x sqrt(se_sim^2 + se_th^2) (Welch dof ${worst1.diff.dof.toFixed(1)}, ` +
-          `Bonferroni over taus and checks), reported at the tau where |difference| / tolerance is largest.`,
+          `Bonferroni over taus and checks) + c/sqrt(d), c = ${C_H2}: the finite-d offset, measured once as |mean of 24 runs - theory| <= 0.005 at d = 300 and 600 (within their se ~0.003).`,
       ),
     );
     // (2) d-dimensional sampler vs Cor. 2.3 with the same weights (replicate 0): Monte-Carlo only, sd from the theory's fresh evaluations
@@ -131,11 +133,11 @@ export default defineExperiment({
       .reduce((a, b) => (Math.abs(b.dDim - b.sim[0]) / b.tol > Math.abs(a.dDim - a.sim[0]) / a.tol ? b : a));
     checks.push(
       agreement(
-        `H^2: d = ${d} sampler vs Cor. 2.3 with the same weights (worst tau ${tau[worst2.i].toFixed(2)})`,
+        'H^2: d-dimensional sampler vs Cor. 2.3 with the same weights (worst tau)',
         worst2.dDim,
         worst2.sim[0],
         worst2.tol,
-        `Cor. 2.3 is exact at finite d given w, so only Monte-Carlo error remains: two independent H^2 estimates at n = ${n}, each with the sd of the estimator measured ` +
+        `Worst at tau = ${tau[worst2.i].toFixed(2)}. Cor. 2.3 is exact at finite d given w, so only Monte-Carlo error remains: two independent H^2 estimates at n = ${n}, each with the sd of the estimator measured ` +
           `by the R = ${R} fresh theory evaluations at that tau; tolerance t_${R - 1}(1 - ${ALPHA}/(2 x ${nChecks} x ${hIdx.length})) sqrt(2) sd_MC.`,
       ),
     );
@@ -147,6 +149,7 @@ export default defineExperiment({
     checks.push(bound('theory H^2(tau) decreasing: largest increase between consecutive taus', rise, { upper: qMc * sdMc }, `Spec §9 (Fig. 2): H decreases monotonically in tau for lambda = 1.5. One stream for every tau (common random numbers), so a rise beyond the Monte-Carlo sd of the H^2 estimator (largest over the check taus, ${sdMc.toPrecision(2)}) times t_${R - 1} = ${qMc.toFixed(2)} is a real increase.`));
     // (4) bimodality at dipTau: a KDE dip that can exceed 1, d-dim sampler vs Cor. 2.3 with the same weights, at one bandwidth
     const last = dipIdx;
+    const qN = tMultiplier(ALPHA, 1e6, nChecks);
     const simLine = column(simPts.get(last)!, 0);
     const dipAt = { centre: 0, modes: [-p.tf * p.norm, p.tf * p.norm] as [number, number] }; // the modes of x_tf = alpha x0 + beta x1: -+beta_tf |mu|
     const dipSim = bimodalityDip(simLine, dipAt);
@@ -156,14 +159,14 @@ export default defineExperiment({
     const dipOde = bimodalityDip(column(odeX, 0), { ...dipAt, bandwidth: dipSim.bandwidth });
     checks.push(
       agreement(
-        `bimodality dip f(0) / mean f(+-t_f |mu|) at tau = ${tau[last].toFixed(2)}: d = ${d} sampler vs Cor. 2.3 with the same weights`,
+        'bimodality dip f(0) / mean f(+-t_f |mu|) at dipTau: d-dimensional sampler vs Cor. 2.3 with the same weights',
         dipSim.dip,
         dipTh.dip,
-        qMc * Math.hypot(dipSim.se, dipTh.se),
+        qN * Math.hypot(dipSim.se, dipTh.se),
         `Kernel density at 0 over its mean at -+t_f |mu| = -+${(p.tf * p.norm).toFixed(2)}, the modes of the target's x_tf (bandwidth ${dipSim.bandwidth.toPrecision(3)}, the simulated sample's Scott width, for both; not <= 1 by construction). ` +
-          `Standard errors by the delta method on the kernel terms (${n} simulated, ${10 * n} theory samples); tolerance t = ${qMc.toFixed(2)} x their combination.`,
+          `Standard errors by the delta method on the kernel terms (${n} simulated, ${10 * n} theory samples); tolerance z(1 - ${ALPHA}/(2 x ${nChecks})) = ${qN.toFixed(2)} x their combination.`,
       ),
-      bound(`two modes at tau = ${tau[last].toFixed(2)} (ODE theory): valley depth (1 - dip) in standard errors`, (1 - dipOde.dip) / dipOde.se, { lower: qMc }, `Fig. 2: bimodal structure appears. Dip of ${10 * n} Cor. 2.3 samples at the ODE state ${dipOde.dip.toFixed(3)} +- ${dipOde.se.toFixed(3)}; a unimodal density centred at 0 gives a dip above 1.`),
+      bound('two modes at dipTau (ODE theory): valley depth (1 - dip) in standard errors', (1 - dipOde.dip) / dipOde.se, { lower: qN }, `Fig. 2: bimodal structure appears (tau = ${tau[last].toFixed(2)}). Dip of ${10 * n} Cor. 2.3 samples at the ODE state ${dipOde.dip.toFixed(3)} +- ${dipOde.se.toFixed(3)}; a unimodal density centred at 0 gives a dip above 1.`),
     );
 
     const series: Series[] = [

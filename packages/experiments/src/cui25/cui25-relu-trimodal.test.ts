@@ -15,7 +15,7 @@ describe('cui25-relu-trimodal', () => {
     const r = await runExperiment(experiment, {}, { seed: 1, perturb: { T: 1.25, b: 1.1 } });
     const failed = r.checks.filter((c) => c.kind === 'agreement' && !c.pass).map((c) => c.name);
     expect(failed.some((n) => n.startsWith('M'))).toBe(true);
-    expect(failed.some((n) => n.includes('d = 300 sampler vs Cor. 2.3'))).toBe(true);
+    expect(failed.some((n) => n.includes('d-dimensional sampler vs Cor. 2.3'))).toBe(true);
   }, 180_000);
 
   it('refuses N = 10 with tf = 0.99 before any work', async () => {

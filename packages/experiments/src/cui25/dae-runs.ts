@@ -5,7 +5,7 @@
  */
 import { type TiedDae, tiedDae } from '@diffusion-theory/denoisers';
 import { type InterpolantSchedule, type NDArray, type Rng, type SampleSource, type SummaryStats, type SummaryStatsRecord, linearInterpolant } from '@diffusion-theory/kernel';
-import { type DaeOdeRecord, type DaeQuadratureOptions, solveDaeOde } from '@diffusion-theory/ode-theory';
+import { type DaeOdeRecord, type DaeQuadratureOptions, type FiniteDSkipCorrection, finiteDSkipCorrection, solveDaeOde } from '@diffusion-theory/ode-theory';
 import { paperGrid, sampleInterpolant } from '@diffusion-theory/samplers';
 import type { SpectralGroupMixture } from '@diffusion-theory/targets';
 import { type OnlineSgdResult, onlineSgd } from '@diffusion-theory/trainers';
@@ -59,7 +59,7 @@ export function trainReplicates(ctx: ExperimentContext<unknown>, s: DaeSetup, R:
   const g = recordGrid(s);
   const d = s.target.dim;
   const phase = ctx.progress.phase(o.label ?? 'online SGD (all replicates)', R);
-  const reference = { mus: s.target.means(), E: s.target.reference(), groups: s.target.groups };
+  const reference = { mus: s.target.means(), E: s.target.reference(), groups: s.target.groups, Ng: s.target.Ng, microscopic: s.target.microscopic };
   const out: OnlineSgdResult[] = [];
   for (let j = 0; j < R; j++) {
     out.push(
@@ -92,7 +92,8 @@ export function theoryOnRecords(ctx: ExperimentContext<unknown>, s: DaeSetup, in
   const phase = ctx.progress.phase('Result 2.1 ODE', 1);
   const rec = solveDaeOde({
     spec: o.spec ?? s.target.constants(),
-    init: { q: init.q!, m: init.m!, g: init.g, v: init.v, b: init.b },
+    init,
+    trainB: s.trainB ?? true,
     r: s.r,
     activation: s.activation,
     form: o.form,
@@ -107,6 +108,14 @@ export function theoryOnRecords(ctx: ExperimentContext<unknown>, s: DaeSetup, in
   });
   phase.done();
   return rec;
+}
+
+/**
+ * The finite-d prediction of the mean of b over SGD runs along the ODE path (ode-theory's
+ * finiteDSkipCorrection: Lambda_d = E||x1||^2 / d, the network term and SGD's Euler step).
+ */
+export function skipAtFiniteD(s: DaeSetup, th: DaeOdeRecord, o: { secondMoment?: number } = {}): FiniteDSkipCorrection {
+  return finiteDSkipCorrection({ record: th, spec: s.target.constants(), d: s.target.dim, activation: s.activation, grid: { times: s.lossTimes }, schedule: SCHEDULE, eta: s.eta, secondMoment: o.secondMoment ?? s.target.secondMoment() });
 }
 
 /** The curve of one entry of a statistic over the records: field Q (r x r), M (K x r), G (r x R) or b. */
