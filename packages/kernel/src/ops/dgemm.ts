@@ -17,7 +17,7 @@ export { wasmGemmAvailable } from './wasm-gemm-state.js';
  *   panels in WebAssembly memory and a 4x4 f64x2 SIMD micro-kernel (see wasm-gemm-module.ts).
  * - large (m n k >= 128^3, m >= 64) with worker threads enabled and ready: C split by row blocks
  *   between the calling thread and workers sharing the WebAssembly memory (gemm-threads.ts;
- *   off by default on <= 2 cores).
+ *   on by default wherever the host has more than one core; bit-identical for any thread count).
  * If WebAssembly SIMD is unavailable the JS path is used throughout.
  */
 

@@ -12,9 +12,12 @@ import { type WasmMemory, wasmSharedState } from './wasm-gemm-state.js';
  * - Workers are `unref`ed: they never keep the process alive.
  * - A worker that throws reports failure and its rows are recomputed on the calling thread.
  * - Thread count: `setGemmThreads(t)` (total, including the calling thread), else
- *   $DIFFUSION_THEORY_GEMM_THREADS, else 1 on machines with <= 2 cores (measured: no reliable
- *   gain there, the second core being busy with the rest of the machine's work) and
- *   min(4, cores) above that; 1 disables workers.
+ *   $DIFFUSION_THEORY_GEMM_THREADS, else min(4, cores) where cores is Node's
+ *   `os.availableParallelism()` (loaded lazily, Node only; `navigator.hardwareConcurrency` in
+ *   other runtimes; 1 where neither exists); 1 disables workers.
+ * - Results are bit-identical for any thread count: C is split by row blocks of multiples of 4,
+ *   and every element of C is the same micro-kernel sum over the same k-blocks in the same
+ *   order whichever thread computes its row (tested in gemm.test.ts).
  */
 
 const SLOT = 32; // Int32 words per worker in the control array
@@ -43,14 +46,25 @@ export function gemmThreads(): number {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const v = Number(env?.DIFFUSION_THEORY_GEMM_THREADS);
   if (Number.isInteger(v) && v >= 1) return v;
-  return hardwareThreads <= 2 ? 1 : Math.min(4, hardwareThreads);
+  return Math.min(4, hardwareCores());
 }
 
-let hardwareThreads = detectCores();
+let hardwareThreads: number | undefined;
 
-function detectCores(): number {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  return nav?.hardwareConcurrency ?? 1;
+/** Cores of this host: Node's os.availableParallelism() (synchronously via process.getBuiltinModule where Node has it), else navigator.hardwareConcurrency, else 1. */
+export function hardwareCores(): number {
+  if (hardwareThreads !== undefined) return hardwareThreads;
+  let n: number | undefined;
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
+    if (os) n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus?.().length;
+  } catch {
+    n = undefined;
+  }
+  if (n === undefined) n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  hardwareThreads = Number.isInteger(n) && (n as number) >= 1 ? (n as number) : 1;
+  return hardwareThreads;
 }
 let pool: ReturnType<typeof createPool> | null = null;
 
@@ -116,7 +130,9 @@ function createPool(mem: WasmMemory, bytes: Uint8Array) {
           loading = Promise.all([import('node:worker_threads'), import('node:os')])
             .then(([wt, os]) => {
               WorkerCtor = wt.Worker as unknown as typeof WorkerCtor;
-              hardwareThreads = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+              if (hardwareThreads === undefined || hardwareThreads === 1) {
+                hardwareThreads = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+              }
               self.grow(gemmThreads() - 1);
             })
             .catch(() => {

@@ -3,7 +3,7 @@ import { NonFiniteError, ShapeError } from '../errors.js';
 import { NDArray, fromNested } from '../ndarray.js';
 import { Rng } from '../rng.js';
 import { dgemm, lastGemmThreadCount, setGemmPath, wasmGemmAvailable } from './dgemm.js';
-import { gemmThreads, setGemmThreads, startGemmThreads } from './gemm-threads.js';
+import { gemmThreads, hardwareCores, setGemmThreads, startGemmThreads } from './gemm-threads.js';
 import { dgemv } from './dgemv.js';
 import { gemm, gemv, matmul, outer, transposeCopy } from './gemm.js';
 
@@ -82,6 +82,40 @@ describe('dgemm vs the naive triple loop (1e-12 relative)', () => {
       }
     } finally {
       setGemmThreads(before);
+    }
+  });
+
+  it('is bit-identical for 1, 2 and 3 threads', async () => {
+    const before = gemmThreads();
+    try {
+      const [m, n, k] = [301, 203, 257];
+      const A = rng.normals(m * k);
+      const B = rng.normals(k * n);
+      const C0 = rng.normals(m * n);
+      const results: Float64Array[] = [];
+      for (const t of [1, 2, 3]) {
+        setGemmThreads(t);
+        if (t > 1) expect(await startGemmThreads(20_000)).toBe(t - 1);
+        for (const [tA, tB] of TRANS) {
+          const got = C0.slice();
+          dgemm(tA, tB, m, n, k, 0.7, A, tA ? m : k, B, tB ? k : n, 0.3, got, n);
+          expect(lastGemmThreadCount()).toBe(t);
+          results.push(got);
+        }
+      }
+      const per = TRANS.length;
+      for (let t = 1; t < 3; t++) for (let i = 0; i < per; i++) expect(results[t * per + i]).toEqual(results[i]);
+    } finally {
+      setGemmThreads(before);
+    }
+  });
+
+  it('defaults to min(4, cores) threads (os.availableParallelism) unless overridden', () => {
+    const cores = hardwareCores();
+    expect(cores).toBeGreaterThanOrEqual(1);
+    if (process.env.DIFFUSION_THEORY_GEMM_THREADS === undefined) {
+      const before = gemmThreads();
+      expect(before).toBe(Math.min(4, cores));
     }
   });
 
