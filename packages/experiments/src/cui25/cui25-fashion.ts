@@ -37,7 +37,7 @@ export default defineExperiment({
     "allowances for the images not being Gaussian. Needs Debian's dataset-fashion-mnist; without it the result has a failing precondition saying how to install it.",
   params,
   defaults: {
-    quick: { r: 2, eta: 0.2, lambda: 0.784, lossTimes: [0.5], N: 50, tf: 0.98, tauMax: 3, snapshots: [0.5, 1, 1.5, 2, 3], tauEvery: 0.05, replicates: 8, nSamples: 2000, replicateSamples: 400, spikes: 10, bulkBins: 20, imageRows: 3, label: 0, split: 'test', limit: 1000 },
+    quick: { r: 2, eta: 0.2, lambda: 0.784, lossTimes: [0.5], N: 50, tf: 0.98, tauMax: 3, snapshots: [0.5, 1, 1.5, 2, 3], tauEvery: 0.05, replicates: 8, nSamples: 1500, replicateSamples: 300, spikes: 10, bulkBins: 20, imageRows: 3, label: 0, split: 'test', limit: 1000 },
     paper: { r: 2, eta: 0.2, lambda: 0.784, lossTimes: [0.5], N: 50, tf: 0.98, tauMax: 4, snapshots: [0.5, 1, 1.5, 2, 2.5, 4], tauEvery: 0.02, replicates: 16, nSamples: 10000, replicateSamples: 2000, spikes: 20, bulkBins: 60, imageRows: 4, label: 0, split: 'train', limit: 6000 },
   },
   default: false,

@@ -24,7 +24,7 @@ export default defineExperiment({
     'Checks: ODE vs SGD (tr Q, tr S, b), generated variance end to end, Corollary 2.3 at finite d, and the variance deficit (mode collapse).',
   params,
   defaults: {
-    quick: { r: 2, eta: 0.2, lambda: 0.784, lossTimes: [0.5], N: 50, tf: 0.98, tauMax: 3, snapshots: [0.5, 1, 1.5, 2, 3], tauEvery: 0.05, replicates: 8, nSamples: 2000, replicateSamples: 400, spikes: 10, bulkBins: 20, imageRows: 3, digit: 7, realData: true },
+    quick: { r: 2, eta: 0.2, lambda: 0.784, lossTimes: [0.5], N: 50, tf: 0.98, tauMax: 3, snapshots: [0.5, 1, 1.5, 2, 3], tauEvery: 0.05, replicates: 8, nSamples: 1500, replicateSamples: 300, spikes: 10, bulkBins: 20, imageRows: 3, digit: 7, realData: true },
     paper: { r: 2, eta: 0.2, lambda: 0.784, lossTimes: [0.5], N: 50, tf: 0.98, tauMax: 4, snapshots: [0.5, 1, 1.5, 2, 2.5, 4], tauEvery: 0.02, replicates: 16, nSamples: 10000, replicateSamples: 2000, spikes: 20, bulkBins: 60, imageRows: 4, digit: 7, realData: true },
   },
   default: true,

@@ -15,9 +15,10 @@ describe('cui25-model-collapse', () => {
     expect(r.series.filter((s) => s.meta?.panel === 'density')).toHaveLength(4);
   }, 240_000);
 
-  it('a wrong generation-2 target (generation-1 centroids x 1.5) fails the ratio checks', async () => {
-    const r = await runExperiment(experiment, small, { seed: 5, perturb: { centroids: 1.5 } });
+  it('a wrong spread in eq. 11 (Lambda_d x 1.5 in both generations) fails the off-span ratio and the b checks', async () => {
+    const r = await runExperiment(experiment, small, { seed: 5, perturb: { Lambda: 1.5 } });
     const failed = r.checks.filter((c) => c.kind === 'agreement' && !c.pass).map((c) => c.name);
-    expect(failed.some((n) => n.startsWith('generation-2 / generation-1'))).toBe(true);
+    expect(failed.some((n) => n.startsWith('generation-2 / generation-1 variance per direction off span(w)'))).toBe(true);
+    expect(failed.some((n) => n.startsWith('generation 1: b'))).toBe(true);
   }, 240_000);
 });
