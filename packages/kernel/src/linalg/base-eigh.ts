@@ -8,7 +8,14 @@
  * Callers validate; these functions trust their arguments.
  */
 
+import { dgemm } from '../ops/dgemm.js';
+import { stedc } from './base-stedc.js';
+
 const EPS = 2 ** -52;
+
+/** Eigenvector path: 'ql' (implicit QL on the rows of Q), 'dc' (divide and conquer + gemm), 'auto' (dc above DC_MIN). */
+export type EighMethod = 'auto' | 'ql' | 'dc';
+const DC_MIN = 64;
 
 /** sqrt(a^2 + b^2) without destructive overflow/underflow. */
 function hypot(a: number, b: number): number {
@@ -352,7 +359,9 @@ function sortAscending(n: number, values: Float64Array, vectors: Float64Array | 
  * when non-null receives the orthonormal eigenvectors as columns (A = V diag(values) V^T).
  * Returns false if the QL iteration did not converge (values/vectors then undefined).
  */
-export function eighInPlace(n: number, a: Float64Array, values: Float64Array, vectors: Float64Array | null): boolean {
+export function eighInPlace(
+  n: number, a: Float64Array, values: Float64Array, vectors: Float64Array | null, method: EighMethod = 'auto',
+): boolean {
   if (n === 0) return true;
   // Scale to max|a| = 1 (lower triangle) so that no intermediate over- or underflows.
   let scale = 0;
@@ -366,9 +375,70 @@ export function eighInPlace(n: number, a: Float64Array, values: Float64Array, ve
   const e = new Float64Array(n);
   const hh = new Float64Array(n);
   tridiagonalize(n, a, values, e, hh);
-  if (vectors) accumulateQ(n, a, hh, vectors);
-  if (!tql2(n, values, e, vectors, n)) return false;
-  sortAscending(n, values, vectors);
+  const dc = vectors !== null && (method === 'dc' || (method === 'auto' && n > DC_MIN));
+  if (vectors && dc) {
+    // Divide and conquer on T, then V = Q Z by compact-WY blocks through gemm.
+    const off = new Float64Array(n);
+    for (let i = 1; i < n; i++) off[i - 1] = e[i];
+    if (!stedc(n, values, off, vectors)) return false;
+    applyQ(n, a, hh, vectors, n);
+  } else {
+    if (vectors) accumulateQ(n, a, hh, vectors);
+    if (!tql2(n, values, e, vectors, n)) return false;
+    sortAscending(n, values, vectors);
+  }
   if (scale !== 1) for (let i = 0; i < n; i++) values[i] *= scale;
   return true;
+}
+
+/**
+ * Back-transformation Z <- Q Z with Q = P_{n-1} ... P_1 from `tridiagonalize` (reflectors in the
+ * rows of `a`, h in `hh`), without forming Q: the reflectors are applied nb at a time as compact
+ * WY blocks I - V T V^T (LAPACK dlarft/dlarfb), three gemms per block on the leading rows of Z.
+ * `z` is n x cols row-major. About 2 n^2 cols flops, all but O(n nb cols) of them in gemm.
+ */
+export function applyQ(n: number, a: Float64Array, hh: Float64Array, z: Float64Array, cols: number, nb = 32): void {
+  const V = new Float64Array(n * nb);
+  const T = new Float64Array(nb * nb);
+  const W = new Float64Array(nb * cols);
+  const W2 = new Float64Array(nb * cols);
+  const y = new Float64Array(nb);
+  // P_1 acts first: blocks of reflectors j0..j1-1 in increasing order.
+  for (let j0 = 1; j0 < n; j0 += nb) {
+    const j1 = Math.min(n, j0 + nb);
+    const b = j1 - j0;
+    const r = j1 - 1; // u_i has support 0..i-1, so rows 0..r-1 are touched
+    // Column c of V is u_{j1-1-c} (H_1 = P_{j1-1} leftmost), zero-padded below its support.
+    for (let row = 0; row < r; row++) {
+      const vr = row * b;
+      for (let c = 0; c < b; c++) {
+        const i = j1 - 1 - c;
+        V[vr + c] = row < i ? a[i * n + row] : 0;
+      }
+    }
+    // T upper triangular: T[c][c] = tau_c, T[0:c, c] = -tau_c T[0:c, 0:c] (V[:, 0:c]^T v_c).
+    T.fill(0, 0, b * b);
+    for (let c = 0; c < b; c++) {
+      const h = hh[j1 - 1 - c];
+      const tau = h === 0 ? 0 : 1 / h;
+      T[c * b + c] = tau;
+      if (c === 0 || tau === 0) continue;
+      y.fill(0, 0, c);
+      for (let row = 0; row < r; row++) {
+        const vr = row * b;
+        const vc = V[vr + c];
+        if (vc === 0) continue;
+        for (let p = 0; p < c; p++) y[p] += V[vr + p] * vc;
+      }
+      for (let p = 0; p < c; p++) {
+        let s = 0;
+        for (let q = p; q < c; q++) s += T[p * b + q] * y[q];
+        T[p * b + c] = -tau * s;
+      }
+    }
+    // Z[0:r] -= V (T (V^T Z[0:r])).
+    dgemm(true, false, b, cols, r, 1, V, b, z, cols, 0, W, cols);
+    dgemm(false, false, b, cols, b, 1, T, b, W, cols, 0, W2, cols);
+    dgemm(false, false, r, cols, b, -1, V, b, W2, cols, 1, z, cols);
+  }
 }
