@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dgemm } from '../ops/dgemm.js';
 import { Rng } from '../rng.js';
-import { eighInPlace, tql2 } from './base-eigh.js';
+import { applyQ, eighInPlace, tql2, tridiagonalize, tridiagonalizeBlocked } from './base-eigh.js';
 import { stedc } from './base-stedc.js';
 
 /** max |T Z - Z diag(d)| / ||T|| and max |Z^T Z - I| for the tridiagonal (d0, e0). */
@@ -122,5 +122,39 @@ describe('stedc (divide and conquer)', () => {
       for (let r = 0; r < n; r++) dot += z1[r * n + c] * z2[r * n + c];
       expect(Math.abs(Math.abs(dot) - 1)).toBeLessThan(1e-9);
     }
+  });
+
+  it('blocked tridiagonalisation gives the unblocked reflectors, T and Q (n = 301, nb = 16)', () => {
+    const rng = new Rng(12);
+    const n = 301;
+    const g = rng.normals(n * n);
+    const a = new Float64Array(n * n);
+    dgemm(false, true, n, n, n, 1, g, n, g, n, 0, a, n);
+    const a1 = a.slice();
+    const a2 = a.slice();
+    const [d1, e1, h1, d2, e2, h2] = Array.from({ length: 6 }, () => new Float64Array(n));
+    tridiagonalize(n, a1, d1, e1, h1);
+    tridiagonalizeBlocked(n, a2, d2, e2, h2, 16);
+    const scale = Math.abs(d1[0]) + n;
+    for (let i = 0; i < n; i++) {
+      expect(Math.abs(d1[i] - d2[i])).toBeLessThan(1e-11 * scale);
+      expect(Math.abs(e1[i] - e2[i])).toBeLessThan(1e-11 * scale);
+    }
+    // Q from applyQ (compact WY) on the identity: Q^T A Q is the tridiagonal (d2, e2).
+    const q = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) q[i * n + i] = 1;
+    applyQ(n, a2, h2, q, n, 8);
+    const aq = new Float64Array(n * n);
+    const t = new Float64Array(n * n);
+    dgemm(false, false, n, n, n, 1, a, n, q, n, 0, aq, n);
+    dgemm(true, false, n, n, n, 1, q, n, aq, n, 0, t, n);
+    let err = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const want = i === j ? d2[i] : i === j + 1 ? e2[i] : j === i + 1 ? e2[j] : 0;
+        err = Math.max(err, Math.abs(t[i * n + j] - want));
+      }
+    }
+    expect(err).toBeLessThan(1e-12 * scale);
   });
 });

@@ -83,9 +83,12 @@ function merge(lo: number, n: number, n1: number, sgn: number, rho0: number, d: 
   const ds = new Float64Array(n);
   const z = new Float64Array(n);
   const qs = new Float64Array(n * n);
+  // Column types (dlaed2): 1 = zero below row n1 (from Q1), 3 = zero above (from Q2), 2 = dense.
+  const typ = new Uint8Array(n);
   for (let j = 0; j < n; j++) {
     ds[j] = d[lo + perm[j]];
     z[j] = zraw[perm[j]];
+    typ[j] = perm[j] < n1 ? 1 : 3;
   }
   for (let r = 0; r < n; r++) {
     const src = (lo + r) * N + lo;
@@ -129,6 +132,7 @@ function merge(lo: number, n: number, n1: number, sgn: number, rho0: number, d: 
         const dj = ds[j];
         ds[prev] = dp * c * c + dj * s * s;
         ds[j] = dp * s * s + dj * c * c;
+        if (typ[prev] !== typ[j]) typ[j] = 2;
         defl.push(prev);
         prev = j;
         continue;
@@ -182,10 +186,23 @@ function merge(lo: number, n: number, n1: number, sgn: number, rho0: number, d: 
     const inv = 1 / Math.sqrt(s);
     for (let j = 0; j < k; j++) u[j * k + i] = delta[row + j] * inv;
   }
-  // Q[:, lo..lo+k) = Qs[:, keep] U.
-  const qk = new Float64Array(n * k);
-  for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) qk[r * k + j] = qs[r * n + keep[j]];
-  dgemm(false, false, n, k, k, 1, qk, k, u, k, 0, q.subarray(lo * N + lo), N);
+  // Q[:, lo..lo+k) = Qs[:, keep] U, as two gemms that skip the zero blocks of Qs: rows above n1
+  // use the columns of type 1 and 2 (and those rows of U), rows below the columns of type 2 and 3.
+  for (const upper of [true, false]) {
+    const sel: number[] = [];
+    for (let p = 0; p < k; p++) if (typ[keep[p]] !== (upper ? 3 : 1)) sel.push(p);
+    const r0 = upper ? 0 : n1;
+    const rows = upper ? n1 : n - n1;
+    const ks = sel.length;
+    const qk = new Float64Array(rows * ks);
+    const uk = new Float64Array(ks * k);
+    for (let r = 0; r < rows; r++) {
+      const src = (r0 + r) * n;
+      for (let c = 0; c < ks; c++) qk[r * ks + c] = qs[src + keep[sel[c]]];
+    }
+    for (let c = 0; c < ks; c++) uk.set(u.subarray(sel[c] * k, sel[c] * k + k), c * k);
+    dgemm(false, false, rows, k, ks, 1, qk, ks, uk, k, 0, q.subarray((lo + r0) * N + lo), N);
+  }
   for (let i = 0; i < k; i++) d[lo + i] = lam[i];
 }
 
