@@ -220,23 +220,33 @@ export function secular(k: number, d: Float64Array, z: Float64Array, rho: number
     zz += z2[j];
   }
   const sh = new Float64Array(k);
+  const rz = new Float64Array(k);
+  for (let j = 0; j < k; j++) rz[j] = rho * z2[j];
   for (let i = 0; i < k; i++) {
     let org: number;
     let lo: number;
     let hi: number;
+    let guess = Number.NaN;
     if (i < k - 1) {
       const gap = d[i + 1] - d[i];
       const mid = d[i] + 0.5 * gap;
       let f = 1;
       for (let j = 0; j < k; j++) f += (rho * z2[j]) / (d[j] - mid);
+      // Initial guess (dlaed4): the two nearest poles exact, the rest frozen at the midpoint:
+      // c + r_i / (d_i - lambda) + r_{i+1} / (d_{i+1} - lambda) = 0 with c = f(mid) - both terms there.
+      const ri = rho * z2[i];
+      const rn = rho * z2[i + 1];
+      const c = f - ri / (-0.5 * gap) - rn / (0.5 * gap);
       if (f >= 0) {
         org = i;
         lo = 0;
         hi = 0.5 * gap;
+        guess = quadRoot(c, -(c * gap + ri + rn), ri * gap, lo, hi);
       } else {
         org = i + 1;
         lo = -0.5 * gap;
         hi = 0;
+        guess = quadRoot(c, c * gap - ri - rn, -rn * gap, lo, hi);
       }
     } else {
       org = i;
@@ -246,17 +256,17 @@ export function secular(k: number, d: Float64Array, z: Float64Array, rho: number
     const dorg = d[org];
     for (let j = 0; j < k; j++) sh[j] = d[j] - dorg;
     // Start from the bracket's midpoint; Newton steps, bisection when a step leaves the bracket.
-    let tau = 0.5 * (lo + hi);
+    let tau = guess > lo && guess < hi ? guess : 0.5 * (lo + hi);
     for (let it = 0; it < 300; it++) {
       let f = 1;
       let fp = 0;
       let err = 1;
       for (let j = 0; j < k; j++) {
-        const del = sh[j] - tau;
-        const t = (rho * z2[j]) / del;
+        const inv = 1 / (sh[j] - tau);
+        const t = rz[j] * inv;
         f += t;
         err += Math.abs(t);
-        fp += t / del;
+        fp += t * inv;
       }
       if (f === 0 || Math.abs(f) <= 2 * EPS * k * err) break;
       if (f > 0) hi = tau;
@@ -276,4 +286,20 @@ export function secular(k: number, d: Float64Array, z: Float64Array, rho: number
     const row = i * k;
     for (let j = 0; j < k; j++) delta[row + j] = sh[j] - tau;
   }
+}
+
+/** The root of A x^2 + B x + C = 0 inside (lo, hi) (stable formulas), NaN if none. */
+function quadRoot(A: number, B: number, C: number, lo: number, hi: number): number {
+  if (A === 0) {
+    const x = -C / B;
+    return x > lo && x < hi ? x : Number.NaN;
+  }
+  const disc = B * B - 4 * A * C;
+  if (!(disc >= 0)) return Number.NaN;
+  const q = -0.5 * (B + (B >= 0 ? Math.sqrt(disc) : -Math.sqrt(disc)));
+  const x1 = q / A;
+  const x2 = q === 0 ? Number.NaN : C / q;
+  if (x1 > lo && x1 < hi) return x1;
+  if (x2 > lo && x2 < hi) return x2;
+  return Number.NaN;
 }
