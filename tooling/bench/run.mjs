@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark runner: `pnpm bench` (builds first) or `node tooling/bench/run.mjs [--filter text] [--quick]`.
+// Benchmark runner: `pnpm bench` (builds first) or `node tooling/bench/run.mjs [--filter text] [--quick] [--no-numpy]`.
 //
 // Imports the BUILT packages (packages/*/dist), runs the kernel's own workloads and every
 // `packages/*/bench/*.bench.mjs` module that exports
@@ -52,7 +52,7 @@ function kernelWorkloads() {
   const backends = k.availableBackends();
 
   // cpu gemm single-threaded, and with worker threads when the machine has more than one core
-  // (the library's default on <= 2 cores is single-threaded; see packages/kernel/README-ops.md).
+  // (the library's default is min(4, cores) threads; see packages/kernel/README.md).
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const defaultThreads = k.gemmThreads();
   const threadCounts = cores > 1 ? [1, Math.min(4, cores)] : [1];
@@ -234,12 +234,24 @@ for (const w of all) {
   }
   results.push(entry);
 }
+// Kernel vs NumPy, interleaved in this session (issue 8; skipped without python3 + numpy or with --no-numpy).
+let numpyComparison = null;
+if (!args.includes('--no-numpy')) {
+  const { compareWithNumpy, numpyAvailable } = await import('./numpy-compare.mjs');
+  if (numpyAvailable()) {
+    console.log('bench: kernel vs NumPy, interleaved (median [min-max] of the timed runs)');
+    numpyComparison = await compareWithNumpy(k, { reps: quick ? 3 : 7, filter });
+  } else {
+    console.log('bench: python3 with numpy not found; no NumPy comparison');
+  }
+}
 const reference = results.find((r) => r.backend === 'reference-js' && r.median_ms);
 const out = {
   machine,
   total_s: round((performance.now() - t0) / 1000),
   reference: reference ? { name: reference.name, median_ms: reference.median_ms } : null,
   workloads: results,
+  numpy_comparison: numpyComparison,
 };
 mkdirSync(dirname(outPath), { recursive: true });
 const tmp = `${outPath}.${process.pid}.tmp`;
