@@ -10,6 +10,7 @@
 
 import { dgemm } from '../ops/dgemm.js';
 import { stedc } from './base-stedc.js';
+import { symvWorkspace } from './wasm-symv.js';
 
 const EPS = 2 ** -52;
 
@@ -461,7 +462,12 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
     tridiagonalize(n, a, d, e, hh);
     return;
   }
-  const p = new Float64Array(n);
+  // The working matrix lives in the WebAssembly memory of the SIMD mat-vec when it is available.
+  const ws = useWasmSymv ? symvWorkspace(n * n + n + 2) : null;
+  const A = ws ? ws.f : a;
+  if (ws) A.set(a.subarray(0, n * n));
+  const pOff = n * n;
+  const p = ws ? ws.f.subarray(pOff, pOff + n) : new Float64Array(n);
   const V = new Float64Array(n * nb);
   const W = new Float64Array(n * nb);
   const y1 = new Float64Array(nb);
@@ -483,51 +489,65 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
           const rc = c * nb;
           let s = 0;
           for (let t = 0; t < jc; t++) s += V[rc + t] * W[wi + t] + W[rc + t] * V[wi + t];
-          a[ri + c] -= s;
+          A[ri + c] -= s;
         }
       }
-      d[i] = a[ri + i];
+      d[i] = A[ri + i];
       const l = i - 1;
       let scale = 0;
-      for (let k = 0; k <= l; k++) scale += Math.abs(a[ri + k]);
+      for (let k = 0; k <= l; k++) scale += Math.abs(A[ri + k]);
       if (l === 0 || scale === 0) {
-        e[i] = a[ri + l];
+        e[i] = A[ri + l];
         hh[i] = 0;
         continue;
       }
       let h = 0;
       for (let k = 0; k <= l; k++) {
-        const u = a[ri + k] / scale;
-        a[ri + k] = u;
+        const u = A[ri + k] / scale;
+        A[ri + k] = u;
         h += u * u;
       }
-      const f = a[ri + l];
+      const f = A[ri + l];
       const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
       e[i] = scale * g;
       h -= f * g;
-      a[ri + l] = f - g;
-      // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state), four rows per pass.
+      A[ri + l] = f - g;
+      // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state).
       p.fill(0, 0, i);
       let j = 0;
+      if (ws) {
+        // SIMD: row pairs off the diagonal in wasm, the 2 x 2 diagonal blocks here.
+        const npairs = i >> 1;
+        ws.symv2(0, n * 8, ri * 8, pOff * 8, npairs);
+        for (let t = 0; t < npairs; t++) {
+          const r0 = 2 * t * n + 2 * t;
+          const u0 = A[ri + 2 * t];
+          const u1 = A[ri + 2 * t + 1];
+          const a10 = A[r0 + n];
+          p[2 * t] += A[r0] * u0 + a10 * u1;
+          p[2 * t + 1] += a10 * u0 + A[r0 + n + 1] * u1;
+        }
+        j = 2 * npairs;
+      }
       for (; j + 3 <= l; j += 4) {
         const r0 = j * n;
         const r1 = r0 + n;
         const r2 = r1 + n;
         const r3 = r2 + n;
-        const u0 = a[ri + j];
-        const u1 = a[ri + j + 1];
-        const u2 = a[ri + j + 2];
-        const u3 = a[ri + j + 3];
+        const u0 = A[ri + j];
+        const u1 = A[ri + j + 1];
+        const u2 = A[ri + j + 2];
+        const u3 = A[ri + j + 3];
         let acc0 = 0;
         let acc1 = 0;
         let acc2 = 0;
         let acc3 = 0;
         for (let k = 0; k < j; k++) {
-          const a0 = a[r0 + k];
-          const a1 = a[r1 + k];
-          const a2 = a[r2 + k];
-          const a3 = a[r3 + k];
-          const uk = a[ri + k];
+          const a0 = A[r0 + k];
+          const a1 = A[r1 + k];
+          const a2 = A[r2 + k];
+          const a3 = A[r3 + k];
+          const uk = A[ri + k];
           acc0 += a0 * uk;
           acc1 += a1 * uk;
           acc2 += a2 * uk;
@@ -538,8 +558,8 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
         for (let x = 0; x < 4; x++) {
           let sx = 0;
           for (let y = 0; y < 4; y++) {
-            const ax = x >= y ? a[(j + x) * n + j + y] : a[(j + y) * n + j + x];
-            sx += ax * a[ri + j + y];
+            const ax = x >= y ? A[(j + x) * n + j + y] : A[(j + y) * n + j + x];
+            sx += ax * A[ri + j + y];
           }
           p[j + x] += sx;
         }
@@ -551,39 +571,39 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
       for (; j + 1 <= l; j += 2) {
         const r0 = j * n;
         const r1 = r0 + n;
-        const u0 = a[ri + j];
-        const u1 = a[ri + j + 1];
+        const u0 = A[ri + j];
+        const u1 = A[ri + j + 1];
         let acc0 = 0;
         let acc1 = 0;
         for (let k = 0; k < j; k++) {
-          const a0 = a[r0 + k];
-          const a1 = a[r1 + k];
-          const uk = a[ri + k];
+          const a0 = A[r0 + k];
+          const a1 = A[r1 + k];
+          const uk = A[ri + k];
           acc0 += a0 * uk;
           acc1 += a1 * uk;
           p[k] += a0 * u0 + a1 * u1;
         }
-        const a10 = a[r1 + j];
-        p[j] += acc0 + a[r0 + j] * u0 + a10 * u1;
-        p[j + 1] += acc1 + a10 * u0 + a[r1 + j + 1] * u1;
+        const a10 = A[r1 + j];
+        p[j] += acc0 + A[r0 + j] * u0 + a10 * u1;
+        p[j + 1] += acc1 + a10 * u0 + A[r1 + j + 1] * u1;
       }
       for (; j <= l; j++) {
         const rj = j * n;
-        const uj = a[ri + j];
+        const uj = A[ri + j];
         let acc = 0;
         for (let k = 0; k < j; k++) {
-          const akj = a[rj + k];
-          acc += akj * a[ri + k];
+          const akj = A[rj + k];
+          acc += akj * A[ri + k];
           p[k] += akj * uj;
         }
-        p[j] += acc + a[rj + j] * uj;
+        p[j] += acc + A[rj + j] * uj;
       }
       // p -= V (W^T u) + W (V^T u) for the panel's earlier reflectors.
       if (jc > 0) {
         y1.fill(0, 0, jc);
         y2.fill(0, 0, jc);
         for (let r = 0; r <= l; r++) {
-          const ur = a[ri + r];
+          const ur = A[ri + r];
           const rr = r * nb;
           for (let t = 0; t < jc; t++) {
             y1[t] += W[rr + t] * ur;
@@ -600,12 +620,12 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
       let up = 0;
       for (let k = 0; k <= l; k++) {
         p[k] /= h;
-        up += a[ri + k] * p[k];
+        up += A[ri + k] * p[k];
       }
       const kk = up / (2 * h);
       for (let k = 0; k <= l; k++) {
-        V[k * nb + jc] = a[ri + k];
-        W[k * nb + jc] = p[k] - kk * a[ri + k];
+        V[k * nb + jc] = A[ri + k];
+        W[k * nb + jc] = p[k] - kk * A[ri + k];
       }
       hh[i] = h;
     }
@@ -626,10 +646,17 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
     const RB = 128;
     for (let r0 = 0; r0 < m; r0 += RB) {
       const r1 = Math.min(m, r0 + RB);
-      dgemm(false, true, r1 - r0, r1, 2 * b, -1, X.subarray(r0 * nb2), nb2, Y, nb2, 1, a.subarray(r0 * n), n);
+      dgemm(false, true, r1 - r0, r1, 2 * b, -1, X.subarray(r0 * nb2), nb2, Y, nb2, 1, A.subarray(r0 * n), n);
     }
   }
   hh[0] = 0;
   e[0] = 0;
-  d[0] = a[0];
+  d[0] = A[0];
+  if (ws) a.set(A.subarray(0, n * n));
+}
+
+let useWasmSymv = true;
+/** Use the WebAssembly SIMD mat-vec in the blocked reduction (default true; false: plain JS, for tests and benchmarks). */
+export function setWasmSymv(on: boolean): void {
+  useWasmSymv = on;
 }

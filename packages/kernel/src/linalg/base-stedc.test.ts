@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dgemm } from '../ops/dgemm.js';
 import { Rng } from '../rng.js';
-import { applyQ, eighInPlace, tql2, tridiagonalize, tridiagonalizeBlocked } from './base-eigh.js';
+import { applyQ, eighInPlace, setWasmSymv, tql2, tridiagonalize, tridiagonalizeBlocked } from './base-eigh.js';
 import { stedc } from './base-stedc.js';
 
 /** max |T Z - Z diag(d)| / ||T|| and max |Z^T Z - I| for the tridiagonal (d0, e0). */
@@ -136,6 +136,19 @@ describe('stedc (divide and conquer)', () => {
     tridiagonalize(n, a1, d1, e1, h1);
     tridiagonalizeBlocked(n, a2, d2, e2, h2, 16);
     const scale = Math.abs(d1[0]) + n;
+    // The plain-JS mat-vec gives the same reduction as the WebAssembly SIMD one.
+    const a3 = a.slice();
+    const [d3, e3, h3] = Array.from({ length: 3 }, () => new Float64Array(n));
+    setWasmSymv(false);
+    try {
+      tridiagonalizeBlocked(n, a3, d3, e3, h3, 16);
+    } finally {
+      setWasmSymv(true);
+    }
+    for (let i = 0; i < n; i++) {
+      expect(Math.abs(d3[i] - d2[i])).toBeLessThan(1e-11 * scale);
+      expect(Math.abs(e3[i] - e2[i])).toBeLessThan(1e-11 * scale);
+    }
     for (let i = 0; i < n; i++) {
       expect(Math.abs(d1[i] - d2[i])).toBeLessThan(1e-11 * scale);
       expect(Math.abs(e1[i] - e2[i])).toBeLessThan(1e-11 * scale);
