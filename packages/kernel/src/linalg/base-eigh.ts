@@ -10,7 +10,7 @@
 
 import { dgemm } from '../ops/dgemm.js';
 import { stedc } from './base-stedc.js';
-import { symvWorkspace } from './wasm-symv.js';
+import { SYMV_ROWS, symvWorkspace } from './wasm-symv.js';
 
 const EPS = 2 ** -52;
 
@@ -457,7 +457,7 @@ export function applyQ(n: number, a: Float64Array, hh: Float64Array, z: Float64A
  * and the trailing block gets the rank-2nb update through the SIMD gemm (lower triangle by row
  * blocks). Half the flops move to gemm and the matrix streams once per reflector instead of three times.
  */
-export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Array, e: Float64Array, hh: Float64Array, nb = 32): void {
+export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Array, e: Float64Array, hh: Float64Array, nb = 16): void {
   if (n < 4 * nb) {
     tridiagonalize(n, a, d, e, hh);
     return;
@@ -516,18 +516,21 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
       p.fill(0, 0, i);
       let j = 0;
       if (ws) {
-        // SIMD: row pairs off the diagonal in wasm, the 2 x 2 diagonal blocks here.
-        const npairs = i >> 1;
-        ws.symv2(0, n * 8, ri * 8, pOff * 8, npairs);
-        for (let t = 0; t < npairs; t++) {
-          const r0 = 2 * t * n + 2 * t;
-          const u0 = A[ri + 2 * t];
-          const u1 = A[ri + 2 * t + 1];
-          const a10 = A[r0 + n];
-          p[2 * t] += A[r0] * u0 + a10 * u1;
-          p[2 * t + 1] += a10 * u0 + A[r0 + n + 1] * u1;
+        // SIMD: blocks of SYMV_ROWS rows off the diagonal in wasm, the diagonal blocks here.
+        const R = SYMV_ROWS;
+        const nblocks = Math.floor(i / R);
+        ws.symv(0, n * 8, ri * 8, pOff * 8, nblocks);
+        for (let b0 = 0; b0 < nblocks * R; b0 += R) {
+          for (let x = 0; x < R; x++) {
+            let sx = 0;
+            for (let y = 0; y < R; y++) {
+              const axy = x >= y ? A[(b0 + x) * n + b0 + y] : A[(b0 + y) * n + b0 + x];
+              sx += axy * A[ri + b0 + y];
+            }
+            p[b0 + x] += sx;
+          }
         }
-        j = 2 * npairs;
+        j = nblocks * R;
       }
       for (; j + 3 <= l; j += 4) {
         const r0 = j * n;

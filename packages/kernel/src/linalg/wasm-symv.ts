@@ -4,11 +4,12 @@
  * writes it through a Float64Array view. Assembled at load time by a tiny encoder (as the gemm
  * kernel in ../ops/wasm-gemm-module.ts; no toolchain, nothing binary committed).
  *
- * Exported `symv2(pa, ldBytes, pu, pp, npairs)`: for each row pair j = 2 t (t < npairs) of the
- * row-major lower triangle at byte address pa, with u at pu and p at pp (f64, byte addresses):
- *   p[0..j) += A[j][0..j) u_j + A[j+1][0..j) u_{j+1}      (the scatter half),
- *   p[j]    += A[j][0..j) . u[0..j),  p[j+1] += A[j+1][0..j) . u[0..j)   (the dot half).
- * The 2 x 2 diagonal blocks (and an odd last row) are left to the caller.
+ * Exported `symv(pa, ldBytes, pu, pp, nblocks)`: for each block of R = SYMV_ROWS rows j = R t .. R t + R - 1
+ * (t < nblocks) of the row-major lower triangle at byte address pa, with u at pu and p at pp (f64,
+ * byte addresses), in one pass over columns 0..R t - 1 (two at a time):
+ *   p[0..R t) += sum_r A[R t + r][0..R t) u_{R t + r}          (the scatter half),
+ *   p[R t + r] += A[R t + r][0..R t) . u[0..R t)                (the dot half).
+ * The R x R diagonal blocks (and the last rows beyond R nblocks) are left to the caller.
  */
 
 const I32 = 0x7f;
@@ -63,57 +64,56 @@ const extract = (lane: number) => [...simd(33), lane];
 const f64x2add = simd(240);
 const f64x2mul = simd(242);
 
-function symvBytes(): Uint8Array<ArrayBuffer> {
-  // Params 0 pa, 1 ldBytes, 2 pu, 3 pp, 4 npairs. i32 locals: 5 t, 6 r0, 7 r1, 8 k, 9 kEnd.
-  // v128 locals: 10 acc0, 11 acc1, 12 u0s, 13 u1s, 14 a0, 15 a1.
-  const [t, r0, r1, k, kEnd] = [5, 6, 7, 8, 9];
-  const [acc0, acc1, u0s, u1s, a0, a1] = [10, 11, 12, 13, 14, 15];
+function symvBytes(R: number): Uint8Array<ArrayBuffer> {
+  // Params 0 pa, 1 ldBytes, 2 pu, 3 pp, 4 nblocks (of R rows). i32 locals: 5 t, 6 k, 7 kEnd, 8.. row pointers.
+  // v128 locals after them: R accumulators, R splats of u_{j+r}, R loaded A vectors.
+  const [t, k, kEnd] = [5, 6, 7];
+  const row = (r: number) => 8 + r;
+  const acc = (r: number) => 8 + R + r;
+  const us = (r: number) => 8 + 2 * R + r;
+  const av = (r: number) => 8 + 3 * R + r;
   const body: number[] = [
     ...i32c(0), ...set(t),
     ...block, ...loop,
     ...get(t), ...get(4), ...i32ltS, ...i32eqz, ...brIf(1),
-    // r0 = pa + 2 t ldBytes; r1 = r0 + ldBytes; kEnd = 16 t (= 8 j bytes)
-    ...get(0), ...get(t), ...i32c(2), ...i32mul, ...get(1), ...i32mul, ...i32add, ...set(r0),
-    ...get(r0), ...get(1), ...i32add, ...set(r1),
-    ...get(t), ...i32c(16), ...i32mul, ...set(kEnd),
-    // u0s = splat(u[j]), u1s = splat(u[j+1])
-    ...get(2), ...get(kEnd), ...i32add, ...f64load(0), ...f64x2splat, ...set(u0s),
-    ...get(2), ...get(kEnd), ...i32add, ...f64load(8), ...f64x2splat, ...set(u1s),
-    ...v128zero, ...set(acc0),
-    ...v128zero, ...set(acc1),
+    // kEnd = 8 j bytes with j = R t
+    ...get(t), ...i32c(8 * R), ...i32mul, ...set(kEnd),
+  ];
+  for (let r = 0; r < R; r++) {
+    // row_r = pa + (R t + r) ldBytes
+    body.push(...get(t), ...i32c(R), ...i32mul, ...i32c(r), ...i32add, ...get(1), ...i32mul, ...get(0), ...i32add, ...set(row(r)));
+    body.push(...get(2), ...get(kEnd), ...i32add, ...f64load(8 * r), ...f64x2splat, ...set(us(r)));
+    body.push(...v128zero, ...set(acc(r)));
+  }
+  body.push(
     ...i32c(0), ...set(k),
     ...block, ...loop,
     ...get(k), ...get(kEnd), ...i32ltS, ...i32eqz, ...brIf(1),
-    ...get(r0), ...get(k), ...i32add, ...v128load(0), ...set(a0),
-    ...get(r1), ...get(k), ...i32add, ...v128load(0), ...set(a1),
-    // acc0 += a0 * u[k..k+2]; acc1 += a1 * u[k..k+2]
-    ...get(acc0), ...get(a0), ...get(2), ...get(k), ...i32add, ...v128load(0), ...f64x2mul, ...f64x2add, ...set(acc0),
-    ...get(acc1), ...get(a1), ...get(2), ...get(k), ...i32add, ...v128load(0), ...f64x2mul, ...f64x2add, ...set(acc1),
-    // p[k..k+2] += a0 u0s + a1 u1s
-    ...get(3), ...get(k), ...i32add,
-    ...get(3), ...get(k), ...i32add, ...v128load(0),
-    ...get(a0), ...get(u0s), ...f64x2mul, ...f64x2add,
-    ...get(a1), ...get(u1s), ...f64x2mul, ...f64x2add,
+  );
+  for (let r = 0; r < R; r++) {
+    body.push(...get(row(r)), ...get(k), ...i32add, ...v128load(0), ...set(av(r)));
+    body.push(...get(acc(r)), ...get(av(r)), ...get(2), ...get(k), ...i32add, ...v128load(0), ...f64x2mul, ...f64x2add, ...set(acc(r)));
+  }
+  body.push(...get(3), ...get(k), ...i32add, ...get(3), ...get(k), ...i32add, ...v128load(0));
+  for (let r = 0; r < R; r++) body.push(...get(av(r)), ...get(us(r)), ...f64x2mul, ...f64x2add);
+  body.push(
     ...v128store(0),
     ...get(k), ...i32c(16), ...i32add, ...set(k),
     ...br(0),
     ...end, ...end,
-    // p[j] += acc0[0] + acc0[1]; p[j+1] += acc1[0] + acc1[1]
-    ...get(3), ...get(kEnd), ...i32add,
-    ...get(3), ...get(kEnd), ...i32add, ...f64load(0),
-    ...get(acc0), ...extract(0), ...get(acc0), ...extract(1), ...f64add, ...f64add,
-    ...f64store(0),
-    ...get(3), ...get(kEnd), ...i32add,
-    ...get(3), ...get(kEnd), ...i32add, ...f64load(8),
-    ...get(acc1), ...extract(0), ...get(acc1), ...extract(1), ...f64add, ...f64add,
-    ...f64store(8),
-    ...get(t), ...i32c(1), ...i32add, ...set(t),
-    ...br(0),
-    ...end, ...end,
-  ];
+  );
+  for (let r = 0; r < R; r++) {
+    body.push(
+      ...get(3), ...get(kEnd), ...i32add,
+      ...get(3), ...get(kEnd), ...i32add, ...f64load(8 * r),
+      ...get(acc(r)), ...extract(0), ...get(acc(r)), ...extract(1), ...f64add, ...f64add,
+      ...f64store(8 * r),
+    );
+  }
+  body.push(...get(t), ...i32c(1), ...i32add, ...set(t), ...br(0), ...end, ...end);
   const locals = vec([
-    [...uleb(5), I32],
-    [...uleb(6), V128],
+    [...uleb(3 + R), I32],
+    [...uleb(3 * R), V128],
   ]);
   const func = [...locals, ...body, ...end];
   const bytes = [
@@ -121,7 +121,7 @@ function symvBytes(): Uint8Array<ArrayBuffer> {
     ...section(1, vec([[0x60, ...vec(new Array(5).fill([I32])), ...vec([])]])),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),
     ...section(3, vec([[0]])),
-    ...section(7, vec([[...name('symv2'), 0x00, 0x00]])),
+    ...section(7, vec([[...name('symv'), 0x00, 0x00]])),
     ...section(10, vec([[...uleb(func.length), ...func]])),
   ];
   return new Uint8Array(bytes);
@@ -137,22 +137,25 @@ interface WasmApi {
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-export type Symv2 = (pa: number, ldBytes: number, pu: number, pp: number, npairs: number) => void;
+export type SymvKernel = (pa: number, ldBytes: number, pu: number, pp: number, nblocks: number) => void;
 
-let state: { mem: WasmMem; symv2: Symv2 } | null | undefined;
+/** Rows per block of the kernel. */
+export const SYMV_ROWS = 4;
+
+let state: { mem: WasmMem; symv: SymvKernel } | null | undefined;
 
 /**
  * The kernel and a Float64Array view of its memory holding at least `doubles` doubles (grown as
  * needed; the view is invalidated by the next call). Null without WebAssembly SIMD or memory.
  */
-export function symvWorkspace(doubles: number): { f: Float64Array; symv2: Symv2 } | null {
+export function symvWorkspace(doubles: number): { f: Float64Array; symv: SymvKernel } | null {
   if (state === undefined) {
     try {
       const W = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
       if (!W) throw new Error('no WebAssembly');
       const mem = new W.Memory({ initial: 1 });
-      const inst = new W.Instance(new W.Module(symvBytes()), { env: { mem } });
-      state = { mem, symv2: inst.exports.symv2 as Symv2 };
+      const inst = new W.Instance(new W.Module(symvBytes(SYMV_ROWS)), { env: { mem } });
+      state = { mem, symv: inst.exports.symv as SymvKernel };
     } catch {
       state = null;
     }
@@ -164,5 +167,5 @@ export function symvWorkspace(doubles: number): { f: Float64Array; symv2: Symv2 
   } catch {
     return null;
   }
-  return { f: new Float64Array(state.mem.buffer), symv2: state.symv2 };
+  return { f: new Float64Array(state.mem.buffer), symv: state.symv };
 }
