@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Kernel vs NumPy, interleaved in one session (issue 8): `node tooling/bench/numpy-compare.mjs [--reps N] [--kernel DIR] [--filter text] [--out FILE]`.
+// Kernel vs NumPy, interleaved in one session (issue 8):
+// `node tooling/bench/numpy-compare.mjs [--reps N] [--kernel DIR] [--before DIR] [--filter text] [--out FILE]`.
 //
 // For each thread mode ("1 thread": kernel gemm threads 1 and OPENBLAS_NUM_THREADS=1; "all cores": the
 // kernel's default thread count and OpenBLAS with every core) it starts one NumPy worker process
@@ -7,6 +8,8 @@
 // NumPy, so that both see the same machine load. Reports per side the median, min and max of the timed
 // runs (after one warm-up each) and the ratio kernel median / NumPy median; records the load average.
 // Also records max|V^T V - I| and the residual of eigh at n = 1000 (the orthogonality bound of issue 8).
+// --before DIR: a second kernel build (e.g. an older commit built with tsc --outDir) run in the same
+// interleaving (kernel, before, NumPy per repetition), so before/after compare under the same load.
 // Writes bench/numpy-compare.json (or --out) atomically. Also used by run.mjs when NumPy is present.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -101,7 +104,7 @@ function orthogonalityCheck(k, n) {
 }
 
 /** Run the interleaved comparison; returns the JSON record. */
-export async function compareWithNumpy(k, { reps = 7, filter, log = console.log } = {}) {
+export async function compareWithNumpy(k, { reps = 7, filter, log = console.log, before } = {}) {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const defaultThreads = k.gemmThreads();
   const modes = [{ name: '1 thread', kernel: 1, numpy: 1 }];
@@ -110,27 +113,49 @@ export async function compareWithNumpy(k, { reps = 7, filter, log = console.log 
   for (const mode of modes) {
     k.setGemmThreads(mode.kernel);
     if (mode.kernel > 1) await k.startGemmThreads();
+    if (before) {
+      before.setGemmThreads(mode.kernel);
+      if (mode.kernel > 1) await before.startGemmThreads();
+    }
+    const beforeWs = before ? kernelWorkloads(before) : [];
     const py = startWorker(mode.numpy);
     const banner = await py.ready;
     out.numpy = banner.replace(/^ready numpy /, '');
     const rec = { mode: mode.name, kernel_threads: mode.kernel, numpy_threads: mode.numpy, workloads: [] };
     for (const w of kernelWorkloads(k).filter((w) => !filter || w.name.includes(filter))) {
       const ctx = w.setup();
+      const bw = beforeWs.find((x) => x.name === w.name);
+      const bctx = bw?.setup();
       w.run(ctx); // warm-up
+      bw?.run(bctx);
       await py.time(w.name);
       const kt = [];
+      const bt = [];
       const nt = [];
       for (let r = 0; r < (w.reps ?? reps); r++) {
-        const t = performance.now();
+        let t = performance.now();
         w.run(ctx);
         kt.push(performance.now() - t);
+        if (bw) {
+          t = performance.now();
+          bw.run(bctx);
+          bt.push(performance.now() - t);
+        }
         nt.push(await py.time(w.name));
       }
       const kernel = stats(kt);
       const numpy = stats(nt);
       const ratio = Math.round((kernel.median_ms / numpy.median_ms) * 100) / 100;
-      rec.workloads.push({ name: w.name, kernel, numpy, ratio });
-      log(`${mode.name.padEnd(9)} ${w.name.padEnd(20)} kernel ${kernel.median_ms.toFixed(1).padStart(8)} ms [${kernel.min_ms.toFixed(0)}-${kernel.max_ms.toFixed(0)}]  numpy ${numpy.median_ms.toFixed(1).padStart(8)} ms [${numpy.min_ms.toFixed(0)}-${numpy.max_ms.toFixed(0)}]  ratio ${ratio}`);
+      const entry = { name: w.name, kernel, numpy, ratio };
+      const f = (x) => `${x.median_ms.toFixed(1).padStart(8)} ms [${x.min_ms.toFixed(0)}-${x.max_ms.toFixed(0)}]`;
+      let line = `${mode.name.padEnd(9)} ${w.name.padEnd(20)} kernel ${f(kernel)}  numpy ${f(numpy)}  ratio ${ratio}`;
+      if (bw) {
+        entry.before = stats(bt);
+        entry.before_ratio = Math.round((entry.before.median_ms / numpy.median_ms) * 100) / 100;
+        line += `  | before ${f(entry.before)} ratio ${entry.before_ratio}`;
+      }
+      rec.workloads.push(entry);
+      log(line);
     }
     py.close();
     out.modes.push(rec);
@@ -157,8 +182,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(0);
   }
   const k = await import(pathToFileURL(join(kdir, 'index.js')).href);
-  const res = await compareWithNumpy(k, { reps: Number(opt('--reps') ?? 7), filter: opt('--filter') });
+  const bdir = opt('--before');
+  const before = bdir ? await import(pathToFileURL(join(resolve(bdir), 'index.js')).href) : undefined;
+  const res = await compareWithNumpy(k, { reps: Number(opt('--reps') ?? 7), filter: opt('--filter'), before });
   res.kernel_dir = kdir;
+  if (bdir) res.before_dir = resolve(bdir);
   mkdirSync(dirname(outPath), { recursive: true });
   const tmp = `${outPath}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(res, null, 2)}\n`);
