@@ -8,7 +8,7 @@
  * A = U diag(s) V^T with U = B / s column-wise. Columns of B and V are kept as contiguous rows.
  */
 import { eighInPlace } from './base-eigh.js';
-import { gemmNT, transposeInto } from './base-dense.js';
+import { dgemm } from '../ops/dgemm.js';
 
 const EPS = 2 ** -52;
 
@@ -100,10 +100,9 @@ export function svdTall(m: number, n: number, a0: Float64Array, u: Float64Array,
   const inv = 1 / scale;
   const a = new Float64Array(m * n);
   for (let i = 0; i < m * n; i++) a[i] = a0[i] * inv;
-  const at = new Float64Array(n * m);
-  transposeInto(m, n, a, at);
+  // Products through the WebAssembly SIMD dgemm (issue 8; was the local blocked gemmNT).
   const g = new Float64Array(n * n);
-  gemmNT(n, n, m, at, at, g, true);
+  dgemm(true, false, n, n, m, 1, a, n, a, n, 0, g, n);
   const w = new Float64Array(n);
   const v = new Float64Array(n * n);
   if (!eighInPlace(n, g, w, v)) return false;
@@ -112,14 +111,15 @@ export function svdTall(m: number, n: number, a0: Float64Array, u: Float64Array,
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vw[j * n + i] = v[i * n + (n - 1 - j)];
   // B^T = V^T A^T: row j is A v_j.
   const bt = new Float64Array(n * m);
-  gemmNT(n, m, n, vw, a, bt);
+  dgemm(false, true, n, m, n, 1, vw, n, a, n, 0, bt, m);
   // Jacobi until every pair of columns of B is orthogonal to tol (relative); the convergence
   // check is one blocked product B^T B per sweep (usually 0-2 sweeps after preconditioning).
   const tol = EPS * Math.max(8, Math.sqrt(m));
   const g2 = new Float64Array(n * n);
   let converged = false;
   for (let sweep = 0; sweep <= 60 && !converged; sweep++) {
-    gemmNT(n, n, m, bt, bt, g2, true);
+    dgemm(false, true, n, n, m, 1, bt, m, bt, m, 0, g2, n);
+    for (let r = 1; r < n; r++) for (let c = 0; c < r; c++) g2[r * n + c] = g2[c * n + r];
     if (maxRelOffDiagonal(n, g2) <= tol) converged = true;
     else if (sweep < 60) jacobiSweep(n, m, bt, n, vw, tol, g2);
   }
