@@ -39,13 +39,14 @@ function rotateRows(x: Float64Array, ja: number, jb: number, len: number, c: num
 
 /**
  * One sweep of one-sided Jacobi on the n rows (length m) of `bt`, rotating the rows (length nv)
- * of `vt` alike. `g` = bt bt^T at the start of the sweep (n x n): pairs of rows that have not
- * been rotated yet in this sweep take their inner products from it instead of a fresh dot.
- * A pair is rotated when |<b_j, b_k>| > tol |b_j| |b_k|. Returns the number of rotations.
+ * of `vt` alike. `g` = bt bt^T at the start of the sweep (n x n) supplies the inner products and
+ * is rotated along with the rows (O(n) per rotation instead of fresh O(m) dots for every later
+ * pair of a touched row); the caller's stopping test uses a freshly computed bt bt^T each sweep.
+ * A pair is rotated when |<b_j, b_k>| > tol |b_j| |b_k|. Returns the number of rotations; `g` is
+ * destroyed.
  */
 export function jacobiSweep(n: number, m: number, bt: Float64Array, nv: number, vt: Float64Array, tol: number, g: Float64Array): number {
   const nrm = new Float64Array(n);
-  const touched = new Uint8Array(n);
   for (let j = 0; j < n; j++) nrm[j] = g[j * n + j];
   let rotations = 0;
   for (let j = 0; j < n - 1; j++) {
@@ -53,11 +54,9 @@ export function jacobiSweep(n: number, m: number, bt: Float64Array, nv: number, 
       const aa = nrm[j];
       const bb = nrm[k];
       if (aa === 0 || bb === 0) continue;
-      const ab = touched[j] || touched[k] ? dot(bt, j * m, bt, k * m, m) : g[j * n + k];
+      const ab = g[j * n + k];
       if (Math.abs(ab) <= tol * Math.sqrt(aa * bb)) continue;
       rotations++;
-      touched[j] = 1;
-      touched[k] = 1;
       const zeta = (bb - aa) / (2 * ab);
       const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
       const c = 1 / Math.sqrt(1 + t * t);
@@ -66,6 +65,23 @@ export function jacobiSweep(n: number, m: number, bt: Float64Array, nv: number, 
       rotateRows(vt, j * nv, k * nv, nv, c, s);
       nrm[j] = aa - t * ab;
       nrm[k] = bb + t * ab;
+      // g: rows and columns j, k rotated like the rows of bt; the pair itself is now orthogonal.
+      const rj = j * n;
+      const rk = k * n;
+      for (let l = 0; l < n; l++) {
+        const gj = g[rj + l];
+        const gk = g[rk + l];
+        const nj = c * gj - s * gk;
+        const nk = s * gj + c * gk;
+        g[rj + l] = nj;
+        g[rk + l] = nk;
+        g[l * n + j] = nj;
+        g[l * n + k] = nk;
+      }
+      g[rj + j] = nrm[j];
+      g[rk + k] = nrm[k];
+      g[rj + k] = 0;
+      g[rk + j] = 0;
     }
   }
   return rotations;
@@ -102,7 +118,7 @@ export function svdTall(m: number, n: number, a0: Float64Array, u: Float64Array,
   for (let i = 0; i < m * n; i++) a[i] = a0[i] * inv;
   // Products through the WebAssembly SIMD dgemm (issue 8; was the local blocked gemmNT).
   const g = new Float64Array(n * n);
-  dgemm(true, false, n, n, m, 1, a, n, a, n, 0, g, n);
+  gram(true, n, m, a, g);
   const w = new Float64Array(n);
   const v = new Float64Array(n * n);
   if (!eighInPlace(n, g, w, v)) return false;
@@ -118,8 +134,7 @@ export function svdTall(m: number, n: number, a0: Float64Array, u: Float64Array,
   const g2 = new Float64Array(n * n);
   let converged = false;
   for (let sweep = 0; sweep <= 60 && !converged; sweep++) {
-    dgemm(false, true, n, n, m, 1, bt, m, bt, m, 0, g2, n);
-    for (let r = 1; r < n; r++) for (let c = 0; c < r; c++) g2[r * n + c] = g2[c * n + r];
+    gram(false, n, m, bt, g2);
     if (maxRelOffDiagonal(n, g2) <= tol) converged = true;
     else if (sweep < 60) jacobiSweep(n, m, bt, n, vw, tol, g2);
   }
@@ -144,6 +159,21 @@ export function svdTall(m: number, n: number, a0: Float64Array, u: Float64Array,
   }
   if (missing.length) completeColumns(m, n, u, missing);
   return true;
+}
+
+/**
+ * out (n x n) = X X^T for X = x (n x m, row-major; trans = false) or X = x^T (x m x n; trans = true),
+ * exactly symmetric: the upper triangle by 128-column blocks through dgemm (about half the flops
+ * of the full product), mirrored below.
+ */
+function gram(trans: boolean, n: number, m: number, x: Float64Array, out: Float64Array): void {
+  const CB = 128;
+  for (let c0 = 0; c0 < n; c0 += CB) {
+    const c1 = Math.min(n, c0 + CB);
+    if (trans) dgemm(true, false, c1, c1 - c0, m, 1, x, n, x.subarray(c0), n, 0, out.subarray(c0), n);
+    else dgemm(false, true, c1, c1 - c0, m, 1, x, m, x.subarray(c0 * m), m, 0, out.subarray(c0), n);
+  }
+  for (let r = 1; r < n; r++) for (let c = 0; c < r; c++) out[r * n + c] = out[c * n + r];
 }
 
 /** Fill the listed (zero) columns of U (m x n) with unit vectors orthogonal to all others. */
