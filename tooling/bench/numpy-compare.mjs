@@ -76,6 +76,10 @@ function kernelWorkloads(k) {
     { name: 'eigh 784', setup: () => gram(784), run: (s) => k.eigh(s) },
     { name: 'eigvalsh 1000', setup: () => gram(1000), run: (s) => k.eigvalsh(s) },
   ];
+  if (typeof k.eighTop === 'function') {
+    // NumPy side: SciPy's dsyevr subset (subset_by_index) when SciPy is present, else the full np.linalg.eigh.
+    ws.push({ name: 'eigh top-10 of 2000', setup: () => gram(2000), run: (s) => k.eighTop(s, 10), reps: 3 });
+  }
   if (typeof k.svd === 'function') {
     ws.push({ name: 'svd thin 784x1000', setup: () => new k.NDArray(rng.normals(784 * 1000), [784, 1000]), run: (a) => k.svd(a), reps: 3 });
   }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, NonFiniteError, ShapeError } from '../errors.js';
+import { DomainError, NonFiniteError, ParameterError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import { gemm } from '../ops/gemm.js';
 import { Rng } from '../rng.js';
 import { eighInPlace } from './base-eigh.js';
-import { eigh, eigvalsh } from './eigh.js';
+import { eigh, eighTop, eigvalsh } from './eigh.js';
 import { qr } from './qr.js';
 import { diag, gram, mat, matmul, orthError, randn, relErr, symRandn, t } from './test-helpers.js';
 
@@ -222,5 +222,61 @@ describe('eigh at scale (blocked reduction, divide and conquer, compact-WY back-
     expect(res).toBeLessThan(1e-12);
     const only = eigvalsh(a);
     expect(maxAbsDiff(only, values)).toBeLessThan(1e-12 * values[n - 1]);
+  });
+});
+
+describe('eighTop (k largest eigenpairs by inverse iteration)', () => {
+  function topQuality(a: NDArray, values: Float64Array, vectors: NDArray): { orth: number; res: number } {
+    const [n, k] = vectors.shape;
+    const g = gemm(vectors, vectors, { transA: true });
+    let orth = 0;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) orth = Math.max(orth, Math.abs(g.data[i * k + j] - (i === j ? 1 : 0)));
+    const av = gemm(a, vectors);
+    let res = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) res = Math.max(res, Math.abs(av.data[i * k + j] - vectors.data[i * k + j] * values[j]));
+    return { orth, res: res / Math.abs(values[0]) };
+  }
+
+  it('top 10 of a random 300 x 300 Gram matrix: the same pairs as eigh', () => {
+    const n = 300;
+    const x = randn(n, n, 31);
+    const a = gemm(x, x, { transB: true });
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a.data[i * n + j] = a.data[j * n + i];
+    const full = eigh(a);
+    const { values, vectors } = eighTop(a, 10);
+    expect(vectors.shape).toEqual([n, 10]);
+    for (let j = 0; j < 10; j++) {
+      expect(Math.abs(values[j] - full.values[n - 1 - j])).toBeLessThan(1e-12 * full.values[n - 1]);
+      let dot = 0;
+      for (let r = 0; r < n; r++) dot += vectors.data[r * 10 + j] * full.vectors.data[r * n + n - 1 - j];
+      expect(Math.abs(Math.abs(dot) - 1)).toBeLessThan(1e-10);
+    }
+    const { orth, res } = topQuality(a, values, vectors);
+    expect(orth).toBeLessThan(1e-12);
+    expect(res).toBeLessThan(1e-12);
+  });
+
+  it('repeated and clustered top eigenvalues stay orthonormal (n = 200, k = 12)', () => {
+    const spec: number[] = [];
+    for (let i = 0; i < 5; i++) spec.push(7);
+    for (let i = 0; i < 5; i++) spec.push(6 + 1e-11 * i);
+    for (let i = 0; i < 190; i++) spec.push(-3 + 8 * (i / 190));
+    const a = withSpectrum(spec, 32);
+    const { values, vectors } = eighTop(a, 12);
+    const want = [...spec].sort((x, y) => y - x).slice(0, 12);
+    expect(maxAbsDiff(values, want)).toBeLessThan(1e-13 * 7 * 20);
+    const { orth, res } = topQuality(a, values, vectors);
+    expect(orth).toBeLessThan(1e-12);
+    expect(res).toBeLessThan(1e-12);
+  });
+
+  it('k = 0, k = n on a small matrix, and typed errors', () => {
+    const a = symRandn(7, 33);
+    expect(eighTop(a, 0).values.length).toBe(0);
+    const all = eighTop(a, 7);
+    const ref = eigh(a);
+    expect(maxAbsDiff(all.values, Array.from(ref.values).reverse())).toBeLessThan(1e-13 * 10);
+    expect(() => eighTop(a, 8)).toThrow(ParameterError);
+    expect(() => eighTop(a, 1.5)).toThrow(/^k: expected an integer in \[0, 7\]/);
   });
 });

@@ -1,5 +1,5 @@
 // Barrel for src/linalg: dense linear algebra (see packages/kernel/README-linalg.md).
-export { eigh, eigvalsh, type EighResult } from './eigh.js';
+export { eigh, eighTop, eigvalsh, type EighResult } from './eigh.js';
 export { svd, type SvdResult } from './svd.js';
 export { cholesky } from './cholesky.js';
 export { solve, solveSPD, solveTriangular, inv, lu, type LuResult, type SolveTriangularOptions } from './solve.js';
