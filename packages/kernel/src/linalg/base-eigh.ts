@@ -468,6 +468,7 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
   if (ws) A.set(a.subarray(0, n * n));
   const pOff = n * n;
   const p = ws ? ws.f.subarray(pOff, pOff + n) : new Float64Array(n);
+  // The panel's reflectors u (V) and vectors w (W), one contiguous row of length n per reflector.
   const V = new Float64Array(n * nb);
   const W = new Float64Array(n * nb);
   const y1 = new Float64Array(nb);
@@ -477,20 +478,17 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
   const Y = new Float64Array(n * nb2);
   for (let ihi = n - 1; ihi >= 1; ihi -= nb) {
     const ilo = Math.max(1, ihi - nb + 1);
-    V.fill(0, 0, (ihi + 1) * nb);
-    W.fill(0, 0, (ihi + 1) * nb);
+    V.fill(0);
+    W.fill(0);
     for (let i = ihi; i >= ilo; i--) {
       const jc = ihi - i; // panel columns 0..jc-1 hold the earlier reflectors of this panel
       const ri = i * n;
       // Row i (columns 0..i) -= V W[i]^T + W V[i]^T.
-      if (jc > 0) {
-        const wi = i * nb;
-        for (let c = 0; c <= i; c++) {
-          const rc = c * nb;
-          let s = 0;
-          for (let t = 0; t < jc; t++) s += V[rc + t] * W[wi + t] + W[rc + t] * V[wi + t];
-          A[ri + c] -= s;
-        }
+      for (let t = 0; t < jc; t++) {
+        const o = t * n;
+        const wit = W[o + i];
+        const vit = V[o + i];
+        for (let c = 0; c <= i; c++) A[ri + c] -= V[o + c] * wit + W[o + c] * vit;
       }
       d[i] = A[ri + i];
       const l = i - 1;
@@ -602,23 +600,23 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
         p[j] += acc + A[rj + j] * uj;
       }
       // p -= V (W^T u) + W (V^T u) for the panel's earlier reflectors.
-      if (jc > 0) {
-        y1.fill(0, 0, jc);
-        y2.fill(0, 0, jc);
+      for (let t = 0; t < jc; t++) {
+        const o = t * n;
+        let s1 = 0;
+        let s2 = 0;
         for (let r = 0; r <= l; r++) {
           const ur = A[ri + r];
-          const rr = r * nb;
-          for (let t = 0; t < jc; t++) {
-            y1[t] += W[rr + t] * ur;
-            y2[t] += V[rr + t] * ur;
-          }
+          s1 += W[o + r] * ur;
+          s2 += V[o + r] * ur;
         }
-        for (let r = 0; r <= l; r++) {
-          const rr = r * nb;
-          let s = 0;
-          for (let t = 0; t < jc; t++) s += V[rr + t] * y1[t] + W[rr + t] * y2[t];
-          p[r] -= s;
-        }
+        y1[t] = s1;
+        y2[t] = s2;
+      }
+      for (let t = 0; t < jc; t++) {
+        const o = t * n;
+        const a1 = y1[t];
+        const a2 = y2[t];
+        for (let r = 0; r <= l; r++) p[r] -= V[o + r] * a1 + W[o + r] * a2;
       }
       let up = 0;
       for (let k = 0; k <= l; k++) {
@@ -626,9 +624,10 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
         up += A[ri + k] * p[k];
       }
       const kk = up / (2 * h);
+      const o = jc * n;
       for (let k = 0; k <= l; k++) {
-        V[k * nb + jc] = A[ri + k];
-        W[k * nb + jc] = p[k] - kk * A[ri + k];
+        V[o + k] = A[ri + k];
+        W[o + k] = p[k] - kk * A[ri + k];
       }
       hh[i] = h;
     }
@@ -638,8 +637,8 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
     const b = ihi - ilo + 1;
     for (let r = 0; r < m; r++) {
       for (let t = 0; t < b; t++) {
-        const v = V[r * nb + t];
-        const w = W[r * nb + t];
+        const v = V[t * n + r];
+        const w = W[t * n + r];
         X[r * nb2 + t] = v;
         X[r * nb2 + b + t] = w;
         Y[r * nb2 + t] = w;
