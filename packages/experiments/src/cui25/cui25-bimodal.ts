@@ -170,9 +170,9 @@ export default defineExperiment({
     );
 
     const series: Series[] = [
-      { name: 'H^2 theory (ODE + Cor. 2.3 + KDE)', kind: 'theory', group: 'H²', x: curveIdx.map((i) => tau[i]), y: h2Curve, labels: { x: 'tau', y: 'H^2 on span(mu)' } },
-      { name: `H^2 d = ${d} sampler (SGD run 1)`, kind: 'simulation', group: `d = ${d} sampler, SGD run 1`, x: hIdx.map((i) => tau[i]), y: rows.map((row) => row.dDim), labels: { x: 'tau', y: 'H^2 on span(mu)' } },
-      { name: `H^2 Cor. 2.3, mean of ${R} SGD runs`, kind: 'simulation', group: `Cor. 2.3, mean of ${R} SGD runs`, x: hIdx.map((i) => tau[i]), y: rows.map((row) => row.diff.a.mean), yErr: rows.map((row) => row.diff.a.se), labels: { x: 'tau', y: 'H^2 on span(mu)' } },
+      { name: 'H^2 theory (ODE + Cor. 2.3 + KDE)', kind: 'theory', group: 'ODE + Cor. 2.3', x: curveIdx.map((i) => tau[i]), y: h2Curve, labels: { x: 'tau', y: 'H^2 on span(mu)' } },
+      { name: `H^2 d = ${d} sampler (SGD run 1)`, kind: 'simulation', group: 'd-dim sampler, run 1', x: hIdx.map((i) => tau[i]), y: rows.map((row) => row.dDim), labels: { x: 'tau', y: 'H^2 on span(mu)' } },
+      { name: `H^2 Cor. 2.3, mean of ${R} SGD runs`, kind: 'simulation', group: `Cor. 2.3, ${R}-run mean`, x: hIdx.map((i) => tau[i]), y: rows.map((row) => row.diff.a.mean), yErr: rows.map((row) => row.diff.a.se), labels: { x: 'tau', y: 'H^2 on span(mu)' } },
     ];
     ctx.log(`H^2 check taus ${hIdx.map((i) => tau[i].toFixed(2)).join(' ')}: sim ${rows.map((x) => x.diff.a.mean.toFixed(4)).join(' ')} theory ${rows.map((x) => x.diff.b.mean.toFixed(4)).join(' ')}`);
 
