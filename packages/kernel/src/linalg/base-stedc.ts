@@ -14,7 +14,7 @@
  * - the new eigenvectors are one gemm: Q[:, K] U (n x k times k x k, through the SIMD dgemm).
  */
 import { dgemm } from '../ops/dgemm.js';
-import { tql2 } from './base-eigh.js';
+import { tql2 } from './base-tql2.js';
 
 const EPS = 2 ** -52;
 const LEAF = 32;
