@@ -1,15 +1,18 @@
 import { join } from 'node:path';
-import { type AnyExperiment, type Scale, writeJsonAtomic } from '@diffusion-theory/experiments';
+import type { AnyExperiment, Scale } from '@diffusion-theory/experiments';
 import { ParameterError } from '@diffusion-theory/kernel';
 import { Command, CommanderError, Option } from 'commander';
-import { formatCalibration, formatRate, runCalibration } from './calibrate.js';
-import { checkInDir, checkOutDir, checkOutFile, MAX_SEED, type Perturbation, parseCount, parsePerturb, parseRate, parseSeed, perturbRecord } from './flags.js';
+import { type CalibrateFlags, calibrateCommand } from './calibrate-command.js';
+import { checkInDir, checkOutDir, type Perturbation, parseCount, parsePerturb, parseRate, parseSeed } from './flags.js';
 import { type InterruptState, onInterrupt } from './interrupt.js';
-import { describeParams, parseSet, readConfigFile, type SetOverride } from './params.js';
+import { parseSet, readConfigFile, type SetOverride } from './params.js';
 import { isInteractive } from './progress.js';
 import { writeReport } from './report.js';
-import { resolveAllParams, runExperiments } from './runner.js';
+import { runExperiments } from './runner.js';
 import { cliVersion } from './version.js';
+import { describeText, pad } from './describe.js';
+
+export { describeText } from './describe.js';
 
 export interface CliDeps {
   /** Experiments available (default: src/experiments/index.ts). */
@@ -40,36 +43,8 @@ interface RunFlags {
   strict?: boolean;
 }
 
-interface CalibrateFlags {
-  seeds: number;
-  firstSeed?: number;
-  scale: Scale;
-  set: string[];
-  config?: string;
-  perturb: Perturbation[];
-  json?: string;
-  maxFalseAlarm?: number;
-}
 
 const collect = (v: string, acc: string[]) => [...acc, v];
-
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length);
-}
-
-/** Render describe's text for one experiment. */
-export function describeText(e: AnyExperiment): string {
-  const rows = describeParams(e.params, e.defaults as Record<string, Record<string, unknown>>);
-  const lines = [`${e.id}: ${e.title}${e.default ? '  [default set]' : ''}`, `paper: ${e.paper}`, '', e.description, '', 'parameters (override with --set key=value):'];
-  const show = (v: unknown) => (v === undefined ? '-' : JSON.stringify(v));
-  const w = Math.max(...rows.map((r) => r.name.length), 4);
-  for (const r of rows) {
-    lines.push(`  ${pad(r.name, w)}  ${r.type}${r.range ? (r.range.startsWith('one of') ? `: ${r.range}` : `  in ${r.range}`) : ''}`);
-    if (r.description) lines.push(`  ${pad('', w)}  ${r.description}`);
-    lines.push(`  ${pad('', w)}  default: quick ${show(r.defaults.quick)}, paper ${show(r.defaults.paper)}`);
-  }
-  return lines.join('\n');
-}
 
 /**
  * The CLI as a function: parses `argv` (without node and script), runs the command and
@@ -206,52 +181,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     .option('--json <file>', 'write the calibration report as JSON (atomically)')
     .option('--max-false-alarm <rate>', 'exit 1 when the family-wise failure rate exceeds this rate in [0, 1]', (v) => parseRate('--max-false-alarm', v))
     .action(async (id: string, flags: CalibrateFlags) => {
-      const json = flags.json === undefined ? undefined : checkOutFile('--json', flags.json);
-      const e = await find(id);
-      const registry = await getRegistry();
-      const first = flags.firstSeed ?? 1000;
-      if (first + flags.seeds - 1 > MAX_SEED) throw new ParameterError(`--first-seed ${first} with --seeds ${flags.seeds}: the last seed would exceed 2^32 - 1`);
-      const perturb = perturbRecord(e.id, e.perturbations, flags.perturb);
-      if (perturb && flags.maxFalseAlarm !== undefined) throw new ParameterError('--max-false-alarm: not meaningful with --perturb (the family-wise failure rate is then the power)');
-      const params = resolveAllParams({
-        experiments: [e],
-        allIds: registry.map((x) => x.id),
-        scale: flags.scale,
-        overrides: flags.set.map(parseSet),
-        config: flags.config ? readConfigFile(flags.config) : undefined,
-      }).get(e.id)!;
-      let done = 0;
-      const message = () => `interrupted: ${e.id} stopped after ${done} of ${flags.seeds} seeds; ${json ? `${json} unchanged` : 'no report written'}`;
-      const stopHandling = onInterrupt({ write: errInterrupted, exit: deps.exit, emitter: deps.signals, message });
-      deps.onInterruptState?.({ message: message() });
-      let report: Awaited<ReturnType<typeof runCalibration>>;
-      try {
-        report = await runCalibration({
-          experiment: e,
-          seeds: flags.seeds,
-          firstSeed: first,
-          scale: flags.scale,
-          params,
-          perturb,
-          interactive,
-          write: out,
-          onSeed: (n) => {
-            done = n;
-            deps.onInterruptState?.({ message: message() });
-          },
-        });
-      } finally {
-        stopHandling();
-      }
-      for (const line of formatCalibration(report)) out(line);
-      if (json) {
-        writeJsonAtomic(json, report);
-        out(`calibration report -> ${json}`);
-      }
-      if (flags.maxFalseAlarm !== undefined && report.familyWiseFailureRate > flags.maxFalseAlarm) {
-        err(`calibrate: family-wise failure rate ${formatRate(report.familyWiseFailureRate)} exceeds --max-false-alarm ${formatRate(flags.maxFalseAlarm)}`);
-        exitCode = 1;
-      }
+      if (await calibrateCommand({ experiment: await find(id), registry: await getRegistry(), flags, interactive, out, err, errInterrupted, deps })) exitCode = 1;
     });
 
   program
