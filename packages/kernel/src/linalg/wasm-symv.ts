@@ -12,57 +12,15 @@
  * The R x R diagonal blocks (and the last rows beyond R nblocks) are left to the caller.
  */
 
-const I32 = 0x7f;
-const V128 = 0x7b;
+import { I32, V128, uleb, vec, section, name, get, set, i32c, i32add, i32mul, i32ltS, i32eqz, brIf, br, block, loop, end, simd, v128zero, f64x2add, f64x2mul } from '../ops/wasm-asm.js';
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32c = (v: number) => [0x41, ...sleb(v)];
-const i32add = [0x6a];
-const i32mul = [0x6c];
-const i32ltS = [0x48];
-const i32eqz = [0x45];
-const brIf = (d: number) => [0x0d, ...uleb(d)];
-const br = (d: number) => [0x0c, ...uleb(d)];
-const block = [0x02, 0x40];
-const loop = [0x03, 0x40];
-const end = [0x0b];
 const f64load = (offset: number) => [0x2b, 3, ...uleb(offset)];
 const f64store = (offset: number) => [0x39, 3, ...uleb(offset)];
 const f64add = [0xa0];
-const simd = (op: number) => [0xfd, ...uleb(op)];
 const v128load = (offset: number) => [...simd(0), 3, ...uleb(offset)];
 const v128store = (offset: number) => [...simd(11), 3, ...uleb(offset)];
-const v128zero = [...simd(12), ...new Array(16).fill(0)];
 const f64x2splat = simd(20);
 const extract = (lane: number) => [...simd(33), lane];
-const f64x2add = simd(240);
-const f64x2mul = simd(242);
 
 function symvBytes(R: number): Uint8Array<ArrayBuffer> {
   // Params 0 pa, 1 ldBytes, 2 pu, 3 pp, 4 nblocks (of R rows). i32 locals: 5 t, 6 k, 7 kEnd, 8.. row pointers.

@@ -11,55 +11,11 @@
  * `pc + (4 ip + r) * ldcBytes + (4 jp + c) * 8`. Memory is imported as `env.mem`.
  */
 
-const I32 = 0x7f;
-const V128 = 0x7b;
+import { I32, V128, uleb, vec, section, name, get, set, i32c, i32add, i32mul, i32ltS, brIf, block, loop, end, simd, v128zero, f64x2add, f64x2mul } from './wasm-asm.js';
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-// Instructions.
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32c = (v: number) => [0x41, ...sleb(v)];
-const i32add = [0x6a];
-const i32mul = [0x6c];
-const i32ltS = [0x48];
-const brIf = (d: number) => [0x0d, ...uleb(d)];
-const block = [0x02, 0x40];
-const loop = [0x03, 0x40];
-const end = [0x0b];
-const simd = (op: number) => [0xfd, ...uleb(op)];
 const v128load = (offset: number) => [...simd(0), 4, ...uleb(offset)];
 const v128store = (offset: number) => [...simd(11), 4, ...uleb(offset)];
 const load64splat = (offset: number) => [...simd(10), 3, ...uleb(offset)];
-const v128zero = [...simd(12), ...new Array(16).fill(0)];
-const f64x2add = simd(240);
-const f64x2mul = simd(242);
 
 /** Page limit declared for the shared-memory variant (memory imported by worker threads). */
 export const SHARED_MAX_PAGES = 32768; // 2 GiB
