@@ -12,7 +12,7 @@ const SCOPE = '@diffusion-theory/';
 /** The layers, bottom first (docs/layers.md explains them); a package not listed is reported. */
 const LAYERS = [
   ['kernel', ['kernel']],
-  ['domain', ['targets', 'denoisers', 'trainers', 'ode-theory', 'samplers', 'metrics']],
+  ['domain', ['targets', 'denoisers', 'trainers', 'ode-theory', 'samplers', 'metrics', 'rmt-spectra']],
   ['figures', ['plots']],
   ['paper reproductions', ['experiments']],
   ['shell', ['cli']],

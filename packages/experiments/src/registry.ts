@@ -9,10 +9,14 @@ import cui25ModelCollapse from './cui25/cui25-model-collapse.js';
 import cui25ReluTrimodal from './cui25/cui25-relu-trimodal.js';
 import cui25SummaryStats from './cui25/cui25-summary-stats.js';
 import exactScoreSampling from './cui25/exact-score-sampling.js';
+import { ventura25 } from './ventura25/index.js';
+import { wang25 } from './wang25/index.js';
+import { zeno25 } from './zeno25/index.js';
 
 /**
  * The registry: every experiment, in `list` order. Adding an experiment = writing
- * `src/<paper>/<id>.ts` (export default defineExperiment({...})) and adding it here.
+ * `src/<paper>/<id>.ts` (export default defineExperiment({...})) and adding it to
+ * its paper's list (`src/<paper>/index.ts`; cui25 is listed here directly).
  */
 export const experiments: AnyExperiment[] = [
   exactScoreSampling,
@@ -24,6 +28,9 @@ export const experiments: AnyExperiment[] = [
   cui25Mnist7,
   cui25ModelCollapse,
   cui25Fashion,
+  ...wang25,
+  ...ventura25,
+  ...zeno25,
 ];
 
 /** The experiment with this id; throws ParameterError naming the known ids otherwise. */
