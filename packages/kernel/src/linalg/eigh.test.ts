@@ -4,7 +4,7 @@ import { NDArray } from '../ndarray.js';
 import { gemm } from '../ops/gemm.js';
 import { Rng } from '../rng.js';
 import { eighInPlace } from './base-eigh.js';
-import { eigh, eighTop, eigvalsh } from './eigh.js';
+import { eigh, eighRange, eighTop, eigvalsh } from './eigh.js';
 import { qr } from './qr.js';
 import { diag, gram, mat, matmul, orthError, randn, relErr, symRandn, t } from './test-helpers.js';
 
@@ -278,5 +278,55 @@ describe('eighTop (k largest eigenpairs by inverse iteration)', () => {
     expect(maxAbsDiff(all.values, Array.from(ref.values).reverse())).toBeLessThan(1e-13 * 10);
     expect(() => eighTop(a, 8)).toThrow(ParameterError);
     expect(() => eighTop(a, 1.5)).toThrow(/^k: expected an integer in \[0, 7\]/);
+  });
+});
+
+describe('eighRange', () => {
+  it('an index range equals the same slice of eigh, vectors orthonormal and A v = lambda v', () => {
+    const n = 200;
+    const a = symRandn(n, 5);
+    const full = eigh(a);
+    const { values, vectors } = eighRange(a, { from: 37, to: 61 });
+    expect(values.length).toBe(25);
+    for (let j = 0; j < 25; j++) expect(Math.abs(values[j] - full.values[37 + j])).toBeLessThan(1e-12 * Math.abs(full.values[n - 1]));
+    expect(orthError(vectors)).toBeLessThan(1e-12);
+    const av = matmul(a, vectors);
+    let res = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < 25; j++) res = Math.max(res, Math.abs(av.get(i, j) - values[j] * vectors.get(i, j)));
+    expect(res).toBeLessThan(1e-11 * Math.abs(full.values[n - 1]));
+  });
+
+  it('a value interval (lower, upper] selects exactly the eigenvalues inside it, including a repeated one', () => {
+    // Q diag(1, 2, 2, 2, 3, ..., ) Q^T with a random orthogonal Q: the value 2 is triple.
+    const n = 60;
+    const lam = Array.from({ length: n }, (_, i) => (i >= 1 && i <= 3 ? 2 : i + 1));
+    const { q } = qr(randn(n, n, 9));
+    const a = matmul(matmul(q, diag(Float64Array.from(lam))), t(q));
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a.set(a.get(i, j), j, i);
+    const sel = eighRange(a, { lower: 1.5, upper: 5.5 });
+    expect(Array.from(sel.values, (v) => Math.round(v * 1e9) / 1e9)).toEqual([2, 2, 2, 5]);
+    expect(orthError(sel.vectors)).toBeLessThan(1e-11);
+    // half-open (lower, upper], on a diagonal matrix whose eigenvalues are exact: 1 excluded, 3 included
+    const d3 = diag([1, 2, 3, 4]);
+    expect(Array.from(eighRange(d3, { lower: 1, upper: 3 }, { vectors: false }).values, (v) => Math.round(v * 1e12) / 1e12)).toEqual([2, 3]);
+    expect(eighRange(a, { lower: 60.5, upper: 100 }).values.length).toBe(0);
+  });
+
+  it('graded entries (1e-150 ... 1e150): values match eigvalsh', () => {
+    const n = 30;
+    const a = symRandn(n, 3);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a.set(a.get(i, j) * 1e150, i, j);
+    const all = eigvalsh(a);
+    const top = eighRange(a, { from: n - 5, to: n - 1 }, { vectors: false }).values;
+    for (let j = 0; j < 5; j++) expect(Math.abs(top[j] - all[n - 5 + j])).toBeLessThan(1e-12 * Math.abs(all[n - 1]));
+  });
+
+  it('refuses a bad selection before any work', () => {
+    const a = symRandn(10, 1);
+    expect(() => eighRange(a, { from: 3, to: 10 })).toThrow(ParameterError);
+    expect(() => eighRange(a, { from: -1, to: 2 })).toThrow(/from/);
+    expect(() => eighRange(a, { lower: 2, upper: 1 })).toThrow(ParameterError);
+    expect(() => eighRange(a, { lower: Number.NaN, upper: 1 })).toThrow(/lower/);
+    expect(() => eighRange(new NDArray(new Float64Array(6), [2, 3]), { from: 0, to: 0 })).toThrow(ShapeError);
   });
 });

@@ -1,17 +1,17 @@
 // Barrel for src/linalg: dense linear algebra (see packages/kernel/README-linalg.md).
-export { eigh, eighTop, eigvalsh, type EighResult } from './eigh.js';
-export { svd, type SvdResult } from './svd.js';
-export { cholesky } from './cholesky.js';
-export { solve, solveSPD, solveTriangular, inv, lu, type LuResult, type SolveTriangularOptions } from './solve.js';
-export { pinv, type PinvOptions } from './pinv.js';
-export { sqrtPSD, invSqrtPSD, symmetricFunction, expSym, logSym, PSD_TOL, type InvSqrtOptions } from './symfun.js';
-export { logdet, slogdet } from './det.js';
-export { qr } from './qr.js';
-export { orthonormalFrame } from './frame.js';
-export { SYM_RTOL } from './validate.js';
+
+export { choleskyInPlace, gemmNT, luInPlace, luSolveInPlace, transposeInto, trsmInPlace } from './base-dense.js';
 // Unchecked raw-array ("base") kernels for hot loops on small matrices.
 export { eighInPlace } from './base-eigh.js';
-export { choleskyInPlace, luInPlace, luSolveInPlace, trsmInPlace, gemmNT, transposeInto } from './base-dense.js';
-export { symFunctionInPlace, symPinvInPlace, symSqrtInPlace } from './base-sym.js';
 export { svdTall as svdTallInPlace } from './base-svd.js';
-export { qrRaw as qrInPlace } from './qr.js';
+export { symFunctionInPlace, symPinvInPlace, symSqrtInPlace } from './base-sym.js';
+export { cholesky } from './cholesky.js';
+export { logdet, slogdet } from './det.js';
+export { type EighRangeOptions, type EighResult, type EighSelection, eigh, eighRange, eighTop, eigvalsh } from './eigh.js';
+export { orthonormalFrame } from './frame.js';
+export { type PinvOptions, pinv } from './pinv.js';
+export { qr, qrRaw as qrInPlace } from './qr.js';
+export { inv, type LuResult, lu, type SolveTriangularOptions, solve, solveSPD, solveTriangular } from './solve.js';
+export { type SvdResult, svd } from './svd.js';
+export { expSym, type InvSqrtOptions, invSqrtPSD, logSym, PSD_TOL, sqrtPSD, symmetricFunction } from './symfun.js';
+export { SYM_RTOL } from './validate.js';
