@@ -83,6 +83,9 @@ function kernelWorkloads(k) {
   if (typeof k.svd === 'function') {
     ws.push({ name: 'svd thin 784x1000', setup: () => new k.NDArray(rng.normals(784 * 1000), [784, 1000]), run: (a) => k.svd(a), reps: 3 });
   }
+  if (typeof k.svdvals === 'function') {
+    ws.push({ name: 'svd thin 784x1000 values only', setup: () => new k.NDArray(rng.normals(784 * 1000), [784, 1000]), run: (a) => k.svdvals(a), reps: 3 });
+  }
   return ws;
 }
 

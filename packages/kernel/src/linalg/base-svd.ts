@@ -7,8 +7,11 @@
  * backward stable independently of the Gram step, which only makes it converge in 0-2 sweeps):
  * A = U diag(s) V^T with U = B / s column-wise. Columns of B and V are kept as contiguous rows.
  */
-import { eighInPlace } from './base-eigh.js';
+
 import { dgemm } from '../ops/dgemm.js';
+import { applyQ, eighInPlace, tridiagonalizeBlocked } from './base-eigh.js';
+import { stein } from './base-stein.js';
+import { tql2 } from './base-tql2.js';
 
 const EPS = 2 ** -52;
 
@@ -205,4 +208,56 @@ function completeColumns(m: number, n: number, u: Float64Array, missing: number[
       }
     }
   }
+}
+
+/**
+ * Singular values only of A (m x n row-major, m >= n, not modified), descending, into `s`.
+ * The Gram matrix G = A^T A (scaled) gives every sigma_j with sigma_j^2 well above eps sigma_max^2
+ * directly from its eigenvalues: the absolute error of sqrt(lambda_j) is about
+ * eps sigma_max^2 / (2 sigma_j), at most 1.1e-14 sigma_max above the split theta = 1e-2 sigma_max.
+ * The tail below the split (moved up until the eigenvalue just above it is at least twice the
+ * largest one below, so that the tail's invariant subspace is accurate to eps sigma_max^2 / gap)
+ * is not read from G: its eigenvectors V_t (inverse iteration on the reduced G, then the WY
+ * back-transformation) give B = A V_t, whose singular values by the full Jacobi path are accurate
+ * to about eps sigma_max absolutely, like `svdTall`. A full-rank, well-conditioned A therefore
+ * costs one Gram product and one values-only eigensolve. Returns false if an iteration failed.
+ */
+export function svdValsTall(m: number, n: number, a0: Float64Array, s: Float64Array): boolean {
+  if (n === 0) return true;
+  let scale = 0;
+  for (let i = 0; i < m * n; i++) scale = Math.max(scale, Math.abs(a0[i]));
+  if (scale === 0) {
+    s.fill(0, 0, n);
+    return true;
+  }
+  const inv = 1 / scale;
+  const a = new Float64Array(m * n);
+  for (let i = 0; i < m * n; i++) a[i] = a0[i] * inv;
+  const g = new Float64Array(n * n);
+  gram(true, n, m, a, g);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const hh = new Float64Array(n);
+  tridiagonalizeBlocked(n, g, d, e, hh);
+  const lam = d.slice();
+  if (!tql2(n, lam, e.slice(), null, 0)) return false;
+  lam.sort(); // ascending
+  const top = Math.max(lam[n - 1], 0);
+  const THETA2 = 1e-4; // split at sigma = 1e-2 sigma_max
+  // k = tail size: every eigenvalue below THETA2 * top, extended upward until a factor-2 gap.
+  let k = 0;
+  while (k < n && lam[k] < THETA2 * top) k++;
+  while (k > 0 && k < n && lam[k] < 2 * Math.max(lam[k - 1], 0)) k++;
+  for (let j = k; j < n; j++) s[n - 1 - j] = Math.sqrt(Math.max(lam[j], 0)) * scale;
+  if (k === 0) return true;
+  // Tail: V_t (n x k) = eigenvectors of the k smallest, B = A V_t (m x k), singular values of B.
+  const vt = new Float64Array(n * k);
+  stein(n, d, e, k, lam, vt);
+  applyQ(n, g, hh, vt, k);
+  const b = new Float64Array(m * k);
+  dgemm(false, false, m, k, n, 1, a, n, vt, k, 0, b, k);
+  const sb = new Float64Array(k);
+  if (!svdTall(m, k, b, new Float64Array(m * k), sb, new Float64Array(k * k))) return false;
+  for (let j = 0; j < k; j++) s[n - k + j] = sb[j] * scale;
+  return true;
 }

@@ -12,6 +12,6 @@ export { orthonormalFrame } from './frame.js';
 export { type PinvOptions, pinv } from './pinv.js';
 export { qr, qrRaw as qrInPlace } from './qr.js';
 export { inv, type LuResult, lu, type SolveTriangularOptions, solve, solveSPD, solveTriangular } from './solve.js';
-export { type SvdResult, svd } from './svd.js';
+export { type SvdResult, svd, svdvals } from './svd.js';
 export { expSym, type InvSqrtOptions, invSqrtPSD, logSym, PSD_TOL, sqrtPSD, symmetricFunction } from './symfun.js';
 export { SYM_RTOL } from './validate.js';

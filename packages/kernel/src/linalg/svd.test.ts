@@ -3,7 +3,7 @@ import { NonFiniteError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import { eigvalsh } from './eigh.js';
 import { qr } from './qr.js';
-import { svd } from './svd.js';
+import { svd, svdvals } from './svd.js';
 import { diag, mat, matmul, orthError, randn, relErr, t, usv } from './test-helpers.js';
 
 function checkSvd(a: NDArray, tol = 1e-10): ReturnType<typeof svd> {
@@ -103,5 +103,59 @@ describe('qr', () => {
       expect(orthError(q)).toBeLessThan(1e-13);
       for (let i = 0; i < k; i++) for (let j = 0; j < Math.min(i, n); j++) expect(r.get(i, j)).toBe(0);
     }
+  });
+});
+
+describe('svdvals', () => {
+  /** U diag(s) V^T with Haar-ish orthonormal U (m x k), V (n x k) from QR of Gaussian matrices. */
+  function withSpectrum(m: number, n: number, s: number[], seed: number): NDArray {
+    const k = s.length;
+    const u = qr(randn(m, k, seed)).q;
+    const v = qr(randn(n, k, seed + 1)).q;
+    return usv(u, Float64Array.from(s), t(v));
+  }
+
+  it('equals svd().s on random tall and wide matrices (well conditioned: the Gram path only)', () => {
+    for (const [m, n, seed] of [[300, 200, 1], [150, 400, 2]] as const) {
+      const a = randn(m, n, seed);
+      const ref = svd(a).s;
+      const s = svdvals(a);
+      expect(s.length).toBe(Math.min(m, n));
+      for (let j = 0; j < s.length; j++) expect(Math.abs(s[j] - ref[j])).toBeLessThan(1e-13 * ref[0]);
+    }
+  });
+
+  it('graded spectrum 1 ... 1e-14: every value to 1e-14 absolute, where sqrt(eig(A^T A)) is off by up to ~1e-8', () => {
+    const n = 40;
+    const spec = Array.from({ length: n }, (_, j) => 10 ** (-14 * (j / (n - 1))));
+    const a = withSpectrum(120, n, spec, 7);
+    const s = svdvals(a);
+    let err = 0;
+    for (let j = 0; j < n; j++) err = Math.max(err, Math.abs(s[j] - spec[j]));
+    expect(err).toBeLessThan(1e-14);
+    // the naive values-only route this function exists to avoid
+    const g = matmul(t(a), a);
+    const naive = Array.from(eigvalsh(g), (x) => Math.sqrt(Math.max(x, 0))).reverse();
+    let naiveErr = 0;
+    for (let j = 0; j < n; j++) naiveErr = Math.max(naiveErr, Math.abs(naive[j] - spec[j]));
+    expect(naiveErr).toBeGreaterThan(1e-10);
+  });
+
+  it('rank-deficient: the zero singular values come out at rounding level; scale-invariant at 1e-150 and 1e150', () => {
+    const spec = [3, 2, 1, 0.5, 0, 0, 0];
+    const a = withSpectrum(50, 7, spec, 3);
+    for (const c of [1, 1e-150, 1e150]) {
+      const x = new NDArray(a.data.map((v) => v * c), [50, 7]);
+      const s = svdvals(x);
+      for (let j = 0; j < 7; j++) expect(Math.abs(s[j] / c - spec[j])).toBeLessThan(1e-14 * 3);
+    }
+    expect(Array.from(svdvals(new NDArray(new Float64Array(12), [3, 4])))).toEqual([0, 0, 0]);
+  });
+
+  it('refuses non-finite input', () => {
+    const a = randn(4, 3, 1);
+    a.data[5] = Number.NaN;
+    expect(() => svdvals(a)).toThrow(NonFiniteError);
+    expect(() => svdvals(new NDArray(new Float64Array(8), [2, 2, 2]))).toThrow(ShapeError);
   });
 });

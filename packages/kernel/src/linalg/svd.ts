@@ -1,7 +1,7 @@
 import { ConvergenceError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import { transposeInto } from './base-dense.js';
-import { svdTall } from './base-svd.js';
+import { svdTall, svdValsTall } from './base-svd.js';
 import { matrixArg } from './validate.js';
 
 export interface SvdResult {
@@ -46,4 +46,30 @@ export function svd(a: NDArray, name = 'a'): SvdResult {
   const r = svdRaw(m, n, data);
   if (!r) throw new ConvergenceError(`svd(${name}): the Jacobi iteration did not converge within 60 sweeps`);
   return { u: new NDArray(r.u, [m, r.k]), s: r.s, vt: new NDArray(r.vt, [r.k, n]) };
+}
+
+/**
+ * Singular values of `a` only, descending (k = min(m, n) of them), accurate to about
+ * eps ||a||_2 absolutely like `svd`, without the singular vectors: the Gram eigenvalues for every
+ * sigma above 1e-2 sigma_max (one Gram product and a values-only symmetric eigensolve), and the
+ * Jacobi path of `svd` on the projection of `a` onto the small-sigma subspace only (see
+ * `svdValsTall` in base-svd.ts). Rank-deficient input gives exact zeros up to that accuracy.
+ * @param a finite m x n matrix (not modified).
+ * @throws ShapeError / NonFiniteError for a bad `a`; ConvergenceError if an iteration fails.
+ * @example
+ * const s = svdvals(x);            // condition number s[0] / s[s.length - 1]
+ */
+export function svdvals(a: NDArray, name = 'a'): Float64Array {
+  const { m, n, data } = matrixArg(a, name);
+  const k = Math.min(m, n);
+  const s = new Float64Array(k);
+  let ok: boolean;
+  if (m >= n) ok = svdValsTall(m, n, data, s);
+  else {
+    const at = new Float64Array(n * m);
+    transposeInto(m, n, data, at);
+    ok = svdValsTall(n, m, at, s);
+  }
+  if (!ok) throw new ConvergenceError(`svdvals(${name}): an inner iteration did not converge`);
+  return s;
 }
