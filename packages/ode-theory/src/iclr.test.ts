@@ -1,6 +1,7 @@
-import { Rng, linearInterpolant, trigonometricInterpolant } from '@diffusion-theory/kernel';
+import { linearInterpolant, Rng, trigonometricInterpolant } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
 import {
+  iclrAlignedSummaryLinear,
   iclrConstants,
   iclrGeneratedDensity,
   iclrMeanError,
@@ -218,5 +219,48 @@ describe('ICLR closed forms vs a finite-d probability-flow simulation (d = 2000,
     const tol = Math.sqrt(2 / (Math.PI * d)) * scale + (4 * Math.sqrt(2 / d) * scale) / Math.sqrt(T) + Math.sqrt(n / d) * 0.12;
     expect(Math.abs(coefAcc[0] - th.M)).toBeLessThan(tol);
     for (let q = 0; q < 3; q++) expect(Math.abs(acc[q] - want[q])).toBeLessThan(tol);
+  });
+});
+
+describe('iclrAlignedSummaryLinear', () => {
+  it('adds the sign-alignment offset: M at t = 0 equals E[s mu^T X_0 / d] by Monte Carlo (s = sign(u_0^T X_0), u_0 = n mu + eta)', () => {
+    const [d, n, sigma, lambda] = [40, 4, 1.5, 0.5];
+    const th = iclrAlignedSummaryLinear({ n, lambda, sigma, t: 0, d });
+    const rng = new Rng(7);
+    const draws = 40_000;
+    let sum = 0;
+    let sum2 = 0;
+    for (let k = 0; k < draws; k++) {
+      // mu = all-ones (|mu|^2 = d); eta = sum of n N(0, sigma^2 I) noises; X_0 ~ N(0, I).
+      const x = rng.normals(d);
+      const eta = rng.normals(d);
+      let ux = 0;
+      let mx = 0;
+      for (let i = 0; i < d; i++) {
+        ux += (n + sigma * Math.sqrt(n) * eta[i]) * x[i];
+        mx += x[i];
+      }
+      const v = (Math.sign(ux) * mx) / d;
+      sum += v;
+      sum2 += v * v;
+    }
+    const mean = sum / draws;
+    const se = Math.sqrt((sum2 / draws - mean * mean) / draws);
+    expect(Math.abs(mean - th.M)).toBeLessThan(4 * se);
+    // and it is not the unaligned value 0 (the offset is many standard errors away from it)
+    expect(th.M / se).toBeGreaterThan(20);
+  });
+
+  it('reduces to iclrSummaryLinear as d grows, with Q^eta offset = M offset / n and xi, perp untouched', () => {
+    const p = { n: 8, lambda: 0.3, sigma: 0.7, t: 0.6 };
+    const base = iclrSummaryLinear(p);
+    const a = iclrAlignedSummaryLinear({ ...p, d: 100 });
+    const off = Math.sqrt((2 * base.perp) / (Math.PI * 100 * (1 + 0.49 / 8)));
+    expect(a.M - base.M).toBeCloseTo(off, 14);
+    expect(a.Qeta - base.Qeta).toBeCloseTo(off / 8, 14);
+    expect(a.Qxi).toBe(base.Qxi);
+    expect(a.perp).toBe(base.perp);
+    expect(iclrAlignedSummaryLinear({ ...p, d: 1e12 }).M - base.M).toBeLessThan(1e-6);
+    expect(() => iclrAlignedSummaryLinear({ ...p, d: 0 })).toThrow(/d: expected a positive integer/);
   });
 });

@@ -10,12 +10,12 @@
  * Everything below is for s = +1; the s = -1 trajectory is the mirror image (all three statistics flip sign).
  */
 import {
-  DomainError,
-  type InterpolantSchedule,
-  ParameterError,
   assertInRange,
   assertInteger,
+  DomainError,
+  type InterpolantSchedule,
   integrateFixed,
+  ParameterError,
 } from '@diffusion-theory/kernel';
 
 export interface IclrParameters {
@@ -127,6 +127,24 @@ export function iclrSummaryLinear(p: IclrParameters & { t: number }): IclrSummar
   assertInRange(t, 0, 1, 't');
   const D = (1 - t) ** 2 * B + t * t * A;
   return { t, M: (n * t) / (lambda + n), Qeta: t / (lambda + n), Qxi: -(Math.sqrt(D / B) - (1 - t)) / (lambda + n), perp: D / B };
+}
+
+/**
+ * The closed forms of `iclrSummaryLinear` for a trajectory ALIGNED by s = sign(u_0^T X_0) in
+ * finite dimension d (what a simulation that cannot see the sign of the training direction
+ * measures). With u_0 ~ n mu + eta the sign correlates with X_0: E[s X_0] = sqrt(2/pi) u_0/|u_0|,
+ * so the aligned overlaps gain the offset off = sqrt(D_t/B) sqrt(2 / (pi d (1 + sigma^2/n)))
+ * along mu (M) and off / n along eta (Q^eta); nothing along xi, which is independent of u_0.
+ * The offset is O(d^-1/2) and vanishes as d -> infinity.
+ * @param p the model parameters, t in [0, 1] and the dimension d (positive integer).
+ * @returns the aligned summary (perp unchanged).
+ * @throws DomainError if t is outside [0, 1] or d is not a positive integer.
+ */
+export function iclrAlignedSummaryLinear(p: IclrParameters & { t: number; d: number }): IclrSummary {
+  if (!Number.isInteger(p.d) || p.d < 1) throw new DomainError(`d: expected a positive integer dimension, got ${p.d}`);
+  const s = iclrSummaryLinear(p);
+  const off = Math.sqrt((2 * s.perp) / (Math.PI * p.d * (1 + (p.sigma * p.sigma) / p.n)));
+  return { ...s, M: s.M + off, Qeta: s.Qeta + off / p.n };
 }
 
 /**

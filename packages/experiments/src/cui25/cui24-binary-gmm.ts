@@ -1,6 +1,6 @@
-import { type NDArray, fromData, gemm, linearInterpolant } from '@diffusion-theory/kernel';
+import { fromData, gemm, linearInterpolant, type NDArray } from '@diffusion-theory/kernel';
 import { symmetricMeanErrorPerDim } from '@diffusion-theory/metrics';
-import { type IclrSummary, iclrMeanErrorFromSummary, iclrSummaryLinear } from '@diffusion-theory/ode-theory';
+import { type IclrSummary, iclrAlignedSummaryLinear, iclrMeanErrorFromSummary, iclrSummaryLinear } from '@diffusion-theory/ode-theory';
 import { linePanel, type Series as PlotSeries, withTitle } from '@diffusion-theory/plots';
 import { paperGrid, sampleInterpolant } from '@diffusion-theory/samplers';
 import { binaryIsotropicGmm } from '@diffusion-theory/targets';
@@ -64,15 +64,10 @@ export default defineExperiment({
     const stride = Math.max(1, Math.round((grid.length - 1) / 40));
     const saveAt = Array.from(grid).filter((_, i) => i % stride === 0 || i === grid.length - 1);
     const sigmaTh = ctx.perturb('sigma', sigma);
-    /**
-     * The closed forms (spec §8) of a sample aligned by s = sign(u^T X), plus the finite-d alignment offset: s is the sign of
-     * u_0^T X_0 (u_0 ~ n mu + eta), so E[s X_0] = sqrt(2/pi) u_0/|u_0| and the aligned overlaps gain sqrt(D_t/B) sqrt(2/(pi d (1 + sigma^2/n)))
-     * along mu and that / n along eta (nothing along xi, which is independent of u_0).
-     */
+    /** The closed forms (spec §8) of a sample aligned by s = sign(u^T X), with the finite-d alignment offset (ode-theory). */
     const theory = (n: number, t: number): IclrSummary => {
-      const s = iclrSummaryLinear({ n, lambda, sigma: sigmaTh, t });
-      const off = Math.sqrt((2 * s.perp) / (Math.PI * d * (1 + (sigmaTh * sigmaTh) / n)));
-      return { ...s, M: ctx.perturb('M', s.M) + off, Qeta: s.Qeta + off / n };
+      const s = iclrAlignedSummaryLinear({ n, lambda, sigma: sigmaTh, t, d });
+      return { ...s, M: ctx.perturb('M', s.M) };
     };
     /** One training set of n pairs, the per-time fits, nSamples flow trajectories; the aligned statistics at the saved times and the error of the aligned mean. */
     const replicate = (n: number, r: number) => {
