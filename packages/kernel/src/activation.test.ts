@@ -32,4 +32,15 @@ describe('activations', () => {
     expect(sp.smooth).toBe(false);
     expect(() => customActivation({ f: Math.sin } as never)).toThrow(/expected functions f and df/);
   });
+
+  it('kinks: ReLU and sign carry [0]; a custom piecewise activation declares its own, validated, and is then not smooth', () => {
+    expect(activations.relu.kinks).toEqual([0]);
+    expect(activations.sign.kinks).toEqual([0]);
+    expect(activations.tanh.kinks).toBeUndefined();
+    const hardTanh = customActivation({ f: (x) => Math.max(-1, Math.min(1, x)), df: (x) => (Math.abs(x) < 1 ? 1 : 0), d2f: () => 0, kinks: [-1, 1] });
+    expect(hardTanh.kinks).toEqual([-1, 1]);
+    expect(hardTanh.smooth).toBe(false);
+    expect(() => customActivation({ f: Math.abs, df: Math.sign, kinks: [1, 0] })).toThrow(ParameterError);
+    expect(() => customActivation({ f: Math.abs, df: Math.sign, kinks: [Number.NaN] })).toThrow(/kinks must be strictly ascending finite/);
+  });
 });

@@ -8,6 +8,8 @@ import { ParameterError } from './errors.js';
  * `d2f` is sigma'' where it exists (Stein-form theory needs it; absent for ReLU and sign).
  * `fdf` optionally evaluates sigma, sigma', sigma'' at once into out[o], out[o+1], out[o+2].
  * `smooth` is false for activations with kinks or jumps: quadratures then refine their grids.
+ * `kinks` lists where a piecewise-smooth sigma has its kinks or jumps (ReLU and sign: [0]); with
+ * it, quadratures split their rules there and integrate each smooth piece separately.
  */
 export interface Activation {
   readonly name: string;
@@ -18,6 +20,8 @@ export interface Activation {
   readonly smooth: boolean;
   /** True exactly for sigma(x) = x (enables closed forms). */
   readonly isLinear?: boolean;
+  /** Ascending locations of the kinks / jumps of a piecewise-smooth sigma (smooth between them). */
+  readonly kinks?: readonly number[];
 }
 
 /** sigma(x) = x. */
@@ -58,10 +62,10 @@ export const tanhActivation: Activation = {
 };
 
 /** sigma(x) = max(x, 0); sigma' = 1{x > 0}; sigma'' is a Dirac mass, so no d2f. */
-export const reluActivation: Activation = { name: 'relu', f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0), smooth: false };
+export const reluActivation: Activation = { name: 'relu', f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0), smooth: false, kinks: [0] };
 
 /** sigma(x) = sign(x) (sign(0) = 0); sigma' = 0 almost everywhere (the ICLR 2024 model). */
-export const signActivation: Activation = { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), df: () => 0, smooth: false };
+export const signActivation: Activation = { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), df: () => 0, smooth: false, kinks: [0] };
 
 /** The built-in activations by name. */
 export const activations = { linear: linearActivation, tanh: tanhActivation, relu: reluActivation, sign: signActivation } as const;
@@ -74,12 +78,25 @@ export function customActivation(spec: {
   df: (x: number) => number;
   d2f?: (x: number) => number;
   smooth?: boolean;
+  /** Ascending kink / jump locations of a piecewise-smooth sigma (finite numbers). */
+  kinks?: readonly number[];
 }): Activation {
   if (typeof spec?.f !== 'function' || typeof spec.df !== 'function') {
     throw new ParameterError('customActivation: expected functions f and df (and optionally d2f)');
   }
   if (spec.d2f !== undefined && typeof spec.d2f !== 'function') throw new ParameterError('customActivation: d2f must be a function when given');
-  return { name: spec.name ?? 'custom', f: spec.f, df: spec.df, ...(spec.d2f ? { d2f: spec.d2f } : {}), smooth: spec.smooth ?? spec.d2f !== undefined };
+  const kinks = spec.kinks;
+  if (kinks !== undefined && (!Array.isArray(kinks) || kinks.some((k, i) => !Number.isFinite(k) || (i > 0 && !(k > kinks[i - 1]))))) {
+    throw new ParameterError(`customActivation: kinks must be strictly ascending finite numbers, got [${String(kinks)}]`);
+  }
+  return {
+    name: spec.name ?? 'custom',
+    f: spec.f,
+    df: spec.df,
+    ...(spec.d2f ? { d2f: spec.d2f } : {}),
+    smooth: spec.smooth ?? (spec.d2f !== undefined && !kinks?.length),
+    ...(kinks?.length ? { kinks: [...kinks] } : {}),
+  };
 }
 
 /** Resolve a built-in name or pass an Activation through (validated); `name` is used in errors. */

@@ -15,15 +15,47 @@
  * a trapezoid rule on [-halfWidth, halfWidth] with spacing min(h0, h0/s_j) along direction j
  * (h0 = defaultSpacing(activation): 0.35 smooth, 0.15 ReLU / sign), or a Gauss-Hermite product rule.
  */
-import type { Activation } from '@diffusion-theory/kernel';
+import { type Activation, gaussLegendre, ParameterError } from '@diffusion-theory/kernel';
 import { defaultSpacing, fdfOf } from './activation.js';
 import { gaussHermiteNormal, trapezoidNormalInto } from './quadrature.js';
 import { type SymEigen, symEigen } from './small-linalg.js';
 
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** The 'kink' rule's fixed data: kink locations, Gauss-Legendre nodes on [-1, 1], half-width, scratch. */
+interface KinkRule {
+  kinks: readonly number[];
+  gl: { nodes: Float64Array; weights: Float64Array };
+  halfWidth: number;
+  cuts: Float64Array;
+}
+
+function kinkRule(levels: number, kinks: readonly number[], n: number, opts: DaeQuadratureOptions): KinkRule {
+  const halfWidth = opts.kinkHalfWidth ?? 8.5;
+  if (!Number.isInteger(n) || n < 1 || n > 200) throw new ParameterError(`quadrature.kinkNodes / crossKinkNodes: expected an integer in [1, 200], got ${n}`);
+  if (!(halfWidth > 0 && halfWidth <= 40)) throw new ParameterError(`quadrature.kinkHalfWidth: expected a number in (0, 40], got ${halfWidth}`);
+  return { kinks: [...kinks].sort((a, b) => a - b), gl: gaussLegendre(n), halfWidth, cuts: new Float64Array(levels * kinks.length) };
+}
+
 /** Quadrature options of the rotated rule. */
 export interface DaeQuadratureOptions {
-  /** Rule along the rotated h-directions for single-time moments. Default 'trapezoid' for r <= 2, 'gauss-hermite' for r >= 3. */
-  rule?: 'trapezoid' | 'gauss-hermite';
+  /**
+   * Rule for the single-time moments. Default 'kink' for piecewise-smooth activations (ReLU, sign:
+   * `activation.kinks`), else 'trapezoid' for r <= 2 and 'gauss-hermite' for r >= 3.
+   * 'kink': triangular (Cholesky) coordinates h = mh + L u, so that unit i's kinks are points on the
+   * u_i axis given u_1..u_{i-1}; nested Gauss-Legendre on each smooth piece of [-kinkHalfWidth,
+   * kinkHalfWidth] (weight phi(u) in the integrand), exact up to the Legendre error of a smooth
+   * integrand. Falls back to the r-dependent default when Cov(h) is singular.
+   */
+  rule?: 'trapezoid' | 'gauss-hermite' | 'kink';
+  /** Gauss-Legendre nodes per smooth piece of the 'kink' rule. Default 24 (r <= 2), 14 (r = 3), 10 (r >= 4). */
+  kinkNodes?: number;
+  /** Half-width of the 'kink' rule in standard-normal units (mass outside: 2 Q(w)). Default 8.5 (2e-17). */
+  kinkHalfWidth?: number;
+  /** Rule for the cross-time (two-time) moments: 'kink' (default for piecewise-smooth activations at r <= 2) or 'gauss-hermite'. */
+  crossRule?: 'kink' | 'gauss-hermite';
+  /** Gauss-Legendre nodes per smooth piece of the cross-time 'kink' rule (2r nested levels). Default 24 (r = 1), 10 (r = 2). */
+  crossKinkNodes?: number;
   /** Trapezoid half-width in standard-normal units. Default 6.5. */
   halfWidth?: number;
   /** Trapezoid base spacing h0 (used as min(h0, h0 / s_j)). Default defaultSpacing(activation): 0.35 smooth, 0.15 ReLU/sign. */
@@ -98,7 +130,13 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
   const fdf = fdfOf(act, needD2);
   const halfWidth = opts.halfWidth ?? 6.5;
   const h0 = opts.spacing ?? defaultSpacing(act);
-  const rule = opts.rule ?? (r <= 2 ? 'trapezoid' : 'gauss-hermite');
+  const kinks = act.kinks ?? [];
+  const fallbackRule = r <= 2 ? 'trapezoid' : 'gauss-hermite';
+  const rule = opts.rule ?? (kinks.length > 0 ? 'kink' : fallbackRule);
+  const kink = rule === 'kink' ? kinkRule(r, kinks, opts.kinkNodes ?? (r <= 2 ? 24 : r === 3 ? 14 : 10), opts) : null;
+  // cross-time pairs: 2r nested levels, so fewer nodes per piece (default 12: r = 1; 8: r = 2); 'gauss-hermite' beyond r = 2
+  const pairRule = opts.crossRule ?? (kinks.length > 0 && r <= 2 ? 'kink' : 'gauss-hermite');
+  const kinkPair = pairRule === 'kink' ? kinkRule(2 * r, kinks, opts.crossKinkNodes ?? (r === 1 ? 24 : 10), opts) : null;
   const gh = gaussHermiteNormal(opts.ghNodes ?? 12);
   const ghCross = gaussHermiteNormal(opts.crossNodes ?? 10);
   const maxNodes = opts.maxNodes ?? 400_000;
@@ -308,6 +346,132 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
     }
   }
 
+  // ---- the 'kink' rule: triangular coordinates and nested piecewise Gauss-Legendre ----------------
+  const Lt = new Float64Array(nhMax * nhMax); // lower-triangular factor of Omega = Cov(h), row stride nhMax
+  const hPart = new Float64Array((nhMax + 1) * nhMax); // per level: mh + sum_{j < level} L[:, j] u_j
+  const l0Part = new Float64Array((nhMax + 1) * r);
+  const l1Part = new Float64Array((nhMax + 1) * r);
+
+  /**
+   * Cholesky Omega = L L^T of Cov(h) over the nt = ts.length times (nh = nt r) into Lt;
+   * A0 = [alpha_t Q]_t L^{-T}, A1 = [beta_t S]_t L^{-T} (r x nh); the conditional covariances
+   * C00, C11, C01 and mh as in `rotate`. False when a pivot is below 1e-13 of the largest diagonal
+   * (a singular Cov(h), e.g. equal times or a rank-deficient Q): the caller then falls back.
+   */
+  function triangular(f: ClusterFields, ts: TimePoint[], nt: number): boolean {
+    const { Q, S } = f;
+    const nh = nt * r;
+    const om = (i: number, j: number): number => {
+      const a = (i / r) | 0;
+      const b = (j / r) | 0;
+      const ii = i - a * r;
+      const jj = j - b * r;
+      return ts[a].alpha * ts[b].alpha * Q[ii * r + jj] + ts[a].beta * ts[b].beta * S[ii * r + jj];
+    };
+    let dmax = 0;
+    for (let i = 0; i < nh; i++) dmax = Math.max(dmax, om(i, i));
+    if (!(dmax > 1e-300)) return false;
+    for (let i = 0; i < nh; i++) {
+      for (let j = 0; j <= i; j++) {
+        let x = om(i, j);
+        for (let l = 0; l < j; l++) x -= Lt[i * nhMax + l] * Lt[j * nhMax + l];
+        if (i === j) {
+          if (!(x > 1e-13 * dmax)) return false;
+          Lt[i * nhMax + i] = Math.sqrt(x);
+        } else {
+          Lt[i * nhMax + j] = x / Lt[j * nhMax + j];
+        }
+      }
+      for (let j = i + 1; j < nh; j++) Lt[i * nhMax + j] = 0;
+    }
+    // Row i of A0 solves L a = Cov(h, lambda0_i) (forward substitution); Cov(h_(t,l), lambda0_i) = alpha_t Q[l, i].
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < nh; j++) {
+        const a = (j / r) | 0;
+        const jl = j - a * r;
+        let x0 = ts[a].alpha * Q[jl * r + i];
+        let x1 = ts[a].beta * S[jl * r + i];
+        for (let l = 0; l < j; l++) {
+          x0 -= Lt[j * nhMax + l] * A0[i * nhMax + l];
+          x1 -= Lt[j * nhMax + l] * A1[i * nhMax + l];
+        }
+        A0[i * nhMax + j] = x0 / Lt[j * nhMax + j];
+        A1[i * nhMax + j] = x1 / Lt[j * nhMax + j];
+      }
+    }
+    for (let i = 0; i < r; i++) {
+      for (let l = 0; l < r; l++) {
+        let c00 = Q[i * r + l];
+        let c11 = S[i * r + l];
+        let c01 = 0;
+        for (let j = 0; j < nh; j++) {
+          c00 -= A0[i * nhMax + j] * A0[l * nhMax + j];
+          c11 -= A1[i * nhMax + j] * A1[l * nhMax + j];
+          c01 -= A0[i * nhMax + j] * A1[l * nhMax + j];
+        }
+        C00[i * r + l] = c00;
+        C11[i * r + l] = c11;
+        C01[i * r + l] = c01;
+      }
+    }
+    for (let a = 0; a < nt; a++) for (let i = 0; i < r; i++) mh[a * r + i] = ts[a].beta * f.M[i] + ts[a].p * f.v[i];
+    for (let l = 0; l < nh; l++) hPart[l] = mh[l];
+    for (let l = 0; l < r; l++) {
+      l0Part[l] = 0;
+      l1Part[l] = 0;
+    }
+    return true;
+  }
+
+  /**
+   * Level j of the nested rule over nh levels: u_j over the pieces of [-w, w] cut at unit j's kinks
+   * (kink - hPart_j) / L_jj, Gauss-Legendre on each piece with weight phi(u_j); the last level
+   * fills h (nh), l0, l1 (r) and calls `leaf` with the node's weight.
+   */
+  function nested(kr: KinkRule, nh: number, j: number, w: number, leaf: (w: number) => void): void {
+    const hb = j * nhMax;
+    const hn = hb + nhMax;
+    const lb = j * r;
+    const ln = lb + r;
+    const Ljj = Lt[j * nhMax + j];
+    const hj = hPart[hb + j];
+    const { cuts, gl, halfWidth: wd } = kr;
+    const co = j * kr.kinks.length; // each level its own cuts (deeper levels run inside this loop)
+    let nc = 0;
+    for (const kx of kr.kinks) {
+      const c = (kx - hj) / Ljj;
+      if (c > -wd && c < wd) cuts[co + nc++] = c;
+    }
+    const last = j === nh - 1;
+    let lo = -wd;
+    for (let piece = 0; piece <= nc; piece++) {
+      const hi = piece < nc ? cuts[co + piece] : wd;
+      const half = 0.5 * (hi - lo);
+      const mid = 0.5 * (hi + lo);
+      for (let q = 0; half > 0 && q < gl.nodes.length; q++) {
+        const uj = mid + half * gl.nodes[q];
+        const wq = w * half * gl.weights[q] * INV_SQRT_2PI * Math.exp(-0.5 * uj * uj);
+        if (wq < 1e-300) continue;
+        if (last) {
+          for (let l = 0; l < nh; l++) h[l] = hPart[hb + l] + Lt[l * nhMax + j] * uj;
+          for (let l = 0; l < r; l++) {
+            l0[l] = l0Part[lb + l] + A0[l * nhMax + j] * uj;
+            l1[l] = l1Part[lb + l] + A1[l * nhMax + j] * uj;
+          }
+          leaf(wq);
+        } else {
+          for (let l = 0; l < nh; l++) hPart[hn + l] = hPart[hb + l] + Lt[l * nhMax + j] * uj;
+          for (let l = 0; l < r; l++) {
+            l0Part[ln + l] = l0Part[lb + l] + A0[l * nhMax + j] * uj;
+            l1Part[ln + l] = l1Part[lb + l] + A1[l * nhMax + j] * uj;
+          }
+          nested(kr, nh, j + 1, wq, leaf);
+        }
+      }
+      lo = hi;
+    }
+  }
+
   const tsBuf: TimePoint[] = [
     { alpha: 0, beta: 0, p: 0 },
     { alpha: 0, beta: 0, p: 0 },
@@ -315,8 +479,9 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
 
   function single(f: ClusterFields, t: TimePoint, out: SingleMoments, needRegression: boolean): void {
     tsBuf[0] = t;
-    const k = rotate(f, tsBuf, 1);
-    const total = buildGrid(k, rule === 'trapezoid', gh);
+    const tri = kink !== null && triangular(f, tsBuf, 1);
+    const k = tri ? r : rotate(f, tsBuf, 1);
+    const total = tri ? 0 : buildGrid(k, (rule === 'kink' ? fallbackRule : rule) === 'trapezoid', gh);
     const { Q, M } = f;
     const c1 = 1 - f.b * t.beta;
     const c0 = -f.b * t.alpha;
@@ -333,7 +498,7 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
     El1psi.fill(0);
     void total;
     // per-direction contribution tables: h, lambda0-bar, lambda1-bar per node
-    for (let j = 0; j < k; j++) {
+    for (let j = 0; j < (tri ? 0 : k); j++) {
       const n = counts[j];
       ensureTab(j, n * r);
       const th = tabH[j];
@@ -355,7 +520,9 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
     acc.c0 = c0;
     acc.reg = needRegression;
     acc.out = out;
-    if (k === 0) {
+    if (tri && kink) {
+      nested(kink, r, 0, 1, accumulate);
+    } else if (k === 0) {
       for (let l = 0; l < r; l++) {
         h[l] = mh[l];
         l0[l] = 0;
@@ -455,74 +622,90 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
     }
   }
 
+  const pacc = { Q: new Float64Array(0) as Float64Array, M: new Float64Array(0) as Float64Array, c1a: 0, c0a: 0, c1b: 0, c0b: 0, out: null as unknown as PairMoments };
+  /** Add one node (h for both times, l0, l1 filled) with weight w to the cross-time accumulators. */
+  function accumulatePair(w: number): void {
+    const { Q, M, c1a, c0a, c1b, c0b, out } = pacc;
+    const { Ess, Espsi, Epsis } = out;
+    for (let i = 0; i < 2 * r; i++) fdf(h[i], sg, 3 * i);
+    for (let a = 0; a < 2; a++) {
+      const c1 = a === 0 ? c1a : c1b;
+      const c0 = a === 0 ? c0a : c0b;
+      for (let i = 0; i < r; i++) {
+        let qs = 0;
+        for (let l = 0; l < r; l++) qs += Q[i * r + l] * sg[3 * (a * r + l)];
+        const g = c1 * (M[i] + l1[i]) + c0 * l0[i] - qs;
+        gb[a * r + i] = g;
+        pb[a * r + i] = sg[3 * (a * r + i) + 1] * g;
+      }
+    }
+    for (let i = 0; i < r; i++) {
+      const wsa = w * sg[3 * i];
+      const wpa = w * pb[i];
+      const wda = w * sg[3 * i + 1];
+      for (let l = 0; l < r; l++) {
+        const sb = sg[3 * (r + l)];
+        const pbl = pb[r + l];
+        Ess[i * r + l] += wsa * sb;
+        Espsi[i * r + l] += wsa * pbl;
+        Epsis[i * r + l] += wpa * sb;
+        pairPsiBar[i * r + l] += wpa * pbl;
+        pairDsds[i * r + l] += wda * sg[3 * (r + l) + 1];
+      }
+    }
+  }
+
   function pair(f: ClusterFields, ta: TimePoint, tb: TimePoint, out: PairMoments): void {
     tsBuf[0] = ta;
     tsBuf[1] = tb;
-    const k = rotate(f, tsBuf, 2);
-    const total = buildGrid(k, false, ghCross);
-    const { Q, M } = f;
-    const c1a = 1 - f.b * ta.beta;
-    const c0a = -f.b * ta.alpha;
-    const c1b = 1 - f.b * tb.beta;
-    const c0b = -f.b * tb.alpha;
+    const nh = 2 * r;
+    const tri = kinkPair !== null && triangular(f, tsBuf, 2);
+    const k = tri ? nh : rotate(f, tsBuf, 2);
+    const total = tri ? 0 : buildGrid(k, false, ghCross);
+    pacc.Q = f.Q;
+    pacc.M = f.M;
+    pacc.c1a = 1 - f.b * ta.beta;
+    pacc.c0a = -f.b * ta.alpha;
+    pacc.c1b = 1 - f.b * tb.beta;
+    pacc.c0b = -f.b * tb.alpha;
+    pacc.out = out;
+    const { c1a, c0a, c1b, c0b } = pacc;
     const { Ess, Espsi, Epsis, Epsipsi } = out;
     Ess.fill(0);
     Espsi.fill(0);
     Epsis.fill(0);
     pairDsds.fill(0);
     pairPsiBar.fill(0);
-    idx.fill(0);
-    const nh = 2 * r;
-    for (let node = 0; node < total; node++) {
-      let w = 1;
-      for (let j = 0; j < k; j++) {
-        u[j] = nodeBuf[j][idx[j]];
-        w *= wBuf[j][idx[j]];
-      }
-      for (let i = 0; i < r; i++) {
-        let a0 = 0;
-        let a1 = 0;
+    if (tri && kinkPair) {
+      nested(kinkPair, nh, 0, 1, accumulatePair);
+    } else {
+      idx.fill(0);
+      for (let node = 0; node < total; node++) {
+        let w = 1;
         for (let j = 0; j < k; j++) {
-          a0 += A0[i * nhMax + j] * u[j];
-          a1 += A1[i * nhMax + j] * u[j];
+          u[j] = nodeBuf[j][idx[j]];
+          w *= wBuf[j][idx[j]];
         }
-        l0[i] = a0;
-        l1[i] = a1;
-      }
-      for (let i = 0; i < nh; i++) {
-        let hi = mh[i];
-        for (let j = 0; j < k; j++) hi += Us[i * nhMax + j] * u[j];
-        h[i] = hi;
-        fdf(hi, sg, 3 * i);
-      }
-      for (let a = 0; a < 2; a++) {
-        const c1 = a === 0 ? c1a : c1b;
-        const c0 = a === 0 ? c0a : c0b;
         for (let i = 0; i < r; i++) {
-          let qs = 0;
-          for (let l = 0; l < r; l++) qs += Q[i * r + l] * sg[3 * (a * r + l)];
-          const g = c1 * (M[i] + l1[i]) + c0 * l0[i] - qs;
-          gb[a * r + i] = g;
-          pb[a * r + i] = sg[3 * (a * r + i) + 1] * g;
+          let a0 = 0;
+          let a1 = 0;
+          for (let j = 0; j < k; j++) {
+            a0 += A0[i * nhMax + j] * u[j];
+            a1 += A1[i * nhMax + j] * u[j];
+          }
+          l0[i] = a0;
+          l1[i] = a1;
         }
-      }
-      for (let i = 0; i < r; i++) {
-        const wsa = w * sg[3 * i];
-        const wpa = w * pb[i];
-        const wda = w * sg[3 * i + 1];
-        for (let l = 0; l < r; l++) {
-          const sb = sg[3 * (r + l)];
-          const pbl = pb[r + l];
-          Ess[i * r + l] += wsa * sb;
-          Espsi[i * r + l] += wsa * pbl;
-          Epsis[i * r + l] += wpa * sb;
-          pairPsiBar[i * r + l] += wpa * pbl;
-          pairDsds[i * r + l] += wda * sg[3 * (r + l) + 1];
+        for (let i = 0; i < nh; i++) {
+          let hi = mh[i];
+          for (let j = 0; j < k; j++) hi += Us[i * nhMax + j] * u[j];
+          h[i] = hi;
         }
-      }
-      for (let j = 0; j < k; j++) {
-        if (++idx[j] < counts[j]) break;
-        idx[j] = 0;
+        accumulatePair(w);
+        for (let j = 0; j < k; j++) {
+          if (++idx[j] < counts[j]) break;
+          idx[j] = 0;
+        }
       }
     }
     for (let i = 0; i < r; i++) {

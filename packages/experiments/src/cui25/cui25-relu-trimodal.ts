@@ -65,7 +65,7 @@ export default defineExperiment({
     const panelIdx = [...new Set(recordIndex(setup, p.panelTaus))].sort((a, b) => a - b);
     const runs = trainReplicates(ctx, setup, R, { checkpoints: panelIdx });
     const spec = target.constants();
-    const th = theoryOnRecords(ctx, setup, runs[0].initial, { form: 'regression', quadrature: { ghNodes: p.ghNodes }, spec: { ...spec, T: spec.T.map((v) => ctx.perturb('T', v)) } });
+    const th = theoryOnRecords(ctx, setup, runs[0].initial, { form: 'regression', quadrature: { rule: 'gauss-hermite', ghNodes: p.ghNodes }, spec: { ...spec, T: spec.T.map((v) => ctx.perturb('T', v)) } });
     const tau = Array.from(th.tau);
     const { spacing } = recordGrid(setup);
 
