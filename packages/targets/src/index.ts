@@ -12,3 +12,4 @@ export type { PlaneBox, ProjectableTarget, ProjectedMixture, ProjectMixtureOptio
 export * from './surrogate.js';
 export { interpolantLaw } from './interpolant-law.js';
 export type { InterpolantCoefficients } from './interpolant-law.js';
+export * from './min-norm/index.js';

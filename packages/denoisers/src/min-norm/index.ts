@@ -1,0 +1,2 @@
+export * from './closed-form.js';
+export * from './shallow-relu.js';
