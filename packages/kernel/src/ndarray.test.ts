@@ -18,7 +18,7 @@ describe('NDArray views share data', () => {
     const a = fromData(range(12), [3, 4]);
     const s = a.slice([1, 3], [1, 3]);
     expect(s.shape).toEqual([2, 2]);
-    expect(s.data).toBe(a.data);
+    expect(s.storage).toBe(a.storage);
     expect(s.toArray()).toEqual([
       [5, 6],
       [9, 10],
@@ -32,7 +32,7 @@ describe('NDArray views share data', () => {
     const a = fromData(range(6), [2, 3]);
     const t = a.transpose();
     expect(t.shape).toEqual([3, 2]);
-    expect(t.data).toBe(a.data);
+    expect(t.storage).toBe(a.storage);
     expect(t.get(2, 1)).toBe(a.get(1, 2));
     t.set(7, 0, 1);
     expect(a.get(1, 0)).toBe(7);

@@ -2,28 +2,87 @@ import { assertFinite } from './check.js';
 import { DomainError, ShapeError } from './errors.js';
 
 /**
+ * Registry key of the NDArray brand: the same symbol in every installed copy of the kernel, so an
+ * NDArray made by one kernel version is recognised by another (`isNDArray`, `instanceof NDArray`).
+ * The brand's value is the version of the NDArray interface (fields `storage`, `shape`, `strides`,
+ * `offset`, getter `data`, methods as below).
+ */
+const NDARRAY_BRAND = Symbol.for('@diffusion-theory/kernel.NDArray');
+const NDARRAY_INTERFACE = 1;
+
+/**
+ * True when `x` is an NDArray from any installed version of the kernel (checked by brand, not by
+ * object identity).
+ * @param x - anything
+ * @returns whether `x` is a kernel NDArray
+ */
+export function isNDArray(x: unknown): x is NDArray {
+  return typeof x === 'object' && x !== null && (x as { [NDARRAY_BRAND]?: unknown })[NDARRAY_BRAND] === NDARRAY_INTERFACE;
+}
+
+/**
  * A strided n-dimensional view over a Float64Array (row-major by default).
- * Views (reshape of a contiguous array, slice, transpose) share `data`; nothing is copied
- * until `contiguous()` or `toArray()` is called. Hot kernels take `(data, shape)` of a
- * contiguous array; call `contiguous()` first when handing a view to them.
+ * Views (reshape of a contiguous array, slice, transpose, row) share the backing `storage`;
+ * nothing is copied until `contiguous()` or `toArray()` is called.
+ *
+ * `data` holds exactly this array's elements in row-major order: the backing buffer itself for a
+ * plain array, a zero-copy `subarray` of it for a row-major view at an offset (such as `row(i)`).
+ * A view whose elements are not one row-major run (a transpose, a column slice) has no such buffer:
+ * its `data` throws a ShapeError; use `contiguous()` (a copy), `get`/`set`, or `storage` with
+ * `offset` and `strides`.
  */
 export class NDArray {
-  readonly data: Float64Array;
+  /** The whole backing buffer (shared by every view of it); element `idx` is at `offset + sum(idx[i] * strides[i])`. */
+  readonly storage: Float64Array;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
+  private flat: Float64Array | undefined;
 
   constructor(data: Float64Array, shape: readonly number[], strides?: readonly number[], offset = 0) {
     for (const s of shape) {
       if (!Number.isInteger(s) || s < 0) throw new ShapeError(`shape: expected non-negative integers, got [${shape.join(', ')}]`);
     }
-    this.data = data;
+    this.storage = data;
     this.shape = [...shape];
     this.strides = strides ? [...strides] : rowMajorStrides(shape);
     this.offset = offset;
     if (!strides && offset === 0 && data.length !== sizeOf(shape)) {
       throw new ShapeError(`data: expected length ${sizeOf(shape)} for shape [${shape.join(', ')}], got ${data.length}`);
     }
+  }
+
+  /** Brand read by `isNDArray` (value: interface version). */
+  get [NDARRAY_BRAND](): number {
+    return NDARRAY_INTERFACE;
+  }
+
+  /** `x instanceof NDArray` is true for an NDArray of any installed kernel version. */
+  static [Symbol.hasInstance](x: unknown): x is NDArray {
+    return isNDArray(x);
+  }
+
+  /**
+   * This array's elements in row-major order, sharing memory with `storage` (writes go through).
+   * @throws ShapeError when the view is not one row-major run of `storage` (transpose, column slice):
+   * call `contiguous()` for a copy instead
+   */
+  get data(): Float64Array {
+    if (this.flat) return this.flat;
+    const size = this.size;
+    if (this.offset === 0 && this.storage.length === size && this.isRowMajor()) this.flat = this.storage;
+    else if (this.isRowMajor() && this.offset + size <= this.storage.length) this.flat = this.storage.subarray(this.offset, this.offset + size);
+    else {
+      throw new ShapeError(
+        `data: this view of shape [${this.shape.join(', ')}] with strides [${this.strides.join(', ')}] is not contiguous; call contiguous() for a row-major copy`,
+      );
+    }
+    return this.flat;
+  }
+
+  private isRowMajor(): boolean {
+    const rm = rowMajorStrides(this.shape);
+    return this.shape.every((s, i) => s <= 1 || rm[i] === this.strides[i]);
   }
 
   get ndim(): number {
@@ -36,18 +95,16 @@ export class NDArray {
 
   /** True when the view is row-major contiguous starting at offset 0 and covering all of `data`. */
   get isContiguous(): boolean {
-    if (this.offset !== 0 || this.data.length !== this.size) return false;
-    const rm = rowMajorStrides(this.shape);
-    return this.shape.every((s, i) => s <= 1 || rm[i] === this.strides[i]);
+    return this.offset === 0 && this.storage.length === this.size && this.isRowMajor();
   }
 
   /** Element at a multi-index. */
   get(...idx: number[]): number {
-    return this.data[this.index(idx)];
+    return this.storage[this.index(idx)];
   }
 
   set(value: number, ...idx: number[]): void {
-    this.data[this.index(idx)] = value;
+    this.storage[this.index(idx)] = value;
   }
 
   private index(idx: number[]): number {
@@ -66,13 +123,14 @@ export class NDArray {
   /** A contiguous row-major copy (or `this` when already contiguous). */
   contiguous(): NDArray {
     if (this.isContiguous) return this;
+    if (this.isRowMajor()) return new NDArray(this.storage.slice(this.offset, this.offset + this.size), this.shape);
     const out = new Float64Array(this.size);
     const n = this.shape.length;
     const idx = new Array<number>(n).fill(0);
     for (let k = 0; k < out.length; k++) {
       let p = this.offset;
       for (let i = 0; i < n; i++) p += idx[i] * this.strides[i];
-      out[k] = this.data[p];
+      out[k] = this.storage[p];
       for (let i = n - 1; i >= 0; i--) {
         if (++idx[i] < this.shape[i]) break;
         idx[i] = 0;
@@ -100,7 +158,7 @@ export class NDArray {
     if (perm.length !== this.ndim || [...perm].sort((a, b) => a - b).some((a, i) => a !== i)) {
       throw new ShapeError(`transpose: axes [${perm.join(', ')}] are not a permutation of ${this.ndim} axes`);
     }
-    return new NDArray(this.data, perm.map((a) => this.shape[a]), perm.map((a) => this.strides[a]), this.offset);
+    return new NDArray(this.storage, perm.map((a) => this.shape[a]), perm.map((a) => this.strides[a]), this.offset);
   }
 
   /** A view of the sub-array `[start, end)` along each axis (use `null` to keep an axis whole). */
@@ -116,16 +174,16 @@ export class NDArray {
       offset += a * this.strides[i];
       shape[i] = b - a;
     });
-    return new NDArray(this.data, shape, this.strides, offset);
+    return new NDArray(this.storage, shape, this.strides, offset);
   }
 
-  /** Row `i` of a 2-D array as a view (shares `data`; call `contiguous()` before handing it to a kernel). */
+  /** Row `i` of a 2-D array as a view sharing `storage` (its `data` is that row's elements only). */
   row(i: number): NDArray {
     if (this.ndim !== 2) throw new ShapeError(`row: expected a 2-D array, got ${this.ndim}-D`);
     if (!Number.isInteger(i) || i < 0 || i >= this.shape[0]) {
       throw new DomainError(`row: index ${i} out of range [0, ${this.shape[0]})`);
     }
-    return new NDArray(this.data, [this.shape[1]], [this.strides[1]], this.offset + i * this.strides[0]);
+    return new NDArray(this.storage, [this.shape[1]], [this.strides[1]], this.offset + i * this.strides[0]);
   }
 
   /** Nested JavaScript arrays (a copy). */

@@ -29,6 +29,19 @@ export function fnv1a32(s: string): number {
   return h >>> 0;
 }
 
+/** Registry key of the Rng brand: the same symbol in every installed copy of the kernel. */
+const RNG_BRAND = Symbol.for('@diffusion-theory/kernel.Rng');
+
+/**
+ * True when `x` is an Rng from any installed version of the kernel (checked by brand, not by
+ * object identity).
+ * @param x - anything
+ * @returns whether `x` is a kernel Rng
+ */
+export function isRng(x: unknown): x is Rng {
+  return typeof x === 'object' && x !== null && (x as { [RNG_BRAND]?: unknown })[RNG_BRAND] === 1;
+}
+
 export class Rng {
   readonly path: readonly number[];
   private readonly gen: Mt19937;
@@ -50,6 +63,16 @@ export class Rng {
     });
     arr[path.length] = 0x9e3779b9; // domain separator so [s] and [s, 0] never coincide
     this.gen = new Mt19937(arr);
+  }
+
+  /** Brand read by `isRng` (value: interface version). */
+  get [RNG_BRAND](): number {
+    return 1;
+  }
+
+  /** `x instanceof Rng` is true for an Rng of any installed kernel version. */
+  static [Symbol.hasInstance](x: unknown): x is Rng {
+    return isRng(x);
   }
 
   /** The independent child stream number `i` of this generator (does not advance this one). */

@@ -21,10 +21,10 @@ export function asBlas(a: NDArray, name: string): BlasMatrix {
   const [rows, cols] = a.shape;
   const [s0, s1] = a.strides;
   if ((s1 === 1 || cols <= 1) && s0 >= Math.max(cols, 1)) {
-    return { data: a.data.subarray(a.offset), rows, cols, trans: false, ld: s0 };
+    return { data: a.storage.subarray(a.offset), rows, cols, trans: false, ld: s0 };
   }
   if ((s0 === 1 || rows <= 1) && s1 >= Math.max(rows, 1)) {
-    return { data: a.data.subarray(a.offset), rows, cols, trans: true, ld: s1 };
+    return { data: a.storage.subarray(a.offset), rows, cols, trans: true, ld: s1 };
   }
   const c = a.contiguous();
   return { data: c.data, rows, cols, trans: false, ld: Math.max(cols, 1) };
