@@ -11,6 +11,7 @@ import {
   assertInteger,
   checkBatch,
   dgemm,
+  isNDArray,
   resolveActivation,
   resolveLossTimeGrid,
 } from '@diffusion-theory/kernel';
@@ -169,7 +170,7 @@ abstract class DaeBase implements Denoiser {
 }
 
 function vec(x: Float64Array | NDArray, d: number, name: string): Float64Array {
-  const a = x instanceof NDArray ? x.contiguous().data : x;
+  const a = isNDArray(x) ? x.contiguous().data : x;
   if (!(a instanceof Float64Array) || a.length !== d) throw new ShapeError(`${name}: expected a vector of length d = ${d}, got ${a?.length}`);
   assertFinite(a, name);
   return a;
@@ -177,8 +178,8 @@ function vec(x: Float64Array | NDArray, d: number, name: string): Float64Array {
 
 function readMatrix(a: NDArray | undefined, d: number, r: number, name: string): Float64Array {
   if (a === undefined) return new Float64Array(d * r);
-  if (!(a instanceof NDArray) || a.ndim !== 2 || a.shape[0] !== d || a.shape[1] !== r) {
-    throw new ShapeError(`${name}: expected an NDArray of shape [${d}, ${r}], got ${a instanceof NDArray ? `[${a.shape.join(', ')}]` : typeof a}`);
+  if (!isNDArray(a) || a.ndim !== 2 || a.shape[0] !== d || a.shape[1] !== r) {
+    throw new ShapeError(`${name}: expected an NDArray of shape [${d}, ${r}], got ${isNDArray(a) ? `[${a.shape.join(', ')}]` : typeof a}`);
   }
   const out = Float64Array.from(a.contiguous().data);
   assertFinite(out, name);

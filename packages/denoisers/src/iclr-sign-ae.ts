@@ -1,4 +1,4 @@
-import { type Denoiser, DomainError, NDArray, ShapeError, assertFinite, assertInRange, checkBatch } from '@diffusion-theory/kernel';
+import { type Denoiser, DomainError, type NDArray, ShapeError, assertFinite, assertInRange, checkBatch, isNDArray } from '@diffusion-theory/kernel';
 
 export interface IclrSignAeOptions {
   /** Increasing time grid t_1 < ... < t_J in [0, 1] at which the per-time networks were fitted. */
@@ -38,7 +38,7 @@ export function iclrSignAe(opts: IclrSignAeOptions): IclrSignAe {
     assertInRange(times[j], 0, 1, `times[${j}]`);
     if (j > 0 && !(times[j] > times[j - 1])) throw new DomainError(`times: expected strictly increasing times, got ${times[j - 1]} then ${times[j]}`);
   }
-  if (!(opts.u instanceof NDArray) || opts.u.ndim !== 2 || opts.u.shape[0] !== J) {
+  if (!isNDArray(opts.u) || opts.u.ndim !== 2 || opts.u.shape[0] !== J) {
     throw new ShapeError(`u: expected an NDArray of shape [${J}, d] (one decoder vector per grid time)`);
   }
   const U = opts.u.contiguous().data.slice();

@@ -1,6 +1,6 @@
 import { assertInteger } from './check.js';
 import { DomainError, ShapeError } from './errors.js';
-import { NDArray } from './ndarray.js';
+import { type NDArray, isNDArray } from './ndarray.js';
 import type { SummaryStats } from './vocabulary.js';
 
 /**
@@ -76,15 +76,15 @@ export function prepareSummaryStatsReference(
   if (ref === undefined || ref === null) return { kind: 'prepared-summary-stats-reference', d, K, R, Ng, mus, E, groups, microscopic };
   if (typeof ref !== 'object') throw new ShapeError(`${name}: expected { mus?, E?, groups?, Ng?, microscopic? }`);
   if (ref.mus !== undefined && ref.mus !== null) {
-    if (!(ref.mus instanceof NDArray) || ref.mus.ndim !== 2 || ref.mus.shape[1] !== d) {
-      throw new ShapeError(`${name}.mus: expected an NDArray of shape [K, ${d}], got ${ref.mus instanceof NDArray ? `[${ref.mus.shape.join(', ')}]` : typeof ref.mus}`);
+    if (!isNDArray(ref.mus) || ref.mus.ndim !== 2 || ref.mus.shape[1] !== d) {
+      throw new ShapeError(`${name}.mus: expected an NDArray of shape [K, ${d}], got ${isNDArray(ref.mus) ? `[${ref.mus.shape.join(', ')}]` : typeof ref.mus}`);
     }
     mus = flatFinite(ref.mus, `${name}.mus`);
     K = ref.mus.shape[0];
   }
   if (ref.E !== undefined && ref.E !== null) {
-    if (!(ref.E instanceof NDArray) || ref.E.ndim !== 2 || ref.E.shape[0] !== d) {
-      throw new ShapeError(`${name}.E: expected an NDArray of shape [${d}, R], got ${ref.E instanceof NDArray ? `[${ref.E.shape.join(', ')}]` : typeof ref.E}`);
+    if (!isNDArray(ref.E) || ref.E.ndim !== 2 || ref.E.shape[0] !== d) {
+      throw new ShapeError(`${name}.E: expected an NDArray of shape [${d}, R], got ${isNDArray(ref.E) ? `[${ref.E.shape.join(', ')}]` : typeof ref.E}`);
     }
     E = flatFinite(ref.E, `${name}.E`);
     R = ref.E.shape[1];
@@ -141,7 +141,7 @@ export function summaryStatsOf(
   assertInteger(d, 1, 'd');
   assertInteger(r, 1, 'r');
   let wd: Float64Array;
-  if (w instanceof NDArray) {
+  if (isNDArray(w)) {
     if (w.ndim !== 2 || w.shape[0] !== d || w.shape[1] !== r) throw new ShapeError(`w: expected shape [${d}, ${r}], got [${w.shape.join(', ')}]`);
     wd = w.contiguous().data;
   } else if (w instanceof Float64Array) {

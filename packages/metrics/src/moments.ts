@@ -1,9 +1,9 @@
-import { type GaussianMoments, NDArray, ShapeError, assertFinite, dgemm, eigvalsh, sampleCovariance, sampleMean } from '@diffusion-theory/kernel';
+import { type GaussianMoments, NDArray, ShapeError, assertFinite, dgemm, eigvalsh, isNDArray, sampleCovariance, sampleMean } from '@diffusion-theory/kernel';
 
 /** @internal Validate an n x d sample matrix; returns its contiguous data. */
 export function samplesArg(samples: NDArray, name = 'samples', minRows = 1): { n: number; d: number; data: Float64Array } {
-  if (!(samples instanceof NDArray) || samples.ndim !== 2) {
-    throw new ShapeError(`${name}: expected a 2-D NDArray (n x d), got ${samples instanceof NDArray ? `shape [${samples.shape.join(', ')}]` : typeof samples}`);
+  if (!isNDArray(samples) || samples.ndim !== 2) {
+    throw new ShapeError(`${name}: expected a 2-D NDArray (n x d), got ${isNDArray(samples) ? `shape [${samples.shape.join(', ')}]` : typeof samples}`);
   }
   const [n, d] = samples.shape;
   if (n < minRows || d < 1) throw new ShapeError(`${name}: expected at least ${minRows} rows and 1 column, got shape [${n}, ${d}]`);
@@ -22,8 +22,8 @@ export function vectorArg(v: Float64Array | readonly number[], d: number, name: 
 
 /** @internal Validate a d x d matrix; returns a contiguous copy of its data. */
 export function matrixArg(a: NDArray, d: number, name: string): Float64Array {
-  if (!(a instanceof NDArray) || a.ndim !== 2 || a.shape[0] !== d || a.shape[1] !== d) {
-    throw new ShapeError(`${name}: expected an NDArray of shape [${d}, ${d}], got ${a instanceof NDArray ? `[${a.shape.join(', ')}]` : typeof a}`);
+  if (!isNDArray(a) || a.ndim !== 2 || a.shape[0] !== d || a.shape[1] !== d) {
+    throw new ShapeError(`${name}: expected an NDArray of shape [${d}, ${d}], got ${isNDArray(a) ? `[${a.shape.join(', ')}]` : typeof a}`);
   }
   const data = Float64Array.from(a.contiguous().data);
   assertFinite(data, name);
@@ -108,8 +108,8 @@ export function covarianceError(samples: NDArray, cov: NDArray, opts: { ddof?: 0
 /** @internal Z = X B for samples X (n x d) and basis B (d x k). */
 export function project(samples: NDArray, basis: NDArray): { n: number; k: number; z: Float64Array } {
   const { n, d, data } = samplesArg(samples);
-  if (!(basis instanceof NDArray) || basis.ndim !== 2 || basis.shape[0] !== d || basis.shape[1] < 1) {
-    throw new ShapeError(`basis: expected an NDArray of shape [${d}, k] (k >= 1), got ${basis instanceof NDArray ? `[${basis.shape.join(', ')}]` : typeof basis}`);
+  if (!isNDArray(basis) || basis.ndim !== 2 || basis.shape[0] !== d || basis.shape[1] < 1) {
+    throw new ShapeError(`basis: expected an NDArray of shape [${d}, k] (k >= 1), got ${isNDArray(basis) ? `[${basis.shape.join(', ')}]` : typeof basis}`);
   }
   const k = basis.shape[1];
   const B = basis.contiguous().data;

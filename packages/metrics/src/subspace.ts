@@ -3,7 +3,7 @@
  * §5.1) makes its statements: off the span of the trained weights (the Gaussian part, variance v_t
  * per direction) and per spectral group of coordinates.
  */
-import { DomainError, NDArray, ShapeError, assertFinite, dgemm, svd } from '@diffusion-theory/kernel';
+import { DomainError, type NDArray, ShapeError, assertFinite, dgemm, isNDArray, svd } from '@diffusion-theory/kernel';
 import { samplesArg } from './moments.js';
 
 export interface OffSubspaceVariance {
@@ -28,8 +28,8 @@ export interface OffSubspaceVariance {
  */
 export function offSubspaceEmpirical(samples: NDArray, w: NDArray, opts: { rtol?: number } = {}): OffSubspaceVariance {
   const { n, d, data } = samplesArg(samples, 'samples', 2);
-  if (!(w instanceof NDArray) || w.ndim !== 2 || w.shape[0] !== d) {
-    throw new ShapeError(`w: expected an NDArray of shape [${d}, r] (d = columns of samples), got ${w instanceof NDArray ? `[${w.shape.join(', ')}]` : typeof w}`);
+  if (!isNDArray(w) || w.ndim !== 2 || w.shape[0] !== d) {
+    throw new ShapeError(`w: expected an NDArray of shape [${d}, r] (d = columns of samples), got ${isNDArray(w) ? `[${w.shape.join(', ')}]` : typeof w}`);
   }
   const r = w.shape[1];
   if (r < 1) throw new ShapeError('w: expected at least one column');

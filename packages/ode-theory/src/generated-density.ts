@@ -27,6 +27,7 @@ import {
   driftLinearCoef,
   eighInPlace,
   integrateFixed,
+  isNDArray,
   resolveActivation,
   symPinvInPlace,
   symSqrtInPlace,
@@ -63,7 +64,7 @@ export function scalarActivation(a: Activation | ActivationName | undefined, nam
 export function matrixData(m: MatrixInput, rows: number, cols: number, name: string): { data: Float64Array; rows: number; cols: number } {
   let data: Float64Array;
   let shape: number[];
-  if (m instanceof NDArray) {
+  if (isNDArray(m)) {
     if (m.ndim !== 2) throw new ShapeError(`${name}: expected a 2-D matrix, got ${m.ndim}-D`);
     const c = m.contiguous();
     data = c.data.slice();

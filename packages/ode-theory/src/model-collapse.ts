@@ -24,6 +24,7 @@ import {
   gaussianKde1d,
   gaussianKde2d,
   invSqrtPSD,
+  isNDArray,
 } from '@diffusion-theory/kernel';
 import { type MatrixInput, PINV_RCOND, matrixData, symEigSmall, symmetricData } from './generated-density.js';
 import type { SpectralMixtureSpec } from './spectral-mixture.js';
@@ -117,7 +118,7 @@ export function nextGenerationTarget(o: NextGenerationOptions): NextGenerationRe
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   const { data: G, cols: R } = matrixData(o.G, r, -1, 'G');
   assertInRange(o.vtf, 0, Number.POSITIVE_INFINITY, 'vtf');
-  if (!(o.Z instanceof NDArray) || o.Z.ndim !== 2 || o.Z.shape[1] !== r) {
+  if (!isNDArray(o.Z) || o.Z.ndim !== 2 || o.Z.shape[1] !== r) {
     throw new ShapeError(`Z: expected an NDArray of shape [n, ${r}] (samples of Z_tf)`);
   }
   if (o.d !== undefined) assertInteger(o.d, 1, 'd');
@@ -260,7 +261,7 @@ export function generatedSecondMoment(o: { Q: MatrixInput; vtf: number; Z: NDArr
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   assertInRange(o.vtf, 0, Number.POSITIVE_INFINITY, 'vtf');
   assertInteger(o.d, 1, 'd');
-  if (!(o.Z instanceof NDArray) || o.Z.ndim !== 2 || o.Z.shape[1] !== r || o.Z.shape[0] < 1) {
+  if (!isNDArray(o.Z) || o.Z.ndim !== 2 || o.Z.shape[1] !== r || o.Z.shape[0] < 1) {
     throw new ShapeError(`Z: expected an NDArray of shape [n, ${r}] with n >= 1 (samples of Z_tf)`);
   }
   const Z = o.Z.contiguous().data;
@@ -312,13 +313,13 @@ export interface NextGenerationInitOptions {
  */
 export function nextGenerationInit(o: NextGenerationInitOptions): SummaryStats {
   const { next } = o;
-  if (!next || !(next.wBasis instanceof NDArray) || !(next.centroids instanceof NDArray) || !next.target) {
+  if (!next || !isNDArray(next.wBasis) || !isNDArray(next.centroids) || !next.target) {
     throw new ShapeError('next: expected the result of nextGenerationTarget');
   }
   const [r, k] = next.wBasis.shape;
   const mat = (a: NDArray, name: string, rows: number, cols: number) => {
-    if (!(a instanceof NDArray) || a.ndim !== 2 || (rows >= 0 && a.shape[0] !== rows) || a.shape[1] !== cols) {
-      throw new ShapeError(`${name}: expected an NDArray of shape [${rows >= 0 ? rows : 'd'}, ${cols}], got ${a instanceof NDArray ? `[${a.shape.join(', ')}]` : typeof a}`);
+    if (!isNDArray(a) || a.ndim !== 2 || (rows >= 0 && a.shape[0] !== rows) || a.shape[1] !== cols) {
+      throw new ShapeError(`${name}: expected an NDArray of shape [${rows >= 0 ? rows : 'd'}, ${cols}], got ${isNDArray(a) ? `[${a.shape.join(', ')}]` : typeof a}`);
     }
     const data = a.contiguous().data;
     assertFinite(data, name);

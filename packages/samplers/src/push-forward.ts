@@ -10,6 +10,7 @@ import {
   dgemm,
   driftDenoiserCoef,
   driftLinearCoef,
+  isNDArray,
 } from '@diffusion-theory/kernel';
 import { type TimeGridOptions, timeGrid } from './grid.js';
 
@@ -81,7 +82,7 @@ export function gaussianPushForward(opts: GaussianPushForwardOptions): GaussianL
   /** M_t (d x d) and q_t (d) at time t. */
   const coefs = (t: number): { M: Float64Array; q: Float64Array; eps: number } => {
     const { A, c } = affine(t);
-    if (!(A instanceof NDArray) || A.ndim !== 2 || A.shape[0] !== A.shape[1]) throw new ShapeError(`affine(${t}).A: expected a square NDArray`);
+    if (!isNDArray(A) || A.ndim !== 2 || A.shape[0] !== A.shape[1]) throw new ShapeError(`affine(${t}).A: expected a square NDArray`);
     if (d < 0) d = A.shape[0];
     if (A.shape[0] !== d) throw new ShapeError(`affine(${t}).A: expected shape [${d}, ${d}], got [${A.shape.join(', ')}]`);
     if (!(c instanceof Float64Array) || c.length !== d) throw new ShapeError(`affine(${t}).c: expected a Float64Array of length ${d}`);
@@ -106,7 +107,7 @@ export function gaussianPushForward(opts: GaussianPushForwardOptions): GaussianL
     m = Float64Array.from(mean0);
   } else m = new Float64Array(d);
   if (covariance0 !== undefined) {
-    if (!(covariance0 instanceof NDArray) || covariance0.ndim !== 2 || covariance0.shape[0] !== d || covariance0.shape[1] !== d) {
+    if (!isNDArray(covariance0) || covariance0.ndim !== 2 || covariance0.shape[0] !== d || covariance0.shape[1] !== d) {
       throw new ShapeError(`covariance0: expected an NDArray of shape [${d}, ${d}]`);
     }
     S = Float64Array.from(covariance0.contiguous().data);

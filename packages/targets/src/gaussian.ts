@@ -16,6 +16,7 @@ import {
   checkBatch,
   dgemm,
   eigh,
+  isNDArray,
 } from '@diffusion-theory/kernel';
 
 /**
@@ -101,7 +102,7 @@ export function readMean(mean: Float64Array | readonly number[] | undefined, d: 
 
 /** @internal Validate a symmetric PSD covariance and eigendecompose it. */
 export function eigenFromCovariance(cov: NDArray, d: number, name: string): { U: Float64Array; s: Float64Array } {
-  if (!(cov instanceof NDArray)) throw new ShapeError(`${name}: expected an NDArray of shape [${d}, ${d}]`);
+  if (!isNDArray(cov)) throw new ShapeError(`${name}: expected an NDArray of shape [${d}, ${d}]`);
   if (cov.ndim !== 2 || cov.shape[0] !== d || cov.shape[1] !== d) {
     throw new ShapeError(`${name}: expected shape [${d}, ${d}], got [${cov.shape.join(', ')}]`);
   }
@@ -139,8 +140,8 @@ export function eigenFromCovariance(cov: NDArray, d: number, name: string): { U:
 /** @internal Validate an eigen form (orthonormal basis, non-negative spectrum). */
 export function readEigen(eigen: EigenForm, d: number | undefined, name: string): { d: number; U: Float64Array; s: Float64Array } {
   const { basis, spectrum } = eigen ?? ({} as EigenForm);
-  if (!(basis instanceof NDArray) || basis.ndim !== 2) {
-    throw new ShapeError(`${name}.basis: expected a 2-D NDArray (d x k), got ${basis instanceof NDArray ? `shape [${basis.shape.join(', ')}]` : typeof basis}`);
+  if (!isNDArray(basis) || basis.ndim !== 2) {
+    throw new ShapeError(`${name}.basis: expected a 2-D NDArray (d x k), got ${isNDArray(basis) ? `shape [${basis.shape.join(', ')}]` : typeof basis}`);
   }
   const [dd, k] = basis.shape;
   if (d !== undefined && dd !== d) throw new ShapeError(`${name}.basis: expected ${d} rows, got shape [${dd}, ${k}]`);
@@ -389,8 +390,8 @@ export function gaussian(opts: GaussianOptions = {}): GaussianTarget {
     d = dd;
   };
   if (opts.mean !== undefined) fix(opts.mean.length, 'mean');
-  if (covariance instanceof NDArray && covariance.ndim === 2) fix(covariance.shape[0], 'covariance');
-  if (eigen?.basis instanceof NDArray && eigen.basis.ndim === 2) fix(eigen.basis.shape[0], 'eigen.basis');
+  if (isNDArray(covariance) && covariance.ndim === 2) fix(covariance.shape[0], 'covariance');
+  if (isNDArray(eigen?.basis) && eigen.basis.ndim === 2) fix(eigen.basis.shape[0], 'eigen.basis');
   if (d === undefined) throw new ShapeError('gaussian: expected dim (or a mean / covariance / eigen from which to read it)');
   if (d < 1) throw new ShapeError(`dim: expected >= 1, got ${d}`);
   const dim = d;

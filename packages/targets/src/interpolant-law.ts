@@ -1,4 +1,4 @@
-import { DomainError, NDArray, dgemm } from '@diffusion-theory/kernel';
+import { DomainError, NDArray, dgemm, isNDArray } from '@diffusion-theory/kernel';
 import { type EigenForm, type GaussianTarget, gaussian } from './gaussian.js';
 import { type GaussianMixtureTarget, gaussianMixture } from './mixture.js';
 
@@ -48,7 +48,7 @@ export function interpolantLaw(target: GaussianTarget | GaussianMixtureTarget, c
   if (target?.kind === 'gaussian') {
     const { basis, spectrum } = target.eigen();
     const cov = noisedCovariance(basis, spectrum, d, alpha, beta);
-    return gaussian({ mean: target.mean().map((v) => beta * v), ...(cov instanceof NDArray ? { covariance: cov } : { eigen: cov }) });
+    return gaussian({ mean: target.mean().map((v) => beta * v), ...(isNDArray(cov) ? { covariance: cov } : { eigen: cov }) });
   }
   if (target?.kind === 'gaussian-mixture') {
     const K = target.components;

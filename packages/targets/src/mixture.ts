@@ -6,6 +6,7 @@ import {
   assertFinite,
   assertInteger,
   dgemm,
+  isNDArray,
 } from '@diffusion-theory/kernel';
 import {
   type EigenForm,
@@ -59,8 +60,8 @@ export interface GaussianMixtureTarget extends Target {
  */
 export function gaussianMixture(opts: GaussianMixtureOptions): GaussianMixtureTarget {
   const { weights, means, covariances } = opts ?? ({} as GaussianMixtureOptions);
-  if (!(means instanceof NDArray) || means.ndim !== 2) {
-    throw new ShapeError(`means: expected a 2-D NDArray (K x d), got ${means instanceof NDArray ? `shape [${means.shape.join(', ')}]` : typeof means}`);
+  if (!isNDArray(means) || means.ndim !== 2) {
+    throw new ShapeError(`means: expected a 2-D NDArray (K x d), got ${isNDArray(means) ? `shape [${means.shape.join(', ')}]` : typeof means}`);
   }
   const [K, d] = means.shape;
   if (K < 1 || d < 1) throw new ShapeError(`means: expected K >= 1 rows and d >= 1 columns, got shape [${K}, ${d}]`);
@@ -82,7 +83,7 @@ export function gaussianMixture(opts: GaussianMixtureOptions): GaussianMixtureTa
   const comps: EigenGaussian[] = covariances.map((cv, c) => {
     const mean = M.slice(c * d, (c + 1) * d);
     const name = `covariances[${c}]`;
-    if (cv instanceof NDArray) {
+    if (isNDArray(cv)) {
       const { U, s } = eigenFromCovariance(cv, d, name);
       return { d, k: s.length, mean, U, s };
     }

@@ -5,7 +5,7 @@
  * B^T m_c and covariances B^T C_c B, so figures and projected metrics get exact densities.
  * Project samples with kernel's `matmul(x, basis)` (n x d times d x k).
  */
-import { DomainError, NDArray, ShapeError, assertFinite, assertInteger, choleskyInPlace, dgemm } from '@diffusion-theory/kernel';
+import { DomainError, type NDArray, ShapeError, assertFinite, assertInteger, choleskyInPlace, dgemm, isNDArray } from '@diffusion-theory/kernel';
 import type { BinaryIsotropicGmm } from './binary-gmm.js';
 import type { GaussianTarget } from './gaussian.js';
 import type { GaussianMixtureTarget } from './mixture.js';
@@ -44,8 +44,8 @@ export interface PlaneBox {
 
 /** The basis as a finite d x k row-major copy. */
 function basisArg(basis: NDArray, d: number): { k: number; B: Float64Array } {
-  if (!(basis instanceof NDArray) || basis.ndim !== 2) {
-    throw new ShapeError(`basis: expected a 2-D NDArray (d x k), got ${basis instanceof NDArray ? `shape [${basis.shape.join(', ')}]` : typeof basis}`);
+  if (!isNDArray(basis) || basis.ndim !== 2) {
+    throw new ShapeError(`basis: expected a 2-D NDArray (d x k), got ${isNDArray(basis) ? `shape [${basis.shape.join(', ')}]` : typeof basis}`);
   }
   const [rows, k] = basis.shape;
   if (rows !== d || k < 1 || k > d) throw new ShapeError(`basis: expected shape [d, k] with d = ${d} and 1 <= k <= d, got [${rows}, ${k}]`);
@@ -175,7 +175,7 @@ export function projectedDensity(m: ProjectedMixture, points: Float64Array | NDA
   const K = mixtureArg(m);
   const k = m.dim;
   let x: Float64Array;
-  if (points instanceof NDArray) {
+  if (isNDArray(points)) {
     if (points.ndim !== 2 || points.shape[1] !== k) throw new ShapeError(`points: expected an NDArray of shape [n, ${k}], got [${points.shape.join(', ')}]`);
     x = points.contiguous().data;
   } else if (points instanceof Float64Array) {

@@ -11,6 +11,7 @@ import {
   assertInteger,
   checkBatch,
   dgemm,
+  isNDArray,
 } from '@diffusion-theory/kernel';
 import type { Target } from './gaussian.js';
 
@@ -122,7 +123,7 @@ export interface SpectralGroupMixture extends Target {
 }
 
 function as2d(a: unknown, name: string): NDArray {
-  if (!(a instanceof NDArray) || a.ndim !== 2) throw new ShapeError(`${name}: expected a 2-D NDArray`);
+  if (!isNDArray(a) || a.ndim !== 2) throw new ShapeError(`${name}: expected a 2-D NDArray`);
   const c = a.contiguous();
   assertFinite(c.data, name);
   return c;

@@ -14,6 +14,7 @@ import {
   assertFinite,
   assertInteger,
   eigh,
+  isNDArray,
   sampleCovariance,
   sampleMean,
 } from '@diffusion-theory/kernel';
@@ -63,7 +64,7 @@ export interface ImageSetGaussian extends SpectralGroupMixture {
  * @throws DomainError when spikes + bulkBins > d or referencePcs > d.
  */
 export function gaussianSurrogate(images: NDArray, opts: GaussianSurrogateOptions = {}): ImageSetGaussian {
-  if (!(images instanceof NDArray) || images.ndim !== 2) throw new ShapeError('images: expected an NDArray of shape [n, d] (one data row per image)');
+  if (!isNDArray(images) || images.ndim !== 2) throw new ShapeError('images: expected an NDArray of shape [n, d] (one data row per image)');
   const [n, d] = images.shape;
   if (n < 2) throw new ShapeError(`images: expected at least 2 rows for a covariance, got ${n}`);
   if (d < 1) throw new ShapeError('images: expected at least one column');
@@ -131,11 +132,11 @@ export function gaussianSurrogate(images: NDArray, opts: GaussianSurrogateOption
     nImages: n,
     empiricalCovariance: cov,
     toEigenRows(x: NDArray): NDArray {
-      if (!(x instanceof NDArray) || x.ndim !== 2 || x.shape[1] !== d) throw new ShapeError(`x: expected an NDArray of shape [n, ${d}]`);
+      if (!isNDArray(x) || x.ndim !== 2 || x.shape[1] !== d) throw new ShapeError(`x: expected an NDArray of shape [n, ${d}]`);
       return base.toEigenFrame(centre ? addRowVector(x, negMean) : x);
     },
     toPixels(y: NDArray): NDArray {
-      if (!(y instanceof NDArray) || y.ndim !== 2 || y.shape[1] !== d) throw new ShapeError(`y: expected an NDArray of shape [n, ${d}]`);
+      if (!isNDArray(y) || y.ndim !== 2 || y.shape[1] !== d) throw new ShapeError(`y: expected an NDArray of shape [n, ${d}]`);
       const px = base.toDataFrame(y);
       return centre ? addRowVector(px, m) : px;
     },
@@ -184,7 +185,7 @@ export function spectrumSource(spectrum: ArrayLike<number>): SampleSource {
  * @throws ShapeError when `rows` is not a finite n x d NDArray with n >= 1.
  */
 export function empiricalSource(rows: NDArray): SampleSource {
-  if (!(rows instanceof NDArray) || rows.ndim !== 2) throw new ShapeError('rows: expected an NDArray of shape [n, d]');
+  if (!isNDArray(rows) || rows.ndim !== 2) throw new ShapeError('rows: expected an NDArray of shape [n, d]');
   const [n, d] = rows.shape;
   if (n < 1 || d < 1) throw new ShapeError(`rows: expected at least one row and one column, got [${n}, ${d}]`);
   const data = Float64Array.from(rows.contiguous().data);

@@ -1,4 +1,4 @@
-import { DomainError, type InterpolantSchedule, NDArray, ParameterError, ShapeError, assertFinite, assertInRange, assertInteger, dgemm } from '@diffusion-theory/kernel';
+import { DomainError, type InterpolantSchedule, NDArray, ParameterError, ShapeError, assertFinite, assertInRange, assertInteger, dgemm, isNDArray } from '@diffusion-theory/kernel';
 import { type IclrSignAe, iclrSignAe } from '@diffusion-theory/denoisers';
 
 /**
@@ -105,7 +105,7 @@ function consistent(g: Grams, n: number, lambda: number, s: Float64Array, b: num
 
 export function fitIclrSignAe(opts: IclrFitOptions): IclrFitResult {
   const { x0, x1, schedule, lambda } = opts;
-  if (!(x0 instanceof NDArray) || !(x1 instanceof NDArray) || x0.ndim !== 2 || x1.ndim !== 2) throw new ShapeError('x0, x1: expected n x d NDArrays');
+  if (!isNDArray(x0) || !isNDArray(x1) || x0.ndim !== 2 || x1.ndim !== 2) throw new ShapeError('x0, x1: expected n x d NDArrays');
   const [n, d] = x0.shape;
   if (x1.shape[0] !== n || x1.shape[1] !== d) throw new ShapeError(`x1: expected shape [${n}, ${d}] (that of x0), got [${x1.shape.join(', ')}]`);
   assertInteger(n, 1, 'n (rows of x0)');

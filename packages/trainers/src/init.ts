@@ -1,4 +1,4 @@
-import { DomainError, NDArray, type Rng, ShapeError, assertFinite, assertInteger } from '@diffusion-theory/kernel';
+import { DomainError, NDArray, type Rng, ShapeError, assertFinite, assertInteger, isNDArray } from '@diffusion-theory/kernel';
 
 /**
  * Warm start of spec §2.4 (i): column k of w is scale * sqrt(d) * mu_k for k < min(r, K), zero otherwise.
@@ -7,7 +7,7 @@ import { DomainError, NDArray, type Rng, ShapeError, assertFinite, assertInteger
 export function warmStart(mus: NDArray, d: number, r: number, scale = 0.1): NDArray {
   assertInteger(d, 1, 'd');
   assertInteger(r, 1, 'r');
-  if (!(mus instanceof NDArray) || mus.ndim !== 2 || mus.shape[1] !== d) throw new ShapeError(`mus: expected an NDArray of shape [K, ${d}]`);
+  if (!isNDArray(mus) || mus.ndim !== 2 || mus.shape[1] !== d) throw new ShapeError(`mus: expected an NDArray of shape [K, ${d}]`);
   if (!Number.isFinite(scale)) throw new DomainError(`scale: expected a finite number, got ${scale}`);
   const m = mus.contiguous().data;
   assertFinite(m, 'mus');

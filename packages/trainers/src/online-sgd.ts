@@ -14,6 +14,7 @@ import {
   assertInRange,
   assertInteger,
   assertPositive,
+  isNDArray,
   prepareSummaryStatsReference,
   statsAt,
   summaryStatsOf,
@@ -239,8 +240,8 @@ function drawTarget(target: SampleSource, X1: Float64Array, nb: number, d: numbe
     return;
   }
   const s = target.sample(nb, rng);
-  if (!(s instanceof NDArray) || s.ndim !== 2 || s.shape[0] !== nb || s.shape[1] !== d) {
-    throw new ShapeError(`target.sample: expected an NDArray of shape [${nb}, ${d}], got ${s instanceof NDArray ? `[${s.shape.join(', ')}]` : typeof s}`);
+  if (!isNDArray(s) || s.ndim !== 2 || s.shape[0] !== nb || s.shape[1] !== d) {
+    throw new ShapeError(`target.sample: expected an NDArray of shape [${nb}, ${d}], got ${isNDArray(s) ? `[${s.shape.join(', ')}]` : typeof s}`);
   }
   X1.set(s.contiguous().data);
 }

@@ -1,10 +1,11 @@
 import {
-  NDArray,
+  type NDArray,
   type PreparedSummaryStatsReference,
   ShapeError,
   type SummaryStats,
   type SummaryStatsReference,
   assertFinite,
+  isNDArray,
   prepareSummaryStatsReference,
   summaryStatsOf,
 } from '@diffusion-theory/kernel';
@@ -49,7 +50,7 @@ export function computeStats(w: Float64Array, d: number, r: number, b: number, v
  * @throws ShapeError for a w that is not d x r; NonFiniteError for non-finite weights.
  */
 export function summaryStatistics(w: NDArray, ref: StatisticsReference & { b?: number; v?: ArrayLike<number> } = {}): SummaryStats {
-  if (!(w instanceof NDArray) || w.ndim !== 2) throw new ShapeError('w: expected a d x r NDArray');
+  if (!isNDArray(w) || w.ndim !== 2) throw new ShapeError('w: expected a d x r NDArray');
   const [d, r] = w.shape;
   const data = w.contiguous().data;
   assertFinite(data, 'w');

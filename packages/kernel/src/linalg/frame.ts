@@ -1,6 +1,6 @@
 import { assertFinite, assertInteger } from '../check.js';
 import { DomainError, ShapeError } from '../errors.js';
-import { NDArray } from '../ndarray.js';
+import { NDArray, isNDArray } from '../ndarray.js';
 import type { Rng } from '../rng.js';
 import { qrRaw } from './qr.js';
 
@@ -28,7 +28,7 @@ export function orthonormalFrame(d: number, k: number, rng: Rng, fixedArg: NDArr
   assertInteger(k, 1, 'k');
   if (k > d) throw new ShapeError(`k: expected at most d = ${d} orthonormal columns, got ${k}`);
   if (!rng || typeof rng.normals !== 'function') throw new DomainError('rng: expected a kernel Rng');
-  const fixed = fixedArg instanceof NDArray ? columnsOf(fixedArg, d) : fixedArg;
+  const fixed = isNDArray(fixedArg) ? columnsOf(fixedArg, d) : fixedArg;
   if (!Array.isArray(fixed)) throw new ShapeError(`fixed: expected an array of vectors of length d = ${d} or an NDArray d x f`);
   const f = fixed.length;
   if (f > k) throw new ShapeError(`fixed: expected at most k = ${k} vectors, got ${f}`);

@@ -1,9 +1,9 @@
 import { NonFiniteError, ShapeError } from '../errors.js';
-import { NDArray } from '../ndarray.js';
+import { NDArray, isNDArray } from '../ndarray.js';
 import { flatFinite } from './validate.js';
 
 function sameShape(a: NDArray, b: NDArray, nameB: string): void {
-  if (!(a instanceof NDArray) || !(b instanceof NDArray)) throw new ShapeError(`${nameB}: expected NDArray operands`);
+  if (!isNDArray(a) || !isNDArray(b)) throw new ShapeError(`${nameB}: expected NDArray operands`);
   if (a.ndim !== b.ndim || a.shape.some((s, i) => s !== b.shape[i])) {
     throw new ShapeError(`${nameB}: expected shape [${a.shape.join(', ')}] (same as a), got [${b.shape.join(', ')}]`);
   }
@@ -46,7 +46,7 @@ export function norm2(x: NDArray | Float64Array): number {
 
 /** Frobenius norm sqrt(sum_ij a_ij^2) of a 2-D array. */
 export function frobeniusNorm(a: NDArray): number {
-  if (!(a instanceof NDArray) || a.ndim !== 2) throw new ShapeError('a: expected a 2-D NDArray');
+  if (!isNDArray(a) || a.ndim !== 2) throw new ShapeError('a: expected a 2-D NDArray');
   return norm2(a);
 }
 
@@ -73,7 +73,7 @@ export function sub(a: NDArray, b: NDArray): NDArray {
 /** s a; a new contiguous array. */
 export function scale(a: NDArray, s: number): NDArray {
   if (typeof s !== 'number' || !Number.isFinite(s)) throw new NonFiniteError(`s: expected a finite number, got ${String(s)}`);
-  if (!(a instanceof NDArray)) throw new ShapeError('a: expected an NDArray');
+  if (!isNDArray(a)) throw new ShapeError('a: expected an NDArray');
   const x = flatFinite(a, 'a');
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = s * x[i];
@@ -82,7 +82,7 @@ export function scale(a: NDArray, s: number): NDArray {
 
 /** f applied to every element (f gets the value and its flat row-major index); a new array. */
 export function map(a: NDArray, f: (v: number, i: number) => number): NDArray {
-  if (!(a instanceof NDArray)) throw new ShapeError('a: expected an NDArray');
+  if (!isNDArray(a)) throw new ShapeError('a: expected an NDArray');
   const x = a.contiguous().data;
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = f(x[i], i);
@@ -105,7 +105,7 @@ export function sum(a: NDArray | Float64Array): number {
 
 /** Mean of all elements; ShapeError for an empty array. */
 export function mean(a: NDArray | Float64Array): number {
-  const n = a instanceof NDArray ? a.size : a.length;
+  const n = isNDArray(a) ? a.size : a.length;
   if (n === 0) throw new ShapeError('a: expected at least one element for mean');
   return sum(a) / n;
 }

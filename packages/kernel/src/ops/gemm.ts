@@ -1,7 +1,7 @@
 import { resolveBackend } from '../backend/registry.js';
 import type { Backend } from '../backend/types.js';
 import { DomainError, ShapeError } from '../errors.js';
-import { NDArray } from '../ndarray.js';
+import { NDArray, isNDArray } from '../ndarray.js';
 import { dgemv } from './dgemv.js';
 import { asBlas, assertFiniteBlas, flatFinite } from './validate.js';
 
@@ -48,8 +48,8 @@ export function gemm(a: NDArray, b: NDArray, options: GemmOptions = {}): NDArray
   assertFiniteBlas(B, 'b');
   let out: NDArray;
   if (c !== undefined) {
-    if (!(c instanceof NDArray) || c.ndim !== 2 || c.shape[0] !== m || c.shape[1] !== n) {
-      throw new ShapeError(`c: expected shape [${m}, ${n}], got ${c instanceof NDArray ? `[${c.shape.join(', ')}]` : typeof c}`);
+    if (!isNDArray(c) || c.ndim !== 2 || c.shape[0] !== m || c.shape[1] !== n) {
+      throw new ShapeError(`c: expected shape [${m}, ${n}], got ${isNDArray(c) ? `[${c.shape.join(', ')}]` : typeof c}`);
     }
     if (!c.isContiguous) throw new ShapeError('c: expected a contiguous array (it is written in place)');
     if (beta !== 0) flatFinite(c, 'c');
@@ -74,7 +74,7 @@ export function matmul(a: NDArray, b: NDArray, options: { backend?: string | Bac
 export function gemv(a: NDArray, x: NDArray | Float64Array, options: { trans?: boolean; alpha?: number } = {}): NDArray {
   const { trans = false, alpha = 1 } = options;
   assertScalar(alpha, 'alpha');
-  if (x instanceof NDArray && x.ndim !== 1) throw new ShapeError(`x: expected a 1-D array, got shape [${x.shape.join(', ')}]`);
+  if (isNDArray(x) && x.ndim !== 1) throw new ShapeError(`x: expected a 1-D array, got shape [${x.shape.join(', ')}]`);
   const A = asBlas(a, 'a');
   const xd = flatFinite(x, 'x');
   const [m, n] = [A.rows, A.cols];

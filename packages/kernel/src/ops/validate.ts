@@ -1,5 +1,5 @@
 import { NonFiniteError, ShapeError } from '../errors.js';
-import { NDArray } from '../ndarray.js';
+import { type NDArray, isNDArray } from '../ndarray.js';
 
 /** A 2-D operand in BLAS form: `op(data)` with leading dimension `ld` is the rows x cols matrix. */
 export interface BlasMatrix {
@@ -16,7 +16,7 @@ export interface BlasMatrix {
  * (row-major with a row stride >= cols, or a transposed such view); otherwise copy.
  */
 export function asBlas(a: NDArray, name: string): BlasMatrix {
-  if (!(a instanceof NDArray)) throw new ShapeError(`${name}: expected an NDArray, got ${typeof a}`);
+  if (!isNDArray(a)) throw new ShapeError(`${name}: expected an NDArray, got ${typeof a}`);
   if (a.ndim !== 2) throw new ShapeError(`${name}: expected a 2-D array, got shape [${a.shape.join(', ')}]`);
   const [rows, cols] = a.shape;
   const [s0, s1] = a.strides;
@@ -45,7 +45,7 @@ export function assertFiniteBlas(m: BlasMatrix, name: string): void {
 export function flatFinite(x: NDArray | Float64Array, name: string): Float64Array {
   let d: Float64Array;
   if (x instanceof Float64Array) d = x;
-  else if (x instanceof NDArray) d = x.contiguous().data;
+  else if (isNDArray(x)) d = x.contiguous().data;
   else throw new ShapeError(`${name}: expected an NDArray or Float64Array, got ${typeof x}`);
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i])) throw new NonFiniteError(`${name}: expected finite numbers, found ${d[i]} at flat index ${i}`);
@@ -55,8 +55,8 @@ export function flatFinite(x: NDArray | Float64Array, name: string): Float64Arra
 
 /** A contiguous, finite-checked n x d matrix (rows = samples). */
 export function matrixFinite(x: NDArray, name: string): { data: Float64Array; n: number; d: number } {
-  if (!(x instanceof NDArray) || x.ndim !== 2) {
-    throw new ShapeError(`${name}: expected a 2-D NDArray (n x d), got ${x instanceof NDArray ? `shape [${x.shape.join(', ')}]` : typeof x}`);
+  if (!isNDArray(x) || x.ndim !== 2) {
+    throw new ShapeError(`${name}: expected a 2-D NDArray (n x d), got ${isNDArray(x) ? `shape [${x.shape.join(', ')}]` : typeof x}`);
   }
   const data = flatFinite(x, name);
   return { data, n: x.shape[0], d: x.shape[1] };
