@@ -9,3 +9,4 @@ export { type OffSubspaceVariance, type PerGroupVariance, offSubspaceEmpirical, 
 export { type MeanDifference, type MeanWithError, type ReplicateDeviation, type ReplicateDeviationOptions, type WorstPoint, meanDifference, meanWithError, normalQuantile, replicateDeviation, studentTCdf, studentTQuantile, tMultiplier } from './replicates.js';
 export { type QuantileDifference, type QuantileErrorOptions, type QuantileEstimate, quantileDifferences, quantilesWithError, sampleQuantile } from './quantiles.js';
 export { type BimodalityDip, type BimodalityDipOptions, bimodalityDip } from './bimodality.js';
+export * from './min-norm/index.js';

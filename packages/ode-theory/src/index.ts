@@ -72,3 +72,4 @@ export { bInfinity, bTau, kappa, type SkipOptions } from './skip.js';
 export { type FiniteDSkipCorrection, type FiniteDSkipOptions, finiteDSkipCorrection } from './skip-finite-d.js';
 export { binaryGmmLinearFixedPoint } from './special-case.js';
 export { type SpectralMixtureMicro, type SpectralMixtureSpec, spectralMixtureFromCentroids, spreadLambda, validateSpectralMixture } from './spectral-mixture.js';
+export * from './min-norm/index.js';

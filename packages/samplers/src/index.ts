@@ -6,3 +6,4 @@ export { gaussianPushForward } from './push-forward.js';
 export type { AffineDenoiser, GaussianPushForwardOptions, GaussianLaw } from './push-forward.js';
 export { paperGrid, timeGrid } from './grid.js';
 export type { TimeGridOptions } from './grid.js';
+export * from './ve-flows/index.js';

@@ -1,0 +1,1 @@
+export * from './flows-1d.js';
