@@ -3,3 +3,4 @@ export * from './dae-grad.js';
 export { type TweedieBinaryGmmOptions, tweedieBinaryGmmDenoiser } from './tweedie.js';
 export { type IclrSignAe, type IclrSignAeOptions, iclrSignAe } from './iclr-sign-ae.js';
 export * from './min-norm/index.js';
+export * from './linear-manifold/index.js';

@@ -10,3 +10,4 @@ export { type MeanDifference, type MeanWithError, type ReplicateDeviation, type 
 export { type QuantileDifference, type QuantileErrorOptions, type QuantileEstimate, quantileDifferences, quantilesWithError, sampleQuantile } from './quantiles.js';
 export { type BimodalityDip, type BimodalityDipOptions, bimodalityDip } from './bimodality.js';
 export * from './min-norm/index.js';
+export * from './jacobian-spectra/index.js';

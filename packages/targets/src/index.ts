@@ -13,3 +13,4 @@ export * from './surrogate.js';
 export { interpolantLaw } from './interpolant-law.js';
 export type { InterpolantCoefficients } from './interpolant-law.js';
 export * from './min-norm/index.js';
+export * from './linear-manifold/index.js';
