@@ -5,3 +5,4 @@ export * from './scatter.js';
 export * from './heatmap.js';
 export * from './series.js';
 export * from './density.js';
+export * from './vector-field.js';

@@ -1,4 +1,5 @@
 import type { AnyExperiment } from '../experiment.js';
+import zeno25ScoreFields from './zeno25-score-fields.js';
 
 /** The zeno25 experiments, in `list` order (registry.ts concatenates the papers). */
-export const zeno25: AnyExperiment[] = [];
+export const zeno25: AnyExperiment[] = [zeno25ScoreFields];
