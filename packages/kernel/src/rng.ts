@@ -5,8 +5,8 @@ import { Mt19937 } from './mt19937.js';
 /**
  * Seeded, splittable random number generator.
  *
- * Each `Rng` is a Mersenne Twister (MT19937; seeded by @stdlib's `init_by_array` and then run by an
- * inlined copy of the recurrence that is tested bit-for-bit against @stdlib) initialised
+ * Each `Rng` is a Mersenne Twister (MT19937; seeded by the reference `init_by_array` and run by an
+ * inlined recurrence, tested bit-for-bit against recorded @stdlib/random-base-mt19937 outputs) initialised
  * on its *path*: the root seed followed by the indices of the `split`/`stream` calls that
  * produced it. Streams with different paths are therefore independent-looking MT19937
  * states, and the same path always gives the same numbers on every platform and backend

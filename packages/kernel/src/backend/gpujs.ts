@@ -1,7 +1,6 @@
-import gpujs from 'gpu.js';
+import { MissingDependencyError, ParameterError } from '../errors.js';
+import { isModuleNotFound, nodeRequire } from './node-require.js';
 import type { Backend, ElementwiseFn } from './types.js';
-
-const { GPU } = gpujs;
 
 /**
  * The gpu.js backend: float32 kernels compiled by gpu.js for whatever mode it picks
@@ -12,6 +11,11 @@ const { GPU } = gpujs;
  * Precision is float32 throughout: inputs are rounded to f32 on upload and the k-sums are
  * accumulated in f32, so expect relative errors ~1e-7 sqrt(k) (tests allow 1e-5 sqrt(k)).
  * alpha/beta are applied on the host in float64. Compiled kernels are cached per shape.
+ *
+ * gpu.js is an optional peer dependency (it brings ~100 MB of native GPU bindings): it is loaded
+ * only when this backend is first asked for (synchronously through Node's `require`). Without it the
+ * backend reports itself unavailable and selecting it throws a MissingDependencyError saying what to
+ * install. Where there is no `require` (a browser bundle), hand the module over with `provideGpujs`.
  */
 
 type Kernel = ((...args: unknown[]) => unknown) & {
@@ -19,19 +23,78 @@ type Kernel = ((...args: unknown[]) => unknown) & {
   kernel?: { constructor: { name: string }; fallbackReason?: string | null };
 };
 
-let gpu: InstanceType<typeof GPU> | null | undefined;
+interface GpuInstance {
+  readonly mode: string;
+  createKernel(source: string, settings: object): unknown;
+}
+type GpuCtor = new () => GpuInstance;
+
+/** The version range of gpu.js this backend is written against. */
+const GPUJS_INSTALL = 'npm install gpu.js@2.24.1';
+
+let GPU: GpuCtor | null | undefined; // undefined: not looked for yet; null: not installed / failed
+let loadError: unknown;
+let gpu: GpuInstance | null | undefined;
 const gemmKernels = new Map<string, Kernel>();
 const mapKernels = new Map<string, Kernel>();
 
-function getGpu(): InstanceType<typeof GPU> | null {
-  if (gpu === undefined) {
+function ctorOf(mod: unknown): GpuCtor | undefined {
+  const m = mod as { GPU?: unknown; default?: { GPU?: unknown } } | null;
+  const c = m?.GPU ?? m?.default?.GPU;
+  return typeof c === 'function' ? (c as GpuCtor) : undefined;
+}
+
+/**
+ * Give the gpu.js backend the gpu.js module where kernel cannot `require` it (a browser bundle):
+ * `import * as gpujs from 'gpu.js'; provideGpujs(gpujs);`. In Node this is not needed.
+ * @param mod - the gpu.js module namespace (anything with a `GPU` class, or a default export with one)
+ * @throws ParameterError when `mod` has no `GPU` constructor
+ */
+export function provideGpujs(mod: unknown): void {
+  const c = ctorOf(mod);
+  if (!c) throw new ParameterError('mod: expected the gpu.js module (an object with a GPU class)');
+  GPU = c;
+  gpu = undefined;
+}
+
+function gpuCtor(): GpuCtor | null {
+  if (GPU !== undefined) return GPU;
+  GPU = null;
+  const req = nodeRequire(import.meta.url);
+  if (req) {
     try {
-      gpu = new GPU();
-    } catch {
+      GPU = ctorOf(req('gpu.js')) ?? null;
+    } catch (e) {
+      loadError = e;
+    }
+  }
+  return GPU;
+}
+
+function getGpu(): GpuInstance | null {
+  if (gpu === undefined) {
+    const C = gpuCtor();
+    try {
+      gpu = C ? new C() : null;
+    } catch (e) {
+      loadError = e;
       gpu = null;
     }
   }
   return gpu;
+}
+
+function unavailableError(): Error {
+  if (!GPU && (loadError === undefined || isModuleNotFound(loadError, 'gpu.js'))) {
+    return new MissingDependencyError(
+      'gpu.js',
+      `backend 'gpu.js': the optional peer dependency gpu.js is not installed; install it with \`${GPUJS_INSTALL}\`` +
+        ' (in a browser bundle, also call provideGpujs(await import("gpu.js")))',
+    );
+  }
+  return new MissingDependencyError('gpu.js', `backend 'gpu.js': gpu.js is installed but could not be initialised: ${String((loadError as Error)?.message ?? loadError)}`, {
+    cause: loadError,
+  });
 }
 
 /** Tile width along k of the gemm kernel's inner loop (k is zero-padded to a multiple). */
@@ -89,10 +152,13 @@ export const gpujsBackend: Backend = {
   available(): boolean {
     return getGpu() !== null;
   },
+  whyUnavailable(): Error | undefined {
+    return getGpu() === null ? unavailableError() : undefined;
+  },
   gemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) {
     if (m === 0 || n === 0) return;
     const g = getGpu();
-    if (!g) throw new Error('gpu.js backend: gpu.js could not be initialised');
+    if (!g) throw unavailableError();
     const kp = Math.max(TK, Math.ceil(k / TK) * TK);
     const a = new Float32Array(m * kp);
     for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) a[i * kp + p] = transA ? A[p * lda + i] : A[i * lda + p];
@@ -118,7 +184,7 @@ export const gpujsBackend: Backend = {
   batchedAffineMap(n, d, a, X, b, f, Y) {
     if (n === 0 || d === 0) return;
     const g = getGpu();
-    if (!g) throw new Error('gpu.js backend: gpu.js could not be initialised');
+    if (!g) throw unavailableError();
     const key = `${f}:${n}x${d}`;
     let kern = mapKernels.get(key);
     if (!kern) {

@@ -2,7 +2,7 @@
 export type { Backend, ElementwiseFn } from './types.js';
 export { ELEMENTWISE_FNS } from './types.js';
 export { cpuBackend } from './cpu.js';
-export { clearGpujsKernelCache, gpujsBackend, gpujsKernelInfo } from './gpujs.js';
+export { clearGpujsKernelCache, gpujsBackend, gpujsKernelInfo, provideGpujs } from './gpujs.js';
 export {
   BACKEND_ENV_VAR,
   availableBackends,

@@ -50,7 +50,8 @@ export function defaultBackendName(): string {
 
 /**
  * The backend called `name` (default: `defaultBackendName()`). Throws ParameterError for an
- * unknown or unavailable backend, naming the registered ones.
+ * unknown or unavailable backend, naming the registered ones, and the backend's own error when it
+ * says why it is unavailable (gpu.js not installed: a MissingDependencyError naming what to install).
  */
 export function getBackend(name?: string): Backend {
   const key = name ?? defaultBackendName();
@@ -59,7 +60,11 @@ export function getBackend(name?: string): Backend {
     const src = name === undefined ? ` (from ${BACKEND_ENV_VAR})` : '';
     throw new ParameterError(`backend: unknown backend '${key}'${src}; registered: ${[...registry.keys()].join(', ')}`);
   }
-  if (!isAvailable(b)) throw new ParameterError(`backend: '${key}' is registered but not available in this process`);
+  if (!isAvailable(b)) {
+    const why = b.whyUnavailable?.();
+    if (why) throw why;
+    throw new ParameterError(`backend: '${key}' is registered but not available in this process`);
+  }
   return b;
 }
 

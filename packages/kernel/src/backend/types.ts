@@ -17,6 +17,8 @@ export interface Backend {
   readonly mode: string;
   /** False when the backend cannot run in this process (absent: always available). */
   available?(): boolean;
+  /** When unavailable: the error that says why and what to install (thrown by `getBackend`). */
+  whyUnavailable?(): Error | undefined;
   /** C = alpha op(A) op(B) + beta C, the base `dgemm` signature (row-major, unchecked). */
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number,

@@ -127,12 +127,16 @@ function createPool(mem: WasmMemory, bytes: Uint8Array) {
       if (started >= target) return;
       if (!WorkerCtor) {
         if (!loading) {
-          loading = Promise.all([import('node:worker_threads'), import('node:os')])
-            .then(([wt, os]) => {
+          // Node's worker_threads without a static (or bundler-visible) import: synchronously via
+          // process.getBuiltinModule (Node >= 20.16), else a dynamic import whose specifier is not a
+          // literal, so browser bundles never try to resolve it; where neither exists, one thread.
+          const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+          const wtId = 'node:worker_threads';
+          const sync = proc?.getBuiltinModule?.(wtId) as { Worker?: unknown } | undefined;
+          loading = (sync ? Promise.resolve(sync) : (import(/* @vite-ignore */ /* webpackIgnore: true */ wtId) as Promise<{ Worker?: unknown }>))
+            .then((wt) => {
+              if (typeof wt.Worker !== 'function') throw new Error('no Worker');
               WorkerCtor = wt.Worker as unknown as typeof WorkerCtor;
-              if (hardwareThreads === undefined || hardwareThreads === 1) {
-                hardwareThreads = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-              }
               self.grow(gemmThreads() - 1);
             })
             .catch(() => {

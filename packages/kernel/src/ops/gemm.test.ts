@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { NonFiniteError, ShapeError } from '../errors.js';
 import { NDArray, fromNested } from '../ndarray.js';
@@ -113,6 +114,8 @@ describe('dgemm vs the naive triple loop (1e-12 relative)', () => {
   it('defaults to min(4, cores) threads (os.availableParallelism) unless overridden', () => {
     const cores = hardwareCores();
     expect(cores).toBeGreaterThanOrEqual(1);
+    // Node 20 has no navigator.hardwareConcurrency: the count must come from node:os
+    expect(cores).toBe(availableParallelism());
     if (process.env.DIFFUSION_THEORY_GEMM_THREADS === undefined) {
       const before = gemmThreads();
       expect(before).toBe(Math.min(4, cores));
