@@ -6,3 +6,4 @@ export * from './heatmap.js';
 export * from './series.js';
 export * from './density.js';
 export * from './vector-field.js';
+export * from './grouped-bars.js';
