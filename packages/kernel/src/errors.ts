@@ -41,8 +41,11 @@ export class DiffusionTheoryError extends Error {
 
   /** `e instanceof ShapeError` is true for a ShapeError thrown by any installed kernel version. */
   static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, x: unknown): x is T {
-    if (Object.hasOwn(this, 'kind')) return isKernelError(x, (this as unknown as { kind: string }).kind);
-    return Function.prototype[Symbol.hasInstance].call(this, x);
+    // `this` is the class on the right of `instanceof` (a subclass), which is the point here
+    // biome-ignore lint/complexity/noThisInStatic lint/complexity/noUselessThisAlias: dispatch on the subclass
+    const cls: object = this;
+    if (Object.hasOwn(cls, 'kind')) return isKernelError(x, (cls as { kind: string }).kind);
+    return Function.prototype[Symbol.hasInstance].call(cls, x);
   }
 }
 
