@@ -13,3 +13,4 @@ export * from './ops/index.js';
 export * from './integrate/index.js';
 export * from './backend/index.js';
 export * from './stats/index.js';
+export * from './special/index.js';

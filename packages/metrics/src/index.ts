@@ -11,3 +11,4 @@ export { type QuantileDifference, type QuantileErrorOptions, type QuantileEstima
 export { type BimodalityDip, type BimodalityDipOptions, bimodalityDip } from './bimodality.js';
 export * from './min-norm/index.js';
 export * from './jacobian-spectra/index.js';
+export * from './spectral/index.js';

@@ -7,3 +7,4 @@ export type { AffineDenoiser, GaussianPushForwardOptions, GaussianLaw } from './
 export { paperGrid, timeGrid } from './grid.js';
 export type { TimeGridOptions } from './grid.js';
 export * from './ve-flows/index.js';
+export * from './pf-ode/index.js';

@@ -14,3 +14,4 @@ export { interpolantLaw } from './interpolant-law.js';
 export type { InterpolantCoefficients } from './interpolant-law.js';
 export * from './min-norm/index.js';
 export * from './linear-manifold/index.js';
+export * from './spectral/index.js';
