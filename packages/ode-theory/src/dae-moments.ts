@@ -41,7 +41,7 @@ function kinkRule(levels: number, kinks: readonly number[], n: number, opts: Dae
 export interface DaeQuadratureOptions {
   /**
    * Rule for the single-time moments. Default 'kink' for piecewise-smooth activations (ReLU, sign:
-   * `activation.kinks`), else 'trapezoid' for r <= 2 and 'gauss-hermite' for r >= 3.
+   * `activation.kinks`), else 'trapezoid' (spacing `defaultSpacing(activation, r)`).
    * 'kink': triangular (Cholesky) coordinates h = mh + L u, so that unit i's kinks are points on the
    * u_i axis given u_1..u_{i-1}; nested Gauss-Legendre on each smooth piece of [-kinkHalfWidth,
    * kinkHalfWidth] (weight phi(u) in the integrand), exact up to the Legendre error of a smooth
@@ -54,11 +54,11 @@ export interface DaeQuadratureOptions {
   kinkHalfWidth?: number;
   /** Rule for the cross-time (two-time) moments: 'kink' (default for piecewise-smooth activations at r <= 2) or 'gauss-hermite'. */
   crossRule?: 'kink' | 'gauss-hermite';
-  /** Gauss-Legendre nodes per smooth piece of the cross-time 'kink' rule (2r nested levels). Default 24 (r = 1), 10 (r = 2). */
+  /** Gauss-Legendre nodes per smooth piece of the cross-time 'kink' rule (2r nested levels). Default 24 (r = 1), 12 (r = 2). */
   crossKinkNodes?: number;
-  /** Trapezoid half-width in standard-normal units. Default 6.5. */
+  /** Trapezoid half-width in standard-normal units. Default 6.5 (6 for smooth sigma at r >= 4). */
   halfWidth?: number;
-  /** Trapezoid base spacing h0 (used as min(h0, h0 / s_j)). Default defaultSpacing(activation): 0.35 smooth, 0.15 ReLU/sign. */
+  /** Trapezoid base spacing h0 (used as min(h0, h0 / s_j)). Default defaultSpacing(activation, r): 0.35 / 0.6 / 0.7 smooth at r <= 2 / 3 / >= 4, 0.15 ReLU/sign. */
   spacing?: number;
   /** Gauss-Hermite nodes per rotated axis when rule = 'gauss-hermite'. Default 12. */
   ghNodes?: number;
@@ -128,15 +128,17 @@ export interface RotatedEngine {
 
 export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOptions = {}, needD2 = true): RotatedEngine {
   const fdf = fdfOf(act, needD2);
-  const halfWidth = opts.halfWidth ?? 6.5;
-  const h0 = opts.spacing ?? defaultSpacing(act);
+  const halfWidth = opts.halfWidth ?? (act.smooth && r >= 4 ? 6 : 6.5);
+  const h0 = opts.spacing ?? defaultSpacing(act, r);
   const kinks = act.kinks ?? [];
-  const fallbackRule = r <= 2 ? 'trapezoid' : 'gauss-hermite';
+  // smooth sigma: the scaled trapezoid at every r (Gauss-Hermite 12 left 7e-5 to 5e-2 RHS errors at r = 3-4 on tanh
+  // states with sd(h) of 1-5, because tanh(s u) saturates); kinked sigma whose Cov(h) is singular: as before
+  const fallbackRule = act.smooth || r <= 2 ? 'trapezoid' : 'gauss-hermite';
   const rule = opts.rule ?? (kinks.length > 0 ? 'kink' : fallbackRule);
   const kink = rule === 'kink' ? kinkRule(r, kinks, opts.kinkNodes ?? (r <= 2 ? 24 : r === 3 ? 14 : 10), opts) : null;
-  // cross-time pairs: 2r nested levels, so fewer nodes per piece (default 12: r = 1; 8: r = 2); 'gauss-hermite' beyond r = 2
+  // cross-time pairs: 2r nested levels, so fewer nodes per piece at r = 2 (12: RHS error 2e-6); 'gauss-hermite' beyond r = 2
   const pairRule = opts.crossRule ?? (kinks.length > 0 && r <= 2 ? 'kink' : 'gauss-hermite');
-  const kinkPair = pairRule === 'kink' ? kinkRule(2 * r, kinks, opts.crossKinkNodes ?? (r === 1 ? 24 : 10), opts) : null;
+  const kinkPair = pairRule === 'kink' ? kinkRule(2 * r, kinks, opts.crossKinkNodes ?? (r === 1 ? 24 : 12), opts) : null;
   const gh = gaussHermiteNormal(opts.ghNodes ?? 12);
   const ghCross = gaussHermiteNormal(opts.crossNodes ?? 10);
   const maxNodes = opts.maxNodes ?? 400_000;
