@@ -4,3 +4,4 @@ export { type TweedieBinaryGmmOptions, tweedieBinaryGmmDenoiser } from './tweedi
 export { type IclrSignAe, type IclrSignAeOptions, iclrSignAe } from './iclr-sign-ae.js';
 export * from './min-norm/index.js';
 export * from './linear-manifold/index.js';
+export * from './nn/index.js';

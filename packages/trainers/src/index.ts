@@ -2,3 +2,4 @@ export * from './statistics.js';
 export * from './init.js';
 export * from './online-sgd.js';
 export { type IclrFitOptions, type IclrFitResult, fitIclrSignAe } from './iclr-fit.js';
+export * from './adam/index.js';
