@@ -63,3 +63,21 @@ export function meanSe(v: number[]): { mean: number; se: number } {
 export function logspace(lo: number, hi: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)));
 }
+
+/**
+ * Histogram on log-spaced bins in [lo, hi] (lo > 0): `x` are the geometric bin centres; `y` is the
+ * density per unit of log10 x (perLog) or per unit of x, normalised by `total`.
+ */
+export function histogramLog(values: Iterable<number>, lo: number, hi: number, bins: number, total: number, perLog: boolean): { x: number[]; y: number[] } {
+  const counts = new Float64Array(bins);
+  const [a, b] = [Math.log10(lo), Math.log10(hi)];
+  const w = (b - a) / bins;
+  for (const v of values) {
+    if (!(v >= lo && v < hi)) continue;
+    counts[Math.min(bins - 1, Math.floor((Math.log10(v) - a) / w))]++;
+  }
+  return {
+    x: Array.from(counts, (_, i) => 10 ** (a + (i + 0.5) * w)),
+    y: Array.from(counts, (c, i) => c / (total * (perLog ? w : 10 ** (a + (i + 1) * w) - 10 ** (a + i * w)))),
+  };
+}

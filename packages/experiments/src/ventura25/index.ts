@@ -1,5 +1,6 @@
 import type { AnyExperiment } from '../experiment.js';
+import doubleVariance from './ventura25-double-variance.js';
 import singleVariance from './ventura25-single-variance.js';
 
 /** The ventura25 experiments, in `list` order (registry.ts concatenates the papers). */
-export const ventura25: AnyExperiment[] = [singleVariance];
+export const ventura25: AnyExperiment[] = [singleVariance, doubleVariance];
