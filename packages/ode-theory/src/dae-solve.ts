@@ -14,6 +14,7 @@ import {
   integrateFixed,
   summaryStatsOf,
 } from '@diffusion-theory/kernel';
+import { type DivergenceGuard, divergenceGuard } from './dae-divergence.js';
 import { type DaeOdeOptions, daeOdeRhs } from './dae-ode.js';
 import { microFactorsFromStats, microMask, syncMicroStats } from './dae-micro.js';
 import { type DaeState, type DaeStateLayout, packState } from './dae-state.js';
@@ -64,6 +65,11 @@ export interface SolveDaeOdeOptions extends DaeOdeOptions {
   /** dopri5 tolerances. Defaults 1e-8, 1e-10. */
   rtol?: number;
   atol?: number;
+  /**
+   * A state entry above this many times the problem's scale (the largest entry of the initial state
+   * and of the target constants T, ell, Lambda; at least 1) counts as divergence (default 1e6).
+   */
+  divergenceThreshold?: number;
 }
 
 /**
@@ -123,20 +129,26 @@ export function solveDaeOde(opts: SolveDaeOdeOptions): SummaryStatsOdeRecord {
   } else throw new ParameterError('init: expected kernel SummaryStats, { q, m, g?, v?, b?, u? } or a packed Float64Array');
   const isMicro = microMask(spec);
   syncMicroStats(spec, layout, y0, isMicro);
+  const threshold = opts.divergenceThreshold ?? 1e6;
+  assertInRange(threshold, 1, Number.POSITIVE_INFINITY, 'divergenceThreshold');
+  const guard = divergenceGuard(layout, problemScale(spec, y0), threshold, opts.eta ?? Number.NaN);
+  const method = opts.method ?? 'rk4';
+  const stepOf = (t: number) => (method === 'rk4' ? Math.floor(t / (opts.dtau ?? 0.02) + 1e-9) : nfev);
   let nfev = 0;
   const f = (t: number, y: Float64Array, dy: Float64Array) => {
     nfev++;
+    // a blown-up stage state makes the RHS quadrature slow (a hang): refuse it before evaluating
+    guard.check(y, t, stepOf(t), false);
     rhs0(t, y, dy);
   };
-  const method = opts.method ?? 'rk4';
   let saved: { ts: number[]; ys: Float64Array[] };
   if (method === 'rk4') {
     const dtau = opts.dtau ?? 0.02;
     assertInRange(dtau, Number.MIN_VALUE, Number.POSITIVE_INFINITY, 'dtau');
-    if (opts.saveAt) saved = rk4SolveAt(f, y0, checkSaveAt(opts.saveAt, opts.tauMax), dtau);
+    if (opts.saveAt) saved = rk4SolveAt(f, y0, checkSaveAt(opts.saveAt, opts.tauMax), dtau, guard);
     else {
       const steps = Math.max(opts.tauMax === 0 ? 0 : 1, Math.round(opts.tauMax / dtau));
-      saved = rk4Solve(f, y0, opts.tauMax, steps, saveIdx(opts, steps));
+      saved = rk4Solve(f, y0, opts.tauMax, steps, saveIdx(opts, steps), guard);
     }
   } else if (method === 'dopri5') {
     const rtol = opts.rtol ?? 1e-8;
@@ -152,6 +164,7 @@ export function solveDaeOde(opts: SolveDaeOdeOptions): SummaryStatsOdeRecord {
       for (let i = 0; i <= n; i++) times.push(i === n ? opts.tauMax : (i * opts.tauMax) / n);
     }
     saved = dopri5Solve(f, y0, times, rtol, atol);
+    for (let i = 0; i < saved.ys.length; i++) guard.check(saved.ys[i], saved.ts[i], i, true);
   } else throw new ParameterError(`method: expected 'rk4' or 'dopri5', got '${String(method)}'`);
   // factor-form groups: report q_s, m_{c,s}, g_s computed from the factors
   for (const y of saved.ys) syncMicroStats(spec, layout, y, isMicro);
@@ -213,7 +226,7 @@ function saveIdx(opts: SolveDaeOdeOptions, steps: number): Int32Array {
  * the first) is integrated with ceil(length / dtau) equal steps, so a record at tau is the state at tau
  * (not at the nearest grid point before it, which for a fast early phase differs by dtau x the slope).
  */
-function rk4SolveAt(f: OdeRhs, y0: Float64Array, times: number[], dtau: number): { ts: number[]; ys: Float64Array[] } {
+function rk4SolveAt(f: OdeRhs, y0: Float64Array, times: number[], dtau: number, guard: DivergenceGuard): { ts: number[]; ys: Float64Array[] } {
   const ys: Float64Array[] = [];
   let y: Float64Array = y0.slice();
   let t = 0;
@@ -221,7 +234,8 @@ function rk4SolveAt(f: OdeRhs, y0: Float64Array, times: number[], dtau: number):
   for (const t1 of times) {
     if (t1 > t) {
       const steps = Math.max(1, Math.ceil((t1 - t) / dtau - 1e-9));
-      const res = integrateFixed({ f, y0: y, t0: t, t1, steps, method: 'rk4', saveAt: 'end' });
+      const before = done;
+      const res = integrateFixed({ f, y0: y, t0: t, t1, steps, method: 'rk4', saveAt: 'end', onStep: (k, tk, yk) => guard.check(yk, tk, before + k, true) });
       if (res.status !== 'success') {
         const step = done + (res.failedAt?.step ?? 0);
         throw new DivergenceError(`solveDaeOde: non-finite state at RK4 step ${step} (tau ${res.failedAt?.t ?? t}); reduce dtau, eta or the initial overlaps`, step);
@@ -241,7 +255,7 @@ function rk4SolveAt(f: OdeRhs, y0: Float64Array, times: number[], dtau: number):
  * "grid point not past each save time" rule are exactly those of solveDaeOde's contract; the
  * kernel only returns its final state. A non-finite state becomes a DivergenceError with the step.
  */
-function rk4Solve(f: OdeRhs, y0: Float64Array, tauMax: number, steps: number, idx: Int32Array): { ts: number[]; ys: Float64Array[] } {
+function rk4Solve(f: OdeRhs, y0: Float64Array, tauMax: number, steps: number, idx: Int32Array, guard: DivergenceGuard): { ts: number[]; ys: Float64Array[] } {
   const ts: number[] = [];
   const ys: Float64Array[] = [];
   let s = 0;
@@ -260,7 +274,8 @@ function rk4Solve(f: OdeRhs, y0: Float64Array, tauMax: number, steps: number, id
     steps,
     method: 'rk4',
     saveAt: 'end',
-    onStep: (step, _t, y) => {
+    onStep: (step, t, y) => {
+      guard.check(y, t, step, true);
       while (s < idx.length && idx[s] === step) {
         ts.push(step === steps ? tauMax : step * h);
         ys.push(y.slice());
@@ -297,6 +312,13 @@ function dopri5Solve(f: OdeRhs, y0: Float64Array, times: number[], rtol: number,
     throw new DivergenceError(`solveDaeOde: ${why} at dopri5 step ${step} (tau ${res.t})`, step);
   }
   return { ts: Array.from(res.ts), ys: res.ys };
+}
+
+/** The magnitude of the problem: largest |entry| of the initial state and of the target constants (>= 1). */
+function problemScale(spec: SpectralMixtureSpec, y0: Float64Array): number {
+  let m = Math.max(1, Math.abs(spec.Lambda));
+  for (const a of [y0, spec.T, spec.ell]) for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
 }
 
 function toRecord(layout: DaeStateLayout, ts: number[], ys: Float64Array[], nfev: number): SummaryStatsOdeRecord {

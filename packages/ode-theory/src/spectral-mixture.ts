@@ -1,4 +1,4 @@
-import { DomainError, ParameterError, ShapeError, assertFinite, assertInteger } from '@diffusion-theory/kernel';
+import { DomainError, ParameterError, ShapeError, assertFinite, assertInteger, describeValue } from '@diffusion-theory/kernel';
 
 /**
  * A target as a finite Gaussian mixture with spectral groups (spec §3.2), in plain data.
@@ -175,11 +175,26 @@ export function spectralMixtureFromCentroids(o: {
   E?: Float64Array;
   R?: number;
 }): SpectralMixtureSpec {
+  if (!o || typeof o !== 'object') throw new ParameterError('spectralMixtureFromCentroids: expected an options object { d, pi, mus, groupOf, Ng, ell }');
   const { d, Ng } = o;
+  assertInteger(d, 1, 'd');
+  assertInteger(Ng, 1, 'Ng');
+  for (const key of ['pi', 'mus', 'groupOf', 'ell'] as const) {
+    if (o[key] === null || typeof o[key] !== 'object' || typeof o[key].length !== 'number') throw new ShapeError(`${key}: expected an array, got ${describeValue(o[key])}`);
+  }
   const K = o.pi.length;
   const R = o.R ?? 0;
-  if (o.mus.length !== K) throw new ShapeError(`mus: expected ${K} centroids, got ${o.mus.length}`);
+  assertInteger(R, 0, 'R');
+  if (o.mus.length !== K) throw new ShapeError(`mus: expected ${K} centroids (one per weight in pi), got ${o.mus.length}`);
+  for (let c = 0; c < K; c++) {
+    const mu = o.mus[c];
+    if (!mu || typeof mu.length !== 'number' || mu.length !== d) throw new ShapeError(`mus[${c}]: expected a centroid of length d = ${d}, got ${describeValue(mu)}`);
+    assertFinite(mu, `mus[${c}]`);
+  }
   if (o.groupOf.length !== d) throw new ShapeError(`groupOf: expected length ${d}, got ${o.groupOf.length}`);
+  if (o.ell.length !== K * Ng) throw new ShapeError(`ell: expected length K * Ng = ${K * Ng}, got ${o.ell.length}`);
+  if (o.rho !== undefined && o.rho.length !== Ng) throw new ShapeError(`rho: expected length Ng = ${Ng}, got ${o.rho.length}`);
+  if (R > 0 && !(o.E instanceof Float64Array && o.E.length === d * R)) throw new ShapeError(`E: expected a Float64Array of length d * R = ${d * R}, got ${describeValue(o.E)}`);
   const T = new Float64Array(K * K * Ng);
   const P = new Float64Array(K * Ng * R);
   const count = new Float64Array(Ng);
@@ -196,5 +211,6 @@ export function spectralMixtureFromCentroids(o: {
   const rho = o.rho ? Float64Array.from(o.rho) : count.map((n) => n / d);
   const spec: SpectralMixtureSpec = { K, Ng, d, pi: Float64Array.from(o.pi), ell: Float64Array.from(o.ell), rho, T, P, R, Lambda: 0 };
   spec.Lambda = spreadLambda(spec);
+  validateSpectralMixture(spec, 'spectralMixtureFromCentroids');
   return spec;
 }

@@ -42,7 +42,7 @@ export function timeGrid(schedule: InterpolantSchedule, opts: TimeGridOptions): 
     const a = schedule.alpha(grid[k]);
     if (!(a > 0)) {
       const what = opts.grid !== undefined ? `grid[${k}]` : 'tEnd';
-      throw new DomainError(`${what}: alpha_t = ${a} at t = ${grid[k]}; the sampler drift has 1/alpha_t, so stop at a time < 1 where alpha_t > 0 (e.g. tEnd = 0.99)`);
+      throw new DomainError(`${what}: expected a time with alpha_t > 0, got t = ${grid[k]} where alpha_t = ${a}; the sampler drift has 1/alpha_t, so stop at a time < 1 (e.g. tEnd = 0.99)`);
     }
   }
   return grid;

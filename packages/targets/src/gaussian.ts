@@ -116,7 +116,7 @@ export function eigenFromCovariance(cov: NDArray, d: number, name: string): { U:
       const a = c[i * d + j];
       const b = c[j * d + i];
       if (Math.abs(a - b) > 1e-9 * maxAbs) {
-        throw new NotPositiveDefiniteError(`${name}: expected a symmetric matrix, entries (${i}, ${j}) = ${a} and (${j}, ${i}) = ${b} differ`);
+        throw new DomainError(`${name}: expected a symmetric matrix, entries (${i}, ${j}) = ${a} and (${j}, ${i}) = ${b} differ`);
       }
       sym[i * d + j] = 0.5 * (a + b);
     }

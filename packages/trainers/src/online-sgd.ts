@@ -207,6 +207,12 @@ function planRun(opts: OnlineSgdOptions, d: number, eta: number): SgdPlan {
   } else if (opts.tauMax !== undefined) {
     assertInRange(opts.tauMax, 0, Number.POSITIVE_INFINITY, 'tauMax');
     steps = Math.round(opts.tauMax / dtau);
+    if (steps === 0 && opts.tauMax > 0) {
+      // one SGD step advances tau by 2 eta / d: with a huge eta, tauMax is less than half a step
+      throw new DomainError(
+        `tauMax: ${opts.tauMax} is less than half of one SGD step (dtau = 2 eta / d = ${dtau} with eta = ${eta}, d = ${d}), so the run would take 0 steps; give steps, a larger tauMax or a smaller eta`,
+      );
+    }
   } else throw new ParameterError('steps: give the number of SGD steps or tauMax');
   const recOpts = opts.record ?? {};
   let every: number;
