@@ -186,6 +186,22 @@ function build(g: Geometry, rho: number): MinCostDenoiser {
   for (let k = 0; k < m; k++) for (let i = 0; i < d; i++) uo[k] += U[k * d + i] * origin[i];
   let cost = 0;
   for (let k = 0; k < m; k++) cost += 2 * slope[k];
+  // sparse rows of U (the standard-basis datasets are 1-sparse): evaluation costs O(nnz) per input
+  const nzStart = new Int32Array(m + 1);
+  const idx: number[] = [];
+  const val: number[] = [];
+  for (let k = 0; k < m; k++) {
+    for (let i = 0; i < d; i++) {
+      if (U[k * d + i] !== 0) {
+        idx.push(i);
+        val.push(U[k * d + i]);
+      }
+    }
+    nzStart[k + 1] = idx.length;
+  }
+  const nzIdx = Int32Array.from(idx);
+  const nzVal = Float64Array.from(val);
+  const zs = new Float64Array(m);
   return {
     kind: g.kind,
     rho,
@@ -204,20 +220,17 @@ function build(g: Geometry, rho: number): MinCostDenoiser {
       if (y.length !== n * d) throw new ShapeError(`out: expected length ${n * d}, got ${y.length}`);
       for (let r = 0; r < n; r++) {
         const o = r * d;
-        let z0 = 0;
-        const zs = new Float64Array(m);
         for (let k = 0; k < m; k++) {
           let z = -uo[k];
-          for (let i = 0; i < d; i++) z += U[k * d + i] * x[o + i];
+          for (let q = nzStart[k]; q < nzStart[k + 1]; q++) z += nzVal[q] * x[o + nzIdx[q]];
           zs[k] = z;
-          z0 += z;
         }
-        if (!Number.isFinite(z0)) throw new DomainError(`x: row ${r} is not finite`);
         for (let i = 0; i < d; i++) y[o + i] = origin[i];
         for (let k = 0; k < m; k++) {
           const z = zs[k];
+          if (!Number.isFinite(z)) throw new DomainError(`x: row ${r} is not finite`);
           const v = slope[k] * (Math.max(0, z - lo[k]) - Math.max(0, z - hi[k]));
-          if (v !== 0) for (let i = 0; i < d; i++) y[o + i] += v * U[k * d + i];
+          if (v !== 0) for (let q = nzStart[k]; q < nzStart[k + 1]; q++) y[o + nzIdx[q]] += v * nzVal[q];
         }
       }
       return y;

@@ -72,3 +72,30 @@ export function scoreArrows(h: MinCostDenoiser, sigma: number, box: Box, grid: n
 export function pointRows(points: Float64Array, count: number, label: string): Array<{ x: number; y: number; label: string }> {
   return Array.from({ length: count }, (_, k) => ({ x: points[2 * k], y: points[2 * k + 1], label }));
 }
+
+const OBL = { c: 0.4 * Math.cos((35 * Math.PI) / 180), s: 0.4 * Math.sin((35 * Math.PI) / 180) };
+
+/** Oblique (cabinet-style) projection of three coordinates to the plane. */
+export function oblique(c1: number, c2: number, c3: number): [number, number] {
+  return [c1 + OBL.c * c3, c2 + OBL.s * c3];
+}
+
+/** Edges and vertices of the unit cube [0, 1]^3 under {@link oblique}. */
+export function cubeEdges(): { edges: Array<{ x: number; y: number; x2: number; y2: number }>; vertices: Array<{ x: number; y: number }> } {
+  const vertices = [];
+  const edges = [];
+  for (let v = 0; v < 8; v++) {
+    const b = [v & 1, (v >> 1) & 1, (v >> 2) & 1];
+    const [x, y] = oblique(b[0], b[1], b[2]);
+    vertices.push({ x, y });
+    for (let i = 0; i < 3; i++) {
+      if (b[i] === 0) {
+        const e = b.slice();
+        e[i] = 1;
+        const [x2, y2] = oblique(e[0], e[1], e[2]);
+        edges.push({ x, y, x2, y2 });
+      }
+    }
+  }
+  return { edges, vertices };
+}

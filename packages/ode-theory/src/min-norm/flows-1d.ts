@@ -253,13 +253,13 @@ export function pfClassFractionsGaussian(opts: { n: number; rhoT: number; tau: n
 
 /**
  * PF endpoint fractions for forward-noised data y_T = x_J + sigma_T eps, J uniform over the n + 1 points
- * {0, e_1..e_n} (unit norms), rho_T = alpha sigma_T (spec §11, §16.8).
+ * {0, e_1..e_n} (unit norms), rho_T = alpha sigma_T unless `rhoT` overrides it (spec §11, §16.8).
  */
-export function pfClassFractionsForwardNoised(opts: { n: number; alpha: number; sigmaT: number; tau: number; includeOrigin?: boolean }): ClassFractions {
+export function pfClassFractionsForwardNoised(opts: { n: number; alpha: number; sigmaT: number; tau: number; includeOrigin?: boolean; rhoT?: number }): ClassFractions {
   const { n, alpha, sigmaT, tau } = opts;
   assertPositive(alpha, 'alpha');
   assertPositive(sigmaT, 'sigmaT');
-  const l = pfThreshold(1, alpha * sigmaT, tau);
+  const l = pfThreshold(1, opts.rhoT ?? alpha * sigmaT, tau);
   const p0 = (m: number) => normalCdf((l - m) / sigmaT);
   const p1 = (m: number) => 1 - normalCdf((1 - l - m) / sigmaT);
   const acc: ClassFractions = { training: 0, virtual: 0, boundary: 0, other: 0 };
