@@ -87,7 +87,11 @@ export function pathPanel(o: PathPanelOptions): VlSpec {
   const rows: Array<{ id: string; kind: string; i: number; x: number; y: number }> = [];
   const inside = (q: readonly [number, number]) => q[0] >= o.domain.x[0] && q[0] <= o.domain.x[1] && q[1] >= o.domain.y[0] && q[1] <= o.domain.y[1];
   // points outside the view are dropped (a path enters the view where it first crosses it): very long clipped lines break the PNG renderer
-  for (const p of o.paths) p.points.forEach((q, i) => inside(q) && rows.push({ id: `${p.id}|${p.kind}`, kind: p.kind === 'theory' ? 'theory (dashed)' : 'simulation (solid)', i, x: q[0], y: q[1] }));
+  for (const p of o.paths) {
+    p.points.forEach((q, i) => {
+      if (inside(q)) rows.push({ id: `${p.id}|${p.kind}`, kind: p.kind === 'theory' ? 'theory (dashed)' : 'simulation (solid)', i, x: q[0], y: q[1] });
+    });
+  }
   const layers: VlSpec[] = [];
   if (o.segments?.length) layers.push({ data: { values: o.segments }, mark: { type: 'rule', color: '#999', strokeWidth: 1.2, clip: true }, encoding: { x, y, x2: { field: 'x2' }, y2: { field: 'y2' } } });
   layers.push({

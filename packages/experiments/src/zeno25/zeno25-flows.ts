@@ -102,14 +102,15 @@ export default defineExperiment({
     const sfFew = veScoreFlow({ denoiser: fam, sigma: p.sfSigma, gamma: p.sfGamma, steps: p.sfSteps, y0: sf0.slice(0, m * d), n: m, saveEvery: 10 });
     const pfSaved: Float64Array[] = [pf0.slice(0, m * d)];
     veProbabilityFlowDiscrete({ denoiser: fam, sigmas, y0: pf0.slice(0, m * d), n: m, onStep: (k, _s, y) => k % 10 === 0 && pfSaved.push(y.slice()) });
-    const sfPaths = [];
-    const pfPaths = [];
+    type Path = { id: string; kind: 'theory' | 'simulation'; points: Array<[number, number]> };
+    const sfPaths: Path[] = [];
+    const pfPaths: Path[] = [];
     for (let r = 0; r < m; r++) {
       const c = (y: Float64Array) => oblique(y[r * d], y[r * d + 1], y[r * d + 2]);
-      sfPaths.push({ id: `sf${r}`, kind: 'simulation' as const, points: sfFew.path.map(c) });
-      sfPaths.push({ id: `sf${r}`, kind: 'theory' as const, points: sfFew.path.map((_, j) => { const t = Math.min(j * 10, p.sfSteps) * p.sfGamma; const q = [0, 1, 2].map((i) => sfCoordinate(sf0[r * d + i], t, { nu: 1, rho: p.alpha * p.sfSigma, sigma: p.sfSigma })); return oblique(q[0], q[1], q[2]); }) });
-      pfPaths.push({ id: `pf${r}`, kind: 'simulation' as const, points: pfSaved.map(c) });
-      pfPaths.push({ id: `pf${r}`, kind: 'theory' as const, points: pfSaved.map((_, j) => { const s = sigmas[Math.min(j * 10, p.pfSteps)]; const q = [0, 1, 2].map((i) => pfCoordinate(pf0[r * d + i], s * s, { nu: 1, alpha: p.alpha, T: p.pfSigmaT ** 2 })); return oblique(q[0], q[1], q[2]); }) });
+      sfPaths.push({ id: `sf${r}`, kind: 'simulation', points: sfFew.path.map(c) });
+      sfPaths.push({ id: `sf${r}`, kind: 'theory', points: sfFew.path.map((_, j) => { const t = Math.min(j * 10, p.sfSteps) * p.sfGamma; const q = [0, 1, 2].map((i) => sfCoordinate(sf0[r * d + i], t, { nu: 1, rho: p.alpha * p.sfSigma, sigma: p.sfSigma })); return oblique(q[0], q[1], q[2]); }) });
+      pfPaths.push({ id: `pf${r}`, kind: 'simulation', points: pfSaved.map(c) });
+      pfPaths.push({ id: `pf${r}`, kind: 'theory', points: pfSaved.map((_, j) => { const s = sigmas[Math.min(j * 10, p.pfSteps)]; const q = [0, 1, 2].map((i) => pfCoordinate(pf0[r * d + i], s * s, { nu: 1, alpha: p.alpha, T: p.pfSigmaT ** 2 })); return oblique(q[0], q[1], q[2]); }) });
     }
     const dom = { x: [-0.7, 1.6] as [number, number], y: [-0.7, 1.6] as [number, number] };
     const { edges, vertices } = cubeEdges();
