@@ -5,3 +5,4 @@ export { type IclrSignAe, type IclrSignAeOptions, iclrSignAe } from './iclr-sign
 export * from './min-norm/index.js';
 export * from './linear-manifold/index.js';
 export * from './nn/index.js';
+export * from './edm/index.js';
