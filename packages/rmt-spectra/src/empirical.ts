@@ -87,3 +87,28 @@ export function empiricalGapMaximum(spectra: readonly ArrayLike<number>[], k: nu
   const t = Math.exp((a + b) / 2);
   return { tMax: t, gap: meanEmpiricalGap(spectra, k, t) };
 }
+
+/**
+ * Time at which the mean empirical gap at index k crosses Delta, searched by bisection in log t on
+ * [lo, hi] (the gap must be on opposite sides of Delta at the ends: e.g. lo = the empirical t_max and
+ * hi large for the opening time; lo small and hi = t_max for the closing time).
+ * @returns the crossing time, or null if the gap does not cross Delta on [lo, hi].
+ * @throws DomainError for a bad bracket or Delta outside (0, 1).
+ */
+export function empiricalGapCrossing(spectra: readonly ArrayLike<number>[], k: number, delta: number, lo: number, hi: number): number | null {
+  checkSpectra(spectra, k);
+  positive(lo, 'lo', 'a time');
+  if (!(hi > lo)) throw new DomainError(`hi: expected > lo = ${lo}, got ${describeValue(hi)}`);
+  if (!(delta > 0 && delta < 1)) throw new DomainError(`delta: expected a gap threshold in (0, 1), got ${describeValue(delta)}`);
+  const f = (u: number) => meanEmpiricalGap(spectra, k, Math.exp(u)) - delta;
+  let a = Math.log(lo);
+  let b = Math.log(hi);
+  const fa = f(a);
+  if (fa * f(b) > 0) return null;
+  for (let i = 0; i < 200 && b - a > 1e-12; i++) {
+    const c = (a + b) / 2;
+    if (f(c) * fa > 0) a = c;
+    else b = c;
+  }
+  return Math.exp((a + b) / 2);
+}

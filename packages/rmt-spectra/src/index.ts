@@ -29,4 +29,4 @@ export {
   twoMpApproximation,
 } from './gaps.js';
 export { polyRoots } from './poly.js';
-export { covarianceEigenvalues, empiricalGapMaximum, jacobianEigenvaluesFrom, meanEmpiricalGap } from './empirical.js';
+export { covarianceEigenvalues, empiricalGapCrossing, empiricalGapMaximum, jacobianEigenvaluesFrom, meanEmpiricalGap } from './empirical.js';

@@ -1,6 +1,7 @@
 import type { AnyExperiment } from '../experiment.js';
 import doubleVariance from './ventura25-double-variance.js';
+import phases from './ventura25-phases.js';
 import singleVariance from './ventura25-single-variance.js';
 
 /** The ventura25 experiments, in `list` order (registry.ts concatenates the papers). */
-export const ventura25: AnyExperiment[] = [singleVariance, doubleVariance];
+export const ventura25: AnyExperiment[] = [singleVariance, doubleVariance, phases];
