@@ -3,6 +3,7 @@ import { NDArray } from '../ndarray.js';
 import { applyQ, eighInPlace, tql2, tridiagonalizeBlocked } from './base-eigh.js';
 import { bisectIndexRange, indexRangeOf } from './base-stebz.js';
 import { stein } from './base-stein.js';
+import { ldexpInPlace, rescaleExtreme } from './scale.js';
 import { symmetricArg } from './validate.js';
 
 export interface EighResult {
@@ -18,21 +19,25 @@ export interface EighResult {
  */
 export function eigh(a: NDArray, name = 'a'): EighResult {
   const { n, data } = symmetricArg(a, name);
+  const e = rescaleExtreme(data);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   if (!eighInPlace(n, data, values, vectors)) {
     throw new ConvergenceError(`eigh(${name}): the QL iteration did not converge within 60 iterations per eigenvalue`);
   }
+  ldexpInPlace(values, e);
   return { values, vectors: new NDArray(vectors, [n, n]) };
 }
 
 /** Eigenvalues of the symmetric `a`, ascending (no eigenvectors: about 4-5x faster than `eigh`). */
 export function eigvalsh(a: NDArray, name = 'a'): Float64Array {
   const { n, data } = symmetricArg(a, name);
+  const e = rescaleExtreme(data);
   const values = new Float64Array(n);
   if (!eighInPlace(n, data, values, null)) {
     throw new ConvergenceError(`eigvalsh(${name}): the QL iteration did not converge within 60 iterations per eigenvalue`);
   }
+  ldexpInPlace(values, e);
   return values;
 }
 
@@ -81,6 +86,7 @@ function vectorsFor(r: Reduced, lam: Float64Array): NDArray {
 export function eighTop(a: NDArray, k: number, name = 'a'): EighResult {
   const arg = symmetricArg(a, name);
   if (!Number.isInteger(k) || k < 0 || k > arg.n) throw new ParameterError(`k: expected an integer in [0, ${arg.n}] (the size of ${name}), got ${k}`);
+  const e = rescaleExtreme(arg.data);
   const r = reduce(arg);
   const { n } = r;
   const all = r.d.slice();
@@ -92,6 +98,7 @@ export function eighTop(a: NDArray, k: number, name = 'a'): EighResult {
   for (let j = 0; j < k; j++) top[j] = all[n - 1 - j];
   const vectors = vectorsFor(r, top);
   for (let j = 0; j < k; j++) top[j] *= r.scale;
+  ldexpInPlace(top, e);
   return { values: top, vectors };
 }
 
@@ -132,15 +139,18 @@ export function eighRange(a: NDArray, select: EighSelection, opts: EighRangeOpti
     const s = select as { lower?: number; upper?: number };
     throw new ParameterError(`select: expected {from, to} or {lower, upper} with lower < upper, got lower = ${s.lower}, upper = ${s.upper}`);
   }
+  const e = rescaleExtreme(arg.data);
   const r = reduce(arg);
+  const s2 = 2 ** -Math.max(-1000, Math.min(1000, e));
   let il: number;
   let iu: number;
   if ('from' in select) [il, iu] = [select.from, select.to];
-  else [il, iu] = r.n === 0 ? [0, -1] : indexRangeOf(r.n, r.d, r.e, select.lower / r.scale, select.upper / r.scale);
+  else [il, iu] = r.n === 0 ? [0, -1] : indexRangeOf(r.n, r.d, r.e, (select.lower * s2) / r.scale, (select.upper * s2) / r.scale);
   const m = Math.max(0, iu - il + 1);
   const values = new Float64Array(m);
   if (m > 0) bisectIndexRange(r.n, r.d, r.e, il, iu, values);
   const vectors = opts.vectors === false ? new NDArray(new Float64Array(0), [r.n, 0]) : vectorsFor(r, values);
   for (let j = 0; j < m; j++) values[j] *= r.scale;
+  ldexpInPlace(values, e);
   return { values, vectors };
 }

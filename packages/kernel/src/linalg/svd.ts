@@ -2,6 +2,7 @@ import { ConvergenceError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import { transposeInto } from './base-dense.js';
 import { svdTall, svdValsTall } from './base-svd.js';
+import { ldexpInPlace, rescaleExtreme } from './scale.js';
 import { matrixArg } from './validate.js';
 
 export interface SvdResult {
@@ -43,8 +44,10 @@ export function svdRaw(m: number, n: number, data: Float64Array): { u: Float64Ar
  */
 export function svd(a: NDArray, name = 'a'): SvdResult {
   const { m, n, data } = matrixArg(a, name);
+  const e = rescaleExtreme(data);
   const r = svdRaw(m, n, data);
   if (!r) throw new ConvergenceError(`svd(${name}): the Jacobi iteration did not converge within 60 sweeps`);
+  ldexpInPlace(r.s, e);
   return { u: new NDArray(r.u, [m, r.k]), s: r.s, vt: new NDArray(r.vt, [r.k, n]) };
 }
 
@@ -61,6 +64,7 @@ export function svd(a: NDArray, name = 'a'): SvdResult {
  */
 export function svdvals(a: NDArray, name = 'a'): Float64Array {
   const { m, n, data } = matrixArg(a, name);
+  const e = rescaleExtreme(data);
   const k = Math.min(m, n);
   const s = new Float64Array(k);
   let ok: boolean;
@@ -71,5 +75,6 @@ export function svdvals(a: NDArray, name = 'a'): Float64Array {
     ok = svdValsTall(n, m, at, s);
   }
   if (!ok) throw new ConvergenceError(`svdvals(${name}): an inner iteration did not converge`);
+  ldexpInPlace(s, e);
   return s;
 }
