@@ -3,3 +3,4 @@ export * from './init.js';
 export * from './online-sgd.js';
 export { type IclrFitOptions, type IclrFitResult, fitIclrSignAe } from './iclr-fit.js';
 export * from './adam/index.js';
+export * from './edm/index.js';

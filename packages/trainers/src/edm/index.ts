@@ -1,0 +1,1 @@
+export { type EdmTrainOptions, trainEdm } from './train-edm.js';
