@@ -170,14 +170,44 @@ function pointwise(kind: string, w: number, f: (x: number) => number, df: (x: nu
   };
 }
 
-const silu = (x: number): number => x / (1 + Math.exp(-x));
-const dsilu = (x: number): number => {
-  const sg = 1 / (1 + Math.exp(-x));
-  return sg * (1 + x * (1 - sg));
-};
+/** SiLU x sigmoid(x); forward keeps sigmoid(x) in its scratch so backward and jvp need no exp. */
+export function siluOp(w: number): Op {
+  return {
+    kind: 'silu',
+    width: w,
+    nParams: 0,
+    scratch: (n) => n * w,
+    init() {},
+    forward(_p, xs, n, y, s) {
+      const x = xs[0];
+      for (let i = 0, L = n * w; i < L; i++) {
+        const v = x[i];
+        const sg = 1 / (1 + Math.exp(-v));
+        s[i] = sg;
+        y[i] = v * sg;
+      }
+    },
+    backward(_p, xs, _y, dy, n, dxs, _g, s) {
+      const x = xs[0];
+      const dx = dxs[0];
+      if (dx) {
+        for (let i = 0, L = n * w; i < L; i++) {
+          const sg = s[i];
+          dx[i] += dy[i] * sg * (1 + x[i] * (1 - sg));
+        }
+      }
+    },
+    jvp(_p, xs, txs, n, ty, s) {
+      const x = xs[0];
+      const tx = txs[0];
+      for (let i = 0, L = n * w; i < L; i++) {
+        const sg = s[i];
+        ty[i] = tx[i] * sg * (1 + x[i] * (1 - sg));
+      }
+    },
+  };
+}
 
-/** SiLU x sigmoid(x). */
-export const siluOp = (w: number): Op => pointwise('silu', w, silu, dsilu);
 /** ReLU max(x, 0) (derivative 0 at 0). */
 export const reluOp = (w: number): Op =>
   pointwise(
