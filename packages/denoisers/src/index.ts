@@ -6,3 +6,4 @@ export * from './min-norm/index.js';
 export * from './linear-manifold/index.js';
 export * from './nn/index.js';
 export * from './edm/index.js';
+export * from './linear/index.js';

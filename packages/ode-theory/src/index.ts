@@ -73,3 +73,4 @@ export { type FiniteDSkipCorrection, type FiniteDSkipOptions, finiteDSkipCorrect
 export { binaryGmmLinearFixedPoint } from './special-case.js';
 export { type SpectralMixtureMicro, type SpectralMixtureSpec, spectralMixtureFromCentroids, spreadLambda, validateSpectralMixture } from './spectral-mixture.js';
 export * from './min-norm/index.js';
+export * from './spectral-bias/index.js';

@@ -5,3 +5,4 @@ export { type IclrFitOptions, type IclrFitResult, fitIclrSignAe } from './iclr-f
 export * from './adam/index.js';
 export * from './edm/index.js';
 export * from './min-norm/index.js';
+export * from './linear-flow/index.js';
