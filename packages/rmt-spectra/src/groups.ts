@@ -1,4 +1,5 @@
 import { ConvergenceError, DomainError, NonFiniteError, describeValue } from '@diffusion-theory/kernel';
+import { criticalValuesScan, densityContinuation, physicalRoot } from './continuation.js';
 import { type SpectralLaw, lawFromDensity } from './law.js';
 import { polyAdd, polyMul, polyRoots } from './poly.js';
 import { type Groups, checkGroups, positive } from './validate.js';
@@ -14,7 +15,20 @@ export interface GroupSpectrumOptions {
   fractions: ArrayLike<number>;
   /** Column variance parameters s_k > 0. */
   variances: ArrayLike<number>;
+  /**
+   * Solver: 'polynomial' (roots of the degree-(K+1) polynomial, branch rule of spec §5.3),
+   * 'continuation' (eta-continuation of the saddle-point equation, any K), or 'auto' (default:
+   * polynomial up to POLYNOMIAL_MAX_GROUPS merged groups).
+   */
+  method?: 'auto' | 'polynomial' | 'continuation';
 }
+
+/**
+ * Up to this many (merged) groups the density uses the roots of the expanded polynomial of degree
+ * K+1 (the cubic eq 57 for K = 2); above it, the polynomial-free eta-continuation of the saddle-point
+ * equation (continuation.ts), whose edges come from a sign scan of z'(q) between the poles.
+ */
+export const POLYNOMIAL_MAX_GROUPS = 3;
 
 interface Model extends Groups {
   alpha: number;
@@ -108,7 +122,6 @@ function criticalEdges(m: Model, dens: (x: number) => number): Float64Array {
   const poly = polyAdd(polyMul(Float64Array.of(0, 0, 1), sum), prod2, -1);
   const { re, im } = polyRoots(poly);
   const cands: number[] = [];
-  if (Math.abs(a - 1) < 1e-12) cands.push(0); // degree drops: the critical point at q = infinity, x = 0
   for (let j = 0; j < re.length; j++) {
     if (Math.abs(im[j]) > 1e-7 * (1 + Math.abs(re[j]))) continue;
     let q = re[j];
@@ -130,6 +143,13 @@ function criticalEdges(m: Model, dens: (x: number) => number): Float64Array {
     const x = zOfQ(m, q);
     if (Number.isFinite(x) && x > 0) cands.push(x);
   }
+  return selectEdges(m, cands, dens);
+}
+
+/** Keep the candidate edges where the density switches between zero and positive (sorted, deduplicated). */
+function selectEdges(m: Model, candidates: number[], dens: (x: number) => number): Float64Array {
+  const cands = [...candidates];
+  if (Math.abs(m.alpha - 1) < 1e-12) cands.push(0); // the critical point at q = infinity: edge at x = 0
   cands.sort((u, v) => u - v);
   const edges: number[] = [];
   for (const x of cands) {
@@ -149,7 +169,8 @@ function criticalEdges(m: Model, dens: (x: number) => number): Float64Array {
 /**
  * Limiting spectrum of Sigma = F F^T for K column-variance groups (spec §5): density by the
  * polynomial of degree K+1 (the paper's cubic eq 57 for K = 2, the MP quadratic for K = 1) with the
- * robust branch rule, exact support edges from the critical values of z(q), atom max(0, 1 - alpha)
+ * robust branch rule (K <= 3; for more groups the polynomial-free eta-continuation of the same equation),
+ * exact support edges from the critical values of z(q), atom max(0, 1 - alpha)
  * at 0, CDF and quantiles by bulk-wise cosine-substituted quadrature. Normalisation g = q* (the paper's
  * extra factor alpha in eqs 55-60 is wrong, spec §11).
  * @param o alpha = m/d, group fractions (sum 1) and column variances (> 0).
@@ -167,8 +188,10 @@ export function groupSpectrum(o: GroupSpectrumOptions, nodes = 4000): GroupSpect
   const m = model(o);
   const poly = stieltjesPolynomial(m);
   const buf = new Float64Array(poly[1].length);
-  const density = (x: number) => densityAt(poly, x, buf);
-  const edges = criticalEdges(m, density);
+  const method = o.method ?? 'auto';
+  const viaPolynomial = method === 'polynomial' || (method === 'auto' && m.variances.length <= POLYNOMIAL_MAX_GROUPS);
+  const density = viaPolynomial ? (x: number) => densityAt(poly, x, buf) : (x: number) => densityContinuation(m, x);
+  const edges = viaPolynomial ? criticalEdges(m, density) : selectEdges(m, criticalValuesScan(m), density);
   const law = lawFromDensity(m.alpha, Math.max(0, 1 - m.alpha), edges, density, nodes);
   return {
     ...law,
@@ -177,6 +200,10 @@ export function groupSpectrum(o: GroupSpectrumOptions, nodes = 4000): GroupSpect
     stieltjes(re: number, im: number): [number, number] {
       if (!Number.isFinite(re) || !Number.isFinite(im)) throw new NonFiniteError(`z: expected a finite complex number, got ${re} + ${im}i`);
       if (im === 0) throw new DomainError(`z: expected Im z != 0 (use density() on the real axis), got ${describeValue(im)}`);
+      if (!viaPolynomial) {
+        const [qr, qi] = physicalRoot(m, re, Math.abs(im));
+        return [qr, im < 0 ? qi : -qi];
+      }
       const n = poly[1].length;
       const cr = new Float64Array(n);
       const ci = new Float64Array(n);

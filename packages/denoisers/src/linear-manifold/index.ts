@@ -1,1 +1,2 @@
 export * from './exact-score.js';
+export * from './mlp-score.js';

@@ -1,0 +1,1 @@
+export { type VeScoreMatchingOptions, gaussianEpsilonRisk, trainVeScoreMatching } from './ve-dsm.js';
