@@ -1,44 +1,98 @@
 #!/usr/bin/env node
-// Consumer smoke test: pack `kernel` and `targets` the way they would be published, install the
-// tarballs into a fresh temporary project (dependencies from the npm registry, nothing from the
-// workspace), import them there and compute something. Proves the packages work installed alone.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// Consumer smoke tests: the packages as a lab installs them, from the tarballs `pnpm pack` makes
+// (dependencies from the npm registry or cache, nothing from the workspace).
+//
+//  1. each library package installed alone (with only the workspace packages it needs) into a fresh
+//     TypeScript-strict nodenext project: its example (tooling/smoke/examples/<pkg>.ts) type-checks
+//     against the shipped .d.ts and runs; `require()` of it from CommonJS works (Node >= 20.19);
+//  2. install size and package count of kernel alone, of targets + samplers + metrics, and of the app
+//     (cli), written to .tmp/install-sizes.json (kernel alone must stay under 10 MB);
+//  3. two kernel versions in one tree (two-kernels.mjs): targets + samplers + metrics compose with
+//     arrays, generators and errors of the other kernel;
+//  4. every library package bundles for the browser with esbuild (browser.mjs).
+//
+// Flags: --only=<consumers|sizes|two-kernels|browser> (repeatable), --keep (leave the temp dir).
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { browserBundles } from './browser.mjs';
+import { closure, mb, measure, npmProject, packAll, root, run, strictTsconfig, tsc, workspacePackages } from './lib.mjs';
+import { twoKernels } from './two-kernels.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
+const argv = process.argv.slice(2);
+const only = argv.filter((a) => a.startsWith('--only=')).map((a) => a.slice(7));
+const want = (part) => only.length === 0 || only.includes(part);
 const work = mkdtempSync(join(tmpdir(), 'dt-consumer-'));
-const packDir = join(work, 'tarballs');
-const pnpm = ['-y', 'pnpm@10'];
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const t0 = Date.now();
+const step = (msg) => console.log(`[smoke ${((Date.now() - t0) / 1000).toFixed(0)}s] ${msg}`);
+
+/** Library packages (bundle for the browser, installable alone) and the extra packages their example uses. */
+export const LIBRARIES = ['kernel', 'targets', 'denoisers', 'trainers', 'ode-theory', 'samplers', 'metrics', 'rmt-spectra'];
+const EXAMPLE_EXTRAS = { samplers: ['targets'] };
 
 try {
-  for (const pkg of ['kernel', 'targets']) {
-    run('npx', [...pnpm, 'pack', '--pack-destination', packDir], join(root, 'packages', pkg));
+  const present = new Set(workspacePackages());
+  const tarballs = packAll(join(work, 'tarballs'));
+  step(`packed ${Object.keys(tarballs).length} packages`);
+  const tgz = (names) => names.map((n) => tarballs[n]);
+  const sizes = {};
+
+  if (want('consumers') || want('sizes')) {
+    for (const pkg of [...LIBRARIES, 'plots'].filter((p) => present.has(p))) {
+      const dir = join(work, `alone-${pkg}`);
+      const names = [...new Set([...closure(pkg), ...(EXAMPLE_EXTRAS[pkg] ?? []).flatMap(closure)])];
+      npmProject(dir, tgz(names));
+      if (pkg === 'kernel') sizes['kernel alone'] = { workspace: ['kernel'], ...measure(dir) };
+      if (!want('consumers')) continue;
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...strictTsconfig, include: ['main.ts'] }, null, 2));
+      copyFileSync(join(root, 'tooling/smoke/examples', `${pkg}.ts`), join(dir, 'main.ts'));
+      run('node', [tsc, '-p', 'tsconfig.json'], dir);
+      const out = run('node', ['out/main.js'], dir).trim();
+      // CommonJS: require() of the ESM package (Node >= 20.19, no flag). Not plots: vega's
+      // vega-canvas has a top-level await, which require(esm) refuses (ERR_REQUIRE_ASYNC_MODULE).
+      if (pkg === 'plots') {
+        step(`${out}; ESM only (vega has a top-level await); installed alone with ${names.join(' + ')}`);
+        continue;
+      }
+      writeFileSync(
+        join(dir, 'check.cjs'),
+        `const m = require('@diffusion-theory/${pkg}');\nif (Object.keys(m).length < 3) throw new Error('require gave ' + Object.keys(m));\nconsole.log(Object.keys(m).length + ' exports');\n`,
+      );
+      const cjs = run('node', ['--no-warnings', 'check.cjs'], dir).trim();
+      step(`${out}; require(): ${cjs}; installed alone with ${names.join(' + ')}`);
+    }
   }
-  const tarballs = readdirSync(packDir).map((f) => join(packDir, f));
-  const app = join(work, 'app');
-  run('mkdir', ['-p', app]);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], app);
-  writeFileSync(
-    join(app, 'main.mjs'),
-    `import { Rng, fromNested, eigh, linearInterpolant } from '@diffusion-theory/kernel';
-import { gaussian } from '@diffusion-theory/targets';
-const a = fromNested([[2, 1], [1, 2]]);
-const { values } = eigh(a);
-if (Math.abs(values[0] - 1) > 1e-12 || Math.abs(values[1] - 3) > 1e-12) throw new Error('eigh gave ' + values);
-const target = gaussian({ mean: new Float64Array([1, -1]), covariance: a });
-const x = target.sample(20000, new Rng(7));
-let m0 = 0; for (let i = 0; i < 20000; i++) m0 += x.data[2 * i] / 20000;
-if (Math.abs(m0 - 1) > 0.05) throw new Error('sample mean ' + m0);
-const f = target.denoiser(linearInterpolant()).denoise(new Float64Array([0.5, 0.5]), 1, 0.5);
-if (!f.every(Number.isFinite)) throw new Error('denoiser not finite');
-console.log('consumer smoke test: ok (eigenvalues ' + Array.from(values).join(', ') + ', sample mean ' + m0.toFixed(3) + ')');
-`,
-  );
-  process.stdout.write(run('node', ['main.mjs'], app));
+
+  if (want('sizes')) {
+    const sets = { 'targets + samplers + metrics': ['targets', 'samplers', 'metrics'], 'app (cli)': ['cli'] };
+    for (const [label, pkgs] of Object.entries(sets)) {
+      const names = [...new Set(pkgs.flatMap(closure))];
+      const dir = join(work, `size-${label.replace(/\W+/g, '-')}`);
+      npmProject(dir, tgz(names));
+      sizes[label] = { workspace: names, ...measure(dir) };
+    }
+    // kernel import time in a fresh process (median of 5)
+    const dir = join(work, 'alone-kernel');
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const o = run('node', ['--input-type=module', '-e', "const t=performance.now(); await import('@diffusion-theory/kernel'); console.log(performance.now()-t)"], dir);
+      times.push(Number(o));
+    }
+    times.sort((a, b) => a - b);
+    sizes.kernelImportMs = Math.round(times[2]);
+    for (const [label, s] of Object.entries(sizes)) {
+      if (typeof s === 'object') step(`install size, ${label}: ${mb(s.bytes)} in ${s.installed} packages (workspace: ${s.workspace.join(', ')})`);
+    }
+    step(`import('@diffusion-theory/kernel') in a fresh process: ${sizes.kernelImportMs} ms (median of 5)`);
+    mkdirSync(join(root, '.tmp'), { recursive: true });
+    writeFileSync(join(root, '.tmp', 'install-sizes.json'), `${JSON.stringify({ node: process.version, sizes }, null, 2)}\n`);
+    if (sizes['kernel alone'].bytes >= 10e6) throw new Error(`kernel alone installs ${mb(sizes['kernel alone'].bytes)} (limit 10 MB)`);
+  }
+
+  if (want('two-kernels')) step(twoKernels(work, tarballs));
+  if (want('browser')) step(await browserBundles(work, tgz(LIBRARIES.filter((p) => present.has(p)))));
+  step('consumer smoke tests: ok');
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (!argv.includes('--keep')) rmSync(work, { recursive: true, force: true });
+  else console.log(`kept ${work}`);
 }
