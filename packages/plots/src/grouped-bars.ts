@@ -6,7 +6,7 @@ export interface GroupedBarPanelOptions {
   bars: ReadonlyArray<{ category: string; source: string; value: number; err?: number; text?: string }>;
   xTitle: string;
   yTitle: string;
-  /** Fixed colours per source (others get the default palette). */
+  /** Fixed colours per source, also fixing their order (others follow, with the default palette). */
   colors?: Record<string, string>;
   /** Legend title of the sources. */
   sourceTitle?: string;
@@ -21,7 +21,9 @@ export interface GroupedBarPanelOptions {
  * error bars and value labels. Returns a vega-lite spec (layered, without config).
  */
 export function groupedBarPanel(o: GroupedBarPanelOptions): VlSpec {
-  const sources = [...new Set(o.bars.map((b) => b.source))];
+  const seen = [...new Set(o.bars.map((b) => b.source))];
+  // sources named in `colors` come first, in that order
+  const sources = [...Object.keys(o.colors ?? {}).filter((s) => seen.includes(s)), ...seen.filter((s) => !(o.colors && s in o.colors))];
   const categories = [...new Set(o.bars.map((b) => b.category))];
   const rows = o.bars.map((b) => ({ ...b, lo: b.value - (b.err ?? 0), hi: b.value + (b.err ?? 0), text: b.text ?? '' }));
   const x = { field: 'category', type: 'nominal', title: o.xTitle, sort: categories, axis: { labelAngle: 0 } };
