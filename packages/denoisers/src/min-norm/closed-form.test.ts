@@ -40,6 +40,11 @@ describe('closed-form min-cost denoisers (spec §3, §16.1)', () => {
         for (let i = 0; i < 4; i++) expect(Math.abs(o[i] - pts[k * 4 + i])).toBeLessThan(1e-12);
       }
     }
+    // Prop 1: the Jacobian vanishes inside every interpolation ball (score Jacobian -I/sigma^2)
+    for (let k = 0; k < 4; k++) {
+      const J = h.jacobian(Float64Array.from({ length: 4 }, (_, i) => pts[k * 4 + i] + 0.05 * (i % 2 ? 1 : -1)));
+      for (const v of J) expect(v).toBe(0);
+    }
     const ys = rng.normals(200 * 4);
     const a = h.denoise(ys, 200);
     const b = shallowReluForward(net, ys, 200);

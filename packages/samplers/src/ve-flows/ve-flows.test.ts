@@ -1,4 +1,4 @@
-import { minCostFamily } from '@diffusion-theory/denoisers';
+import { minCostFamily, obtuseSimplexMinCost } from '@diffusion-theory/denoisers';
 import { DomainError, Rng } from '@diffusion-theory/kernel';
 import { classifyEndpoints } from '@diffusion-theory/metrics';
 import { pfClassFractionsForwardNoised, pfCoordinate, sfClassFractions } from '@diffusion-theory/ode-theory';
@@ -76,6 +76,29 @@ describe('VE probability flow and score flow (spec §8, §16)', () => {
       const se = Math.sqrt((th[k] * (1 - th[k])) / N);
       expect(Math.abs(sim[k] - th[k]), k).toBeLessThan(4 * se);
     }
+  });
+
+  it('M11 / Thm 5: on an obtuse triangle, SF from the chord region ends at the nearer end of the chord x_0 - x_i', () => {
+    const th = (110 * Math.PI) / 180;
+    const tri = { d: 2, count: 3, points: Float64Array.of(0, 0, 1, 0, 1.4 * Math.cos(th), 1.4 * Math.sin(th)) };
+    const rho = 0.1;
+    const h = obtuseSimplexMinCost(tri, { rho });
+    const den = { dim: 2, denoise: (x: Float64Array, n: number, _s: number, out?: Float64Array) => h.denoise(x, n, out) };
+    const rng = new Rng(3);
+    const starts: number[] = [];
+    const want: number[] = [];
+    const u2 = [Math.cos(th), Math.sin(th)];
+    while (starts.length < 400) {
+      const y = [rng.uniform() * 1.2 - 0.1, rng.uniform() * 0.8 - 0.4];
+      const c1 = y[0];
+      const c2 = u2[0] * y[0] + u2[1] * y[1];
+      if (c1 > rho && c1 < 1 - rho && c2 < rho && Math.abs(c1 - 0.5) > 1e-3) {
+        starts.push(y[0], y[1]);
+        want.push(c1 > 0.5 ? 1 : 0, 0);
+      }
+    }
+    const { y } = veScoreFlow({ denoiser: den, sigma: 0.1, gamma: 0.005, steps: 2000, y0: Float64Array.from(starts), n: 200 });
+    for (let i = 0; i < y.length; i++) expect(Math.abs(y[i] - want[i])).toBeLessThan(1e-6);
   });
 
   it('veNoiseGrid: the 150-level default ends at 0 and is decreasing', () => {
