@@ -7,6 +7,9 @@ import {
   ShapeError,
   assertInteger,
   resolveLossTimeGrid,
+  assertObject,
+  assertArrayLike,
+  assertNumber,
 } from '@diffusion-theory/kernel';
 
 /**
@@ -125,6 +128,11 @@ export function daeGrad(d: number, r: number, J: number): DaeGrad {
  * @throws ShapeError when grad does not fit (d, r, J) or x0 / x1 are too short.
  */
 export function daeGradInto(model: DaeParameters, x0: Float64Array, x1: Float64Array, coef: DaeLossCoefficients, grad: DaeGrad, offset = 0): number {
+  assertObject(model, 'model');
+  assertArrayLike(x0, 'x0');
+  assertArrayLike(x1, 'x1');
+  assertObject(coef, 'coef');
+  assertObject(grad, 'grad');
   const { d, r } = model;
   const J = coef.J;
   if (grad.d !== d || grad.r !== r || grad.J !== J) {
@@ -239,6 +247,9 @@ export type DaeWeightPart = 'tied' | 'encoder' | 'decoder';
  * @throws ShapeError for an `out` of the wrong length; ParameterError for an unknown part.
  */
 export function addDaeWeightGrad(out: Float64Array, grad: DaeGrad, scale: number, decay = 1, part: DaeWeightPart = 'tied'): void {
+  assertArrayLike(out, 'out');
+  assertObject(grad, 'grad');
+  assertNumber(scale, 'scale');
   const { d, r, J, x: xs, e: es, s: S, psi: Psi } = grad;
   if (out.length !== d * r) throw new ShapeError(`out: expected length d*r = ${d * r}, got ${out.length}`);
   if (part !== 'tied' && part !== 'encoder' && part !== 'decoder') throw new ParameterError(`part: expected 'tied', 'encoder' or 'decoder', got ${String(part)}`);

@@ -14,6 +14,7 @@ import {
   isNDArray,
   resolveActivation,
   resolveLossTimeGrid,
+  assertObject,
 } from '@diffusion-theory/kernel';
 import { addDaeWeightGrad, daeGrad, daeGradInto, daeLossCoefficients } from './dae-grad.js';
 
@@ -210,6 +211,7 @@ export class TiedDae extends DaeBase {
 
 /** Build a tied-weight DAE. */
 export function tiedDae(opts: DaeOptions): TiedDae {
+  assertObject(opts, 'opts');
   return new TiedDae(opts);
 }
 
@@ -236,5 +238,6 @@ export class UntiedDae extends DaeBase {
 
 /** Build an untied DAE (separate encoder w and decoder u). */
 export function untiedDae(opts: UntiedDaeOptions): UntiedDae {
+  assertObject(opts, 'opts');
   return new UntiedDae(opts);
 }

@@ -1,4 +1,4 @@
-import { type Denoiser, DomainError, type NDArray, ShapeError, assertFinite, assertInRange, checkBatch, isNDArray } from '@diffusion-theory/kernel';
+import { type Denoiser, DomainError, type NDArray, ShapeError, assertFinite, assertInRange, checkBatch, isNDArray, assertObject } from '@diffusion-theory/kernel';
 
 export interface IclrSignAeOptions {
   /** Increasing time grid t_1 < ... < t_J in [0, 1] at which the per-time networks were fitted. */
@@ -27,6 +27,7 @@ export interface IclrSignAe extends Denoiser {
  * stored as a table over a time grid. Implements the kernel Denoiser (batched rows). Cost O(n d) per call.
  */
 export function iclrSignAe(opts: IclrSignAeOptions): IclrSignAe {
+  assertObject(opts, 'opts');
   const times = Float64Array.from(opts.times);
   const b = Float64Array.from(opts.b);
   const J = times.length;

@@ -7,6 +7,7 @@ import {
   assertFinite,
   assertInRange,
   checkBatch,
+  assertObject,
 } from '@diffusion-theory/kernel';
 
 export interface TweedieBinaryGmmOptions {
@@ -26,6 +27,7 @@ export interface TweedieBinaryGmmOptions {
  * Cost O(n d) per call. Jacobian: (beta sigma^2/D) I + (alpha^2 beta / D^2) sech^2(.) mu mu^T.
  */
 export function tweedieBinaryGmmDenoiser(opts: TweedieBinaryGmmOptions): Denoiser & { readonly mu: Float64Array; readonly sigma: number } {
+  assertObject(opts, 'opts');
   const mu = Float64Array.from(opts.mu);
   const d = mu.length;
   if (d < 1) throw new ShapeError('mu: expected a non-empty vector');

@@ -1,3 +1,4 @@
+import { assertArrayLike, assertObject } from './check.js';
 import { ParameterError } from './errors.js';
 
 /**
@@ -113,14 +114,20 @@ export function resolveActivation(a: Activation | ActivationName, name = 'activa
 }
 
 /** out[i] = sigma(x[i]) (out may alias x). */
-export function applyActivation(a: Activation, x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
+export function applyActivation(a: Activation, x: Float64Array, out?: Float64Array): Float64Array {
+  assertObject(a, 'a');
+  assertArrayLike(x, 'x');
+  out ??= new Float64Array(x.length);
   const f = a.f;
   for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
   return out;
 }
 
 /** out[i] = sigma'(x[i]) (out may alias x). */
-export function applyActivationDerivative(a: Activation, x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
+export function applyActivationDerivative(a: Activation, x: Float64Array, out?: Float64Array): Float64Array {
+  assertObject(a, 'a');
+  assertArrayLike(x, 'x');
+  out ??= new Float64Array(x.length);
   const f = a.df;
   for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
   return out;

@@ -1,3 +1,4 @@
+import { assertObject } from './check.js';
 import { DomainError, ShapeError } from './errors.js';
 import type { InterpolantSchedule } from './schedule.js';
 
@@ -43,6 +44,8 @@ function alloc(out: Float64Array | undefined, len: number): Float64Array {
 
 /** Score s(t, x) = (beta_t f(t, x) - x) / alpha_t^2 (defined for t < 1). */
 export function scoreFromDenoiser(den: Denoiser, s: InterpolantSchedule): VectorField {
+  assertObject(den, 'den');
+  assertObject(s, 's');
   return {
     dim: den.dim,
     evaluate(x, n, t, out) {
@@ -57,6 +60,8 @@ export function scoreFromDenoiser(den: Denoiser, s: InterpolantSchedule): Vector
 
 /** Denoiser f(t, x) = (x + alpha_t^2 s(t, x)) / beta_t (defined for t > 0). */
 export function denoiserFromScore(score: VectorField, s: InterpolantSchedule): Denoiser {
+  assertObject(score, 'score');
+  assertObject(s, 's');
   return {
     dim: score.dim,
     denoise(x, n, t, out) {
@@ -74,6 +79,8 @@ export function denoiserFromScore(score: VectorField, s: InterpolantSchedule): D
  *   = (alpha'/alpha) x + (beta' - (alpha'/alpha) beta) f(t, x)   (t < 1).
  */
 export function velocityFromDenoiser(den: Denoiser, s: InterpolantSchedule): VectorField {
+  assertObject(den, 'den');
+  assertObject(s, 's');
   return {
     dim: den.dim,
     evaluate(x, n, t, out) {
@@ -88,6 +95,8 @@ export function velocityFromDenoiser(den: Denoiser, s: InterpolantSchedule): Vec
 
 /** Inverse of velocityFromDenoiser: f = (v - (alpha'/alpha) x) / (beta' - (alpha'/alpha) beta). */
 export function denoiserFromVelocity(vel: VectorField, s: InterpolantSchedule): Denoiser {
+  assertObject(vel, 'vel');
+  assertObject(s, 's');
   return {
     dim: vel.dim,
     denoise(x, n, t, out) {
@@ -107,6 +116,8 @@ export function denoiserFromVelocity(vel: VectorField, s: InterpolantSchedule): 
  * schedule shipped here).
  */
 export function sigmaFromInterpolantDenoiser(den: Denoiser, s: InterpolantSchedule): SigmaDenoiser {
+  assertObject(den, 'den');
+  assertObject(s, 's');
   const tOf = (sigma: number): number => {
     let lo = 1e-12;
     let hi = 1 - 1e-12;
@@ -132,6 +143,8 @@ export function sigmaFromInterpolantDenoiser(den: Denoiser, s: InterpolantSchedu
 
 /** View a sigma-convention denoiser in the interpolant convention: f(t, x) = D(x / beta_t, alpha_t / beta_t), 0 < t < 1. */
 export function interpolantFromSigmaDenoiser(den: SigmaDenoiser, s: InterpolantSchedule): Denoiser {
+  assertObject(den, 'den');
+  assertObject(s, 's');
   return {
     dim: den.dim,
     denoise(x, n, t, out) {

@@ -1,4 +1,4 @@
-import { assertInRange, assertInteger, assertPositive } from './check.js';
+import { assertInRange, assertInteger, assertPositive, assertObject, assertNumber } from './check.js';
 import { DomainError } from './errors.js';
 
 /**
@@ -36,6 +36,7 @@ function epsilonFn(eps: InterpolantOptions['epsilon']): (t: number) => number {
 
 /** alpha_t = 1 - t, beta_t = t (the schedule of all experiments in Cui et al. 2025). */
 export function linearInterpolant(opts: InterpolantOptions = {}): InterpolantSchedule {
+  assertObject(opts, 'opts');
   return {
     kind: 'interpolant',
     name: 'linear',
@@ -49,6 +50,7 @@ export function linearInterpolant(opts: InterpolantOptions = {}): InterpolantSch
 
 /** alpha_t = cos(pi t / 2), beta_t = sin(pi t / 2) (variance preserving). */
 export function trigonometricInterpolant(opts: InterpolantOptions = {}): InterpolantSchedule {
+  assertObject(opts, 'opts');
   const h = Math.PI / 2;
   return {
     kind: 'interpolant',
@@ -65,6 +67,7 @@ export function trigonometricInterpolant(opts: InterpolantOptions = {}): Interpo
 export function customInterpolant(
   spec: Omit<InterpolantSchedule, 'kind' | 'epsilon' | 'name'> & { name?: string } & InterpolantOptions,
 ): InterpolantSchedule {
+  assertObject(spec, 'spec');
   const tol = 1e-9;
   const checks: Array<[string, number, number]> = [
     ['alpha(0)', spec.alpha(0), 1],
@@ -85,12 +88,16 @@ export function assertTime(t: number, name = 't', tMax = 1): void {
 
 /** Gamma_t = beta' - (alpha'/alpha) beta + epsilon beta / alpha^2: the coefficient of the denoiser in the SDE drift. */
 export function driftDenoiserCoef(s: InterpolantSchedule, t: number): number {
+  assertObject(s, 's');
+  assertNumber(t, 't');
   const a = s.alpha(t);
   return s.dbeta(t) - (s.dalpha(t) / a) * s.beta(t) + (s.epsilon(t) * s.beta(t)) / (a * a);
 }
 
 /** Delta^lin_t = alpha'/alpha - epsilon / alpha^2: the coefficient of x in the SDE drift. */
 export function driftLinearCoef(s: InterpolantSchedule, t: number): number {
+  assertObject(s, 's');
+  assertNumber(t, 't');
   const a = s.alpha(t);
   return s.dalpha(t) / a - s.epsilon(t) / (a * a);
 }
@@ -108,6 +115,7 @@ export interface VESchedule {
 }
 
 export function veSchedule(opts: { sigmaMin?: number; sigmaMax?: number } = {}): VESchedule {
+  assertObject(opts, 'opts');
   const sigmaMin = opts.sigmaMin ?? 0.01;
   const sigmaMax = opts.sigmaMax ?? 50;
   assertPositive(sigmaMin, 'sigmaMin');
@@ -141,6 +149,7 @@ export interface VPSchedule {
 }
 
 export function vpSchedule(opts: { betaMin?: number; betaMax?: number } = {}): VPSchedule {
+  assertObject(opts, 'opts');
   const betaMin = opts.betaMin ?? 0.1;
   const betaMax = opts.betaMax ?? 20;
   assertPositive(betaMin, 'betaMin');
@@ -182,6 +191,7 @@ export function vpSchedule(opts: { betaMin?: number; betaMax?: number } = {}): V
  * - sigmaMax^(1/rho)))^rho for i < n, followed by sigma_n = 0. Decreasing; length n + 1.
  */
 export function edmSigmaGrid(opts: { n: number; sigmaMin?: number; sigmaMax?: number; rho?: number }): Float64Array {
+  assertObject(opts, 'opts');
   const { n } = opts;
   const sigmaMin = opts.sigmaMin ?? 0.002;
   const sigmaMax = opts.sigmaMax ?? 80;

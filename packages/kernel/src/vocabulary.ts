@@ -1,3 +1,4 @@
+import { assertNumber, assertObject } from './check.js';
 import type { NDArray } from './ndarray.js';
 import type { Rng } from './rng.js';
 
@@ -78,6 +79,8 @@ export interface SummaryStatsRecord {
 
 /** The SummaryStats of record n (copies). */
 export function statsAt(rec: SummaryStatsRecord, n: number): SummaryStats {
+  assertObject(rec, 'rec');
+  assertNumber(n, 'n');
   const { r, K, R, Ng } = rec;
   const sl = (a: Float64Array, size: number) => a.slice(n * size, (n + 1) * size);
   const st: SummaryStats = { b: rec.b[n], v: sl(rec.v, r), Q: sl(rec.Q, r * r) };

@@ -9,6 +9,7 @@ import {
   gaussianKde2d,
   histogram1d,
   histogram2d,
+  assertObject,
 } from '@diffusion-theory/kernel';
 import { project } from './moments.js';
 
@@ -138,6 +139,7 @@ export interface HellingerProjectedResult {
  *   normalised over the samples inside the bins; bias O(h^2) plus variance O(1 / (n h)), larger than the KDE's.
  */
 export function hellingerProjected(opts: HellingerProjectedOptions): HellingerProjectedResult {
+  assertObject(opts, 'opts');
   const { samples, density, basis, grid } = opts ?? ({} as HellingerProjectedOptions);
   const method = opts.method ?? 'kde';
   if (method !== 'kde' && method !== 'histogram') throw new ParameterError(`method: expected 'kde' or 'histogram', got ${String(method)}`);

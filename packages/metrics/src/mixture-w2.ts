@@ -1,4 +1,4 @@
-import { DomainError, ShapeError, assertFinite, assertInRange } from '@diffusion-theory/kernel';
+import { DomainError, ShapeError, assertFinite, assertInRange, assertObject, assertArrayLike, assertNumber } from '@diffusion-theory/kernel';
 
 /**
  * Mixture Wasserstein distance (Delon & Desolneux 2020) between Gaussian mixtures rho_A = sum_k a_k N_k and
@@ -21,6 +21,10 @@ export interface SymmetricBinaryMixture {
 
 /** W2^2 between N(m1, s1^2 I_d) and N(m2, s2^2 I_d): |m1 - m2|^2 + d (s1 - s2)^2. */
 export function isotropicGaussianW2Squared(m1: Float64Array | readonly number[], s1: number, m2: Float64Array | readonly number[], s2: number): number {
+  assertArrayLike(m1, 'm1');
+  assertNumber(s1, 's1');
+  assertArrayLike(m2, 'm2');
+  assertNumber(s2, 's2');
   if (m1.length !== m2.length) throw new ShapeError(`m2: expected length ${m1.length} (that of m1), got ${m2.length}`);
   if (m1.length === 0) throw new ShapeError('m1: expected a non-empty mean');
   assertFinite(m1, 'm1');
@@ -34,6 +38,8 @@ export function isotropicGaussianW2Squared(m1: Float64Array | readonly number[],
 
 /** MW2^2 between two symmetric binary isotropic mixtures (see the module comment). */
 export function binaryMixtureW2Squared(a: SymmetricBinaryMixture, b: SymmetricBinaryMixture): number {
+  assertObject(a, 'a');
+  assertObject(b, 'b');
   const d = a.mean.length;
   if (b.mean.length !== d) throw new ShapeError(`b.mean: expected length ${d} (that of a.mean), got ${b.mean.length}`);
   if (d === 0) throw new ShapeError('a.mean: expected a non-empty mean');
@@ -52,6 +58,8 @@ export function binaryMixtureW2Squared(a: SymmetricBinaryMixture, b: SymmetricBi
 
 /** MW2^2 / d, the per-dimension mixture distance used for the ICLR-2024 model (|mu|^2 = d scaling). */
 export function binaryMixtureW2SquaredPerDim(a: SymmetricBinaryMixture, b: SymmetricBinaryMixture): number {
+  assertObject(a, 'a');
+  assertObject(b, 'b');
   return binaryMixtureW2Squared(a, b) / a.mean.length;
 }
 
@@ -61,6 +69,8 @@ export function binaryMixtureW2SquaredPerDim(a: SymmetricBinaryMixture, b: Symme
  * (lambda^2 + n (A/B + sigma^2))/(lambda + n)^2 to leading order (spec §8).
  */
 export function symmetricMeanErrorPerDim(mHat: Float64Array | readonly number[], mu: Float64Array | readonly number[]): number {
+  assertArrayLike(mHat, 'mHat');
+  assertArrayLike(mu, 'mu');
   if (mHat.length !== mu.length) throw new ShapeError(`mu: expected length ${mHat.length} (that of mHat), got ${mu.length}`);
   if (mu.length === 0) throw new DomainError('mu: expected a non-empty vector');
   assertFinite(mHat, 'mHat');

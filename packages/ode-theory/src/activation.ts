@@ -1,4 +1,5 @@
 import type { Activation } from '@diffusion-theory/kernel';
+import { assertObject } from '@diffusion-theory/kernel';
 
 /**
  * Trapezoid base spacing h0 (standard-normal units) of the rotated quadrature along a pre-activation
@@ -8,6 +9,7 @@ import type { Activation } from '@diffusion-theory/kernel';
  * 0.1-spaced rule); 0.15 for kinks / jumps (ReLU, sign), which default to the 'kink' rule instead.
  */
 export function defaultSpacing(a: Activation, r = 2): number {
+  assertObject(a, 'a');
   if (!a.smooth) return 0.15;
   return r <= 2 ? 0.35 : r === 3 ? 0.6 : 0.7;
 }

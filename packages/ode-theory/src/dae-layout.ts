@@ -1,4 +1,4 @@
-import { assertInteger } from '@diffusion-theory/kernel';
+import { assertInteger, assertObject } from '@diffusion-theory/kernel';
 
 /**
  * Flat state vector of the DAE summary-statistic ODE (spec §4.1), row-major throughout:
@@ -35,6 +35,7 @@ export interface DaeStateLayout {
 }
 
 export function daeStateLayout(dims: { r: number; K: number; Ng: number; R: number; nMicro?: number }): DaeStateLayout {
+  assertObject(dims, 'dims');
   const { r, K, Ng, R } = dims;
   const nMicro = dims.nMicro ?? 0;
   assertInteger(r, 1, 'r');

@@ -1,4 +1,4 @@
-import { DomainError, ParameterError, ShapeError } from '@diffusion-theory/kernel';
+import { DomainError, ParameterError, ShapeError, assertObject, assertNumber } from '@diffusion-theory/kernel';
 import type { DaeStateLayout } from './dae-layout.js';
 import { symEigen } from './small-linalg.js';
 import type { SpectralMixtureSpec } from './spectral-mixture.js';
@@ -83,6 +83,9 @@ export function microFactorsFromStats(
   r: number,
   st: { q: ArrayLike<number>; m: ArrayLike<number>; g?: ArrayLike<number> },
 ): Float64Array {
+  assertObject(spec, 'spec');
+  assertNumber(r, 'r');
+  assertObject(st, 'st');
   const mi = spec.micro;
   if (!mi) throw new ParameterError('spec.micro: no microscopic groups in factor form to reconstruct');
   const { K, Ng, R } = spec;

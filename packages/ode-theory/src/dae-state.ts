@@ -1,4 +1,4 @@
-import { ShapeError, assertFinite } from '@diffusion-theory/kernel';
+import { ShapeError, assertFinite, assertObject, assertArrayLike, assertNumber } from '@diffusion-theory/kernel';
 import { type DaeStateLayout, daeStateLayout } from './dae-layout.js';
 import { microFactorsFromStats } from './dae-micro.js';
 import type { SpectralMixtureSpec } from './spectral-mixture.js';
@@ -30,6 +30,8 @@ export function packState(
   layout: DaeStateLayout,
   st: { q: ArrayLike<number>; m: ArrayLike<number>; g?: ArrayLike<number>; v?: ArrayLike<number>; b?: number; u?: ArrayLike<number> },
 ): Float64Array {
+  assertObject(layout, 'layout');
+  assertObject(st, 'st');
   let s = st;
   const { r, K, Ng, R } = layout;
   const y = new Float64Array(layout.length);
@@ -79,6 +81,8 @@ function shapeText(name: string, l: DaeStateLayout): string {
 
 /** Split a flat state into copies of its blocks (u only when layout.nMicro > 0). */
 export function unpackState(layout: DaeStateLayout, y: Float64Array): DaeState {
+  assertObject(layout, 'layout');
+  assertArrayLike(y, 'y');
   if (y.length !== layout.length) throw new ShapeError(`y: expected length ${layout.length}, got ${y.length}`);
   const out: DaeState = {
     q: y.slice(0, layout.oM),
@@ -92,7 +96,10 @@ export function unpackState(layout: DaeStateLayout, y: Float64Array): DaeState {
 }
 
 /** Q = sum_s q_s (r x r). */
-export function stateQ(layout: DaeStateLayout, y: Float64Array, out = new Float64Array(layout.r * layout.r)): Float64Array {
+export function stateQ(layout: DaeStateLayout, y: Float64Array, out?: Float64Array): Float64Array {
+  assertObject(layout, 'layout');
+  assertArrayLike(y, 'y');
+  out ??= new Float64Array(layout.r * layout.r);
   const rr = layout.r * layout.r;
   out.fill(0);
   for (let s = 0; s < layout.Ng; s++) for (let i = 0; i < rr; i++) out[i] += y[s * rr + i];
@@ -100,7 +107,12 @@ export function stateQ(layout: DaeStateLayout, y: Float64Array, out = new Float6
 }
 
 /** S^c = sum_s ell_{c,s} q_s (r x r), ell row-major K x Ng. */
-export function stateS(layout: DaeStateLayout, y: Float64Array, ell: ArrayLike<number>, c: number, out = new Float64Array(layout.r * layout.r)): Float64Array {
+export function stateS(layout: DaeStateLayout, y: Float64Array, ell: ArrayLike<number>, c: number, out?: Float64Array): Float64Array {
+  assertObject(layout, 'layout');
+  assertArrayLike(y, 'y');
+  assertArrayLike(ell, 'ell');
+  assertNumber(c, 'c');
+  out ??= new Float64Array(layout.r * layout.r);
   const rr = layout.r * layout.r;
   out.fill(0);
   for (let s = 0; s < layout.Ng; s++) {
@@ -111,7 +123,11 @@ export function stateS(layout: DaeStateLayout, y: Float64Array, ell: ArrayLike<n
 }
 
 /** M^c = sum_s m_{c,s} (length r). */
-export function stateM(layout: DaeStateLayout, y: Float64Array, c: number, out = new Float64Array(layout.r)): Float64Array {
+export function stateM(layout: DaeStateLayout, y: Float64Array, c: number, out?: Float64Array): Float64Array {
+  assertObject(layout, 'layout');
+  assertArrayLike(y, 'y');
+  assertNumber(c, 'c');
+  out ??= new Float64Array(layout.r);
   const { r, Ng, oM } = layout;
   out.fill(0);
   for (let s = 0; s < Ng; s++) for (let k = 0; k < r; k++) out[k] += y[oM + (c * Ng + s) * r + k];
@@ -119,7 +135,10 @@ export function stateM(layout: DaeStateLayout, y: Float64Array, c: number, out =
 }
 
 /** G = sum_s g_s (r x R). */
-export function stateG(layout: DaeStateLayout, y: Float64Array, out = new Float64Array(layout.r * layout.R)): Float64Array {
+export function stateG(layout: DaeStateLayout, y: Float64Array, out?: Float64Array): Float64Array {
+  assertObject(layout, 'layout');
+  assertArrayLike(y, 'y');
+  out ??= new Float64Array(layout.r * layout.R);
   const n = layout.r * layout.R;
   out.fill(0);
   for (let s = 0; s < layout.Ng; s++) for (let i = 0; i < n; i++) out[i] += y[layout.oG + s * n + i];

@@ -31,6 +31,7 @@ import {
   resolveActivation,
   symPinvInPlace,
   symSqrtInPlace,
+  assertObject,
 } from '@diffusion-theory/kernel';
 
 // ---------------------------------------------------------------------------------------------
@@ -205,6 +206,7 @@ export interface SamplerCoefficients {
 
 /** Validate the grid options and tabulate the coefficients at t_k, k = 0..K-1. */
 export function samplerCoefficients(o: SamplerGridOptions): SamplerCoefficients {
+  assertObject(o, 'o');
   const { schedule, b, N, tf } = o;
   if (!schedule || typeof schedule.alpha !== 'function') throw new ParameterError('schedule: expected an InterpolantSchedule');
   assertInRange(b, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, 'b');
@@ -283,6 +285,7 @@ function discreteV(c: SamplerCoefficients): number {
  * This is exactly the law of w^T X_K / sqrt d for the d-dimensional Euler-Maruyama sampler of spec §1.3.
  */
 export function zProcess(o: ZProcessOptions): ZProcessResult {
+  assertObject(o, 'o');
   const c = samplerCoefficients(o);
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   const v = vectorInput(o.v, r, 'v');
@@ -339,6 +342,7 @@ function assertFiniteResult(x: Float64Array, where: string): void {
  * the exact per-direction variance of the d-dimensional discrete sampler off span(w).
  */
 export function offSubspaceVariance(o: SamplerGridOptions): number {
+  assertObject(o, 'o');
   return discreteV(samplerCoefficients(o));
 }
 
@@ -347,6 +351,7 @@ export function offSubspaceVariance(o: SamplerGridOptions): number {
  * uniform steps on [0, t] (default 20000; Delta_t is smooth on [0, t] for t < 1).
  */
 export function offSubspaceVarianceContinuous(o: { schedule: InterpolantSchedule; b: number; t: number; steps?: number }): number {
+  assertObject(o, 'o');
   const { schedule, b, t } = o;
   const steps = o.steps ?? 20000;
   assertInteger(steps, 1, 'steps');
@@ -399,6 +404,7 @@ function corollaryMaps(Q: Float64Array, r: number, G: Float64Array, R: number): 
  * N(0, v_{t_f}(I_R - G^T Q^+ G)) (the projector is clipped to PSD against round-off).
  */
 export function projectedGenerated(o: ProjectedGeneratedOptions): ProjectedGeneratedResult {
+  assertObject(o, 'o');
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   const { data: G, cols: R } = matrixData(o.G, r, -1, 'G');
   if (!o.rng || typeof o.rng.split !== 'function') throw new ParameterError('rng: expected an Rng');
@@ -469,6 +475,7 @@ export function rowMoments(Z: NDArray): { mean: Float64Array; cov: Float64Array;
  * ParameterError when neither Z nor both meanZ and covZ are given; DomainError for vtf < 0.
  */
 export function projectedGeneratedMoments(o: ProjectedGeneratedMomentsOptions): ProjectedGeneratedMoments {
+  assertObject(o, 'o');
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   const { data: G, cols: R } = matrixData(o.G, r, -1, 'G');
   assertInRange(o.vtf, 0, Number.POSITIVE_INFINITY, 'vtf');
@@ -524,6 +531,7 @@ export interface LinearZOptions {
  * polynomial in Q, everything is diagonal in Q's eigenbasis and reduces to r scalar linear ODEs (or recursions).
  */
 export function linearZMoments(o: LinearZOptions): GaussianMoments {
+  assertObject(o, 'o');
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   const v = vectorInput(o.v, r, 'v');
   const p = o.timeEncoding ?? (() => 0);
@@ -601,6 +609,7 @@ function integrate(g: (s: number) => number, t: number, panels = 400): number {
  * Cov(Z_t) = U diag(s_i exp(2 int Delta + 2 s_i int Gamma)) U^T with Q = U diag(s) U^T. Throws if eps_t != 0 on [0, t].
  */
 export function linearZCovarianceFlow(o: { schedule: InterpolantSchedule; b: number; Q: MatrixInput; tf: number }): NDArray {
+  assertObject(o, 'o');
   const { schedule, b, tf } = o;
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   if (!(tf > 0 && tf < 1)) throw new DomainError(`tf: expected a final time in (0, 1), got ${tf}`);
@@ -615,6 +624,7 @@ export function linearZCovarianceFlow(o: { schedule: InterpolantSchedule; b: num
 
 /** Exact projected moments of E^T X_{t_f} for linear sigma: linearZMoments pushed through Corollary 2.3 (projectedGeneratedMoments). */
 export function linearProjectedMoments(o: LinearZOptions & { G: MatrixInput; N?: number }): ProjectedGeneratedMoments & { vtf: number } {
+  assertObject(o, 'o');
   const z = linearZMoments(o);
   const mode = o.mode ?? 'continuous';
   const vtf =

@@ -12,6 +12,7 @@
 import {
   assertInRange,
   assertInteger,
+  assertObject,
   DomainError,
   type InterpolantSchedule,
   integrateFixed,
@@ -41,6 +42,7 @@ function checkParams(p: IclrParameters): void {
 
 /** A = lambda(1 + sigma^2) + (n - 1) sigma^2, B = lambda + n - 1. */
 export function iclrConstants(p: IclrParameters): IclrConstants {
+  assertObject(p, 'p');
   checkParams(p);
   const s2 = p.sigma * p.sigma;
   return { A: p.lambda * (1 + s2) + (p.n - 1) * s2, B: p.lambda + p.n - 1 };
@@ -48,6 +50,7 @@ export function iclrConstants(p: IclrParameters): IclrConstants {
 
 /** Asymptotic minimiser's skip weight b_t = beta_t A / D_t. */
 export function iclrSkip(p: IclrParameters & { schedule: InterpolantSchedule; t: number }): number {
+  assertObject(p, 'p');
   const { A, B } = iclrConstants(p);
   const a = p.schedule.alpha(p.t);
   const b = p.schedule.beta(p.t);
@@ -70,6 +73,7 @@ export interface IclrSummary {
  *   Q^eta' = c Q^eta + W alpha B/((lambda+n) D),  perp' = 2 c perp.
  */
 export function iclrRhs(p: IclrParameters & { schedule: InterpolantSchedule }): (t: number, y: Float64Array, dy: Float64Array) => void {
+  assertObject(p, 'p');
   const { A, B } = iclrConstants(p);
   const { n, lambda, schedule: s } = p;
   return (t, y, dy) => {
@@ -90,6 +94,7 @@ export function iclrRhs(p: IclrParameters & { schedule: InterpolantSchedule }): 
 
 /** Integrate the ODEs from (0, 0, 0, 1) at t = 0 to the given times by RK4 (`steps` uniform steps on [0, max t], default 2000). */
 export function iclrSummaryOde(p: IclrParameters & { schedule: InterpolantSchedule; times: readonly number[]; steps?: number }): IclrSummary[] {
+  assertObject(p, 'p');
   checkParams(p);
   const times = [...p.times];
   if (times.length === 0) throw new DomainError('times: expected at least one time');
@@ -122,6 +127,7 @@ export function iclrSummaryOde(p: IclrParameters & { schedule: InterpolantSchedu
  *   M_t = n t/(lambda+n), Q^eta_t = t/(lambda+n), Q^xi_t = -(sqrt(D_t/B) - (1-t))/(lambda+n), perp = D_t/B.
  */
 export function iclrSummaryLinear(p: IclrParameters & { t: number }): IclrSummary {
+  assertObject(p, 'p');
   const { A, B } = iclrConstants(p);
   const { t, n, lambda } = p;
   assertInRange(t, 0, 1, 't');
@@ -141,6 +147,7 @@ export function iclrSummaryLinear(p: IclrParameters & { t: number }): IclrSummar
  * @throws DomainError if t is outside [0, 1] or d is not a positive integer.
  */
 export function iclrAlignedSummaryLinear(p: IclrParameters & { t: number; d: number }): IclrSummary {
+  assertObject(p, 'p');
   if (!Number.isInteger(p.d) || p.d < 1) throw new DomainError(`d: expected a positive integer dimension, got ${p.d}`);
   const s = iclrSummaryLinear(p);
   const off = Math.sqrt((2 * s.perp) / (Math.PI * p.d * (1 + (p.sigma * p.sigma) / p.n)));
@@ -153,6 +160,7 @@ export function iclrAlignedSummaryLinear(p: IclrParameters & { t: number; d: num
  *   Q^xi_t = -sqrt(D_t) A/(lambda+n) int_0^t W beta/D^{3/2},  perp = D_t/D_0.
  */
 export function iclrSummaryQuadrature(p: IclrParameters & { schedule: InterpolantSchedule; t: number; panels?: number }): IclrSummary {
+  assertObject(p, 'p');
   const { A, B } = iclrConstants(p);
   const { t, n, lambda, schedule: s } = p;
   assertInRange(t, 0, 1, 't');
@@ -179,6 +187,7 @@ export function iclrSummaryQuadrature(p: IclrParameters & { schedule: Interpolan
 
 /** ||m_hat - mu||^2/d = (M_1 - 1)^2 + n (Q^xi_1)^2 + n sigma^2 (Q^eta_1)^2 from the t = 1 summary statistics. */
 export function iclrMeanErrorFromSummary(p: IclrParameters & { summary: Pick<IclrSummary, 'M' | 'Qxi' | 'Qeta'> }): number {
+  assertObject(p, 'p');
   checkParams(p);
   const { M, Qxi, Qeta } = p.summary;
   return (M - 1) ** 2 + p.n * Qxi * Qxi + p.n * p.sigma * p.sigma * Qeta * Qeta;
@@ -189,6 +198,7 @@ export function iclrMeanErrorFromSummary(p: IclrParameters & { summary: Pick<Icl
  * (alpha = 1 - t; equals 2 sigma^2/n exactly when lambda = 0).
  */
 export function iclrMeanError(p: IclrParameters): number {
+  assertObject(p, 'p');
   const { A, B } = iclrConstants(p);
   const { n, lambda, sigma } = p;
   return (lambda * lambda + n * (A / B + sigma * sigma)) / (lambda + n) ** 2;
@@ -208,6 +218,7 @@ export interface IclrGeneratedDensity {
 
 /** Generated-density description (spec §8); `schedule` defaults to the linear closed forms, otherwise quadrature. */
 export function iclrGeneratedDensity(p: IclrParameters & { schedule?: InterpolantSchedule }): IclrGeneratedDensity {
+  assertObject(p, 'p');
   const { A, B } = iclrConstants(p);
   const s = p.schedule ? iclrSummaryQuadrature({ ...p, schedule: p.schedule, t: 1 }) : iclrSummaryLinear({ ...p, t: 1 });
   return { M: s.M, Qxi: s.Qxi, Qeta: s.Qeta, variance: A / B, meanError: iclrMeanErrorFromSummary({ ...p, summary: s }) };
@@ -215,6 +226,7 @@ export function iclrGeneratedDensity(p: IclrParameters & { schedule?: Interpolan
 
 /** m_hat = M mu + Q^xi xi + Q^eta eta as a vector in R^d (from the actual training statistics). */
 export function iclrGeneratedMean(o: { density: Pick<IclrGeneratedDensity, 'M' | 'Qxi' | 'Qeta'>; mu: Float64Array; xi: Float64Array; eta: Float64Array }): Float64Array {
+  assertObject(o, 'o');
   const { mu, xi, eta } = o;
   if (xi.length !== mu.length || eta.length !== mu.length) throw new ParameterError(`xi, eta: expected length ${mu.length} (that of mu)`);
   const out = new Float64Array(mu.length);

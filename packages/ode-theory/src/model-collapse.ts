@@ -25,6 +25,7 @@ import {
   gaussianKde2d,
   invSqrtPSD,
   isNDArray,
+  assertObject,
 } from '@diffusion-theory/kernel';
 import { type MatrixInput, PINV_RCOND, matrixData, symEigSmall, symmetricData } from './generated-density.js';
 import type { SpectralMixtureSpec } from './spectral-mixture.js';
@@ -115,6 +116,7 @@ function rangeFactor(Q: Float64Array, r: number): { B: Float64Array; Bi: Float64
  * Lambda = v_{t_f}.
  */
 export function nextGenerationTarget(o: NextGenerationOptions): NextGenerationResult {
+  assertObject(o, 'o');
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   const { data: G, cols: R } = matrixData(o.G, r, -1, 'G');
   assertInRange(o.vtf, 0, Number.POSITIVE_INFINITY, 'vtf');
@@ -258,6 +260,7 @@ export function nextGenerationTarget(o: NextGenerationOptions): NextGenerationRe
  * @param o.Q generation Q = w^T w / d (r x r); o.Z samples of Z_{t_f} (n x r); o.vtf; o.d > rank Q.
  */
 export function generatedSecondMoment(o: { Q: MatrixInput; vtf: number; Z: NDArray; d: number }): number {
+  assertObject(o, 'o');
   const { data: Q, n: r } = symmetricData(o.Q, 'Q');
   assertInRange(o.vtf, 0, Number.POSITIVE_INFINITY, 'vtf');
   assertInteger(o.d, 1, 'd');
@@ -312,6 +315,7 @@ export interface NextGenerationInitOptions {
  * DomainError when (wPrev / sqrt d) next.wBasis is rank-deficient.
  */
 export function nextGenerationInit(o: NextGenerationInitOptions): SummaryStats {
+  assertObject(o, 'o');
   const { next } = o;
   if (!next || !isNDArray(next.wBasis) || !isNDArray(next.centroids) || !next.target) {
     throw new ShapeError('next: expected the result of nextGenerationTarget');

@@ -1,4 +1,4 @@
-import { type InterpolantSchedule, type LossTimeGrid, assertInRange, resolveLossTimeGrid } from '@diffusion-theory/kernel';
+import { type InterpolantSchedule, type LossTimeGrid, assertInRange, resolveLossTimeGrid, assertObject } from '@diffusion-theory/kernel';
 import { bInfinity } from './skip.js';
 
 /**
@@ -9,6 +9,7 @@ import { bInfinity } from './skip.js';
  * For G = {1/2} (linear interpolant) Q_inf = vartheta / (vartheta + 2).
  */
 export function binaryGmmLinearFixedPoint(o: { vartheta: number; grid: LossTimeGrid; schedule: InterpolantSchedule }): { Q: number; M: number; b: number } {
+  assertObject(o, 'o');
   assertInRange(o.vartheta, 0, Number.POSITIVE_INFINITY, 'vartheta');
   const { times, weights } = resolveLossTimeGrid(o.grid);
   const b = bInfinity({ Lambda: 1, grid: o.grid, schedule: o.schedule });

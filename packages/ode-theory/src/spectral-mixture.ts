@@ -1,4 +1,4 @@
-import { DomainError, ParameterError, ShapeError, assertFinite, assertInteger, describeValue } from '@diffusion-theory/kernel';
+import { DomainError, ParameterError, ShapeError, assertFinite, assertInteger, describeValue, assertObject } from '@diffusion-theory/kernel';
 
 /**
  * A target as a finite Gaussian mixture with spectral groups (spec §3.2), in plain data.
@@ -153,6 +153,7 @@ function validateMicro(spec: SpectralMixtureSpec, name: string): void {
 
 /** Lambda = sum_c pi_c sum_s rho_s ell_{c,s} (microscopic groups, rho_s = 0, do not contribute). */
 export function spreadLambda(spec: Pick<SpectralMixtureSpec, 'K' | 'Ng' | 'pi' | 'rho' | 'ell'>): number {
+  assertObject(spec, 'spec');
   let L = 0;
   for (let c = 0; c < spec.K; c++) for (let s = 0; s < spec.Ng; s++) L += spec.pi[c] * spec.rho[s] * spec.ell[c * spec.Ng + s];
   return L;

@@ -1,4 +1,4 @@
-import { DomainError, type InterpolantSchedule, ParameterError, ShapeError, assertInteger } from '@diffusion-theory/kernel';
+import { DomainError, type InterpolantSchedule, ParameterError, ShapeError, assertInteger, assertObject } from '@diffusion-theory/kernel';
 
 export interface TimeGridOptions {
   /** Final time t_f in (0, 1]; must have alpha(t_f) > 0 (so t_f < 1 for every interpolant). Default 0.99. */
@@ -16,6 +16,8 @@ export interface TimeGridOptions {
  * 1/alpha_t), which excludes t = 1.
  */
 export function timeGrid(schedule: InterpolantSchedule, opts: TimeGridOptions): Float64Array {
+  assertObject(schedule, 'schedule');
+  assertObject(opts, 'opts');
   let grid: Float64Array;
   if (opts.grid !== undefined) {
     if (opts.tEnd !== undefined || opts.steps !== undefined) {

@@ -13,6 +13,7 @@ import {
   driftLinearCoef,
   eulerMaruyamaSolver,
   heunSdeSolver,
+  assertObject,
 } from '@diffusion-theory/kernel';
 import { initialState } from './initial-state.js';
 import { type TimeGridOptions, snapshotIndices, timeGrid } from './grid.js';
@@ -75,6 +76,7 @@ export interface SampleResult {
 export const ROW_BLOCK = 256;
 
 export function sampleInterpolant(opts: SampleInterpolantOptions): SampleResult {
+  assertObject(opts, 'opts');
   const { denoiser, schedule, n, rng, x0, saveAt, onProgress } = opts ?? ({} as SampleInterpolantOptions);
   const method = opts.method ?? 'euler-maruyama';
   if (!denoiser || typeof denoiser.denoise !== 'function') throw new ParameterError('denoiser: expected a Denoiser with denoise(x, n, t, out)');

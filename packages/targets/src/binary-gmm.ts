@@ -1,4 +1,4 @@
-import { DomainError, NDArray, ParameterError, type Rng, type SampleSource, ShapeError, assertFinite, assertInRange, assertInteger } from '@diffusion-theory/kernel';
+import { DomainError, NDArray, ParameterError, type Rng, type SampleSource, ShapeError, assertFinite, assertInRange, assertInteger, assertObject } from '@diffusion-theory/kernel';
 
 /**
  * The binary isotropic Gaussian mixture of the ICLR-2024 model (Cui, Krzakala, Vanden-Eijnden, Zdeborova;
@@ -58,6 +58,7 @@ export interface BinaryIsotropicGmm {
 }
 
 export function binaryIsotropicGmm(opts: BinaryIsotropicGmmOptions): BinaryIsotropicGmm {
+  assertObject(opts, 'opts');
   const { d, sigma } = opts;
   assertInteger(d, 1, 'd');
   assertInRange(sigma, Number.MIN_VALUE, Number.POSITIVE_INFINITY, 'sigma');

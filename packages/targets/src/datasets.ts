@@ -1,4 +1,4 @@
-import { DiffusionTheoryError, DomainError, MissingDependencyError, NDArray, ShapeError, assertInteger } from '@diffusion-theory/kernel';
+import { DiffusionTheoryError, DomainError, MissingDependencyError, NDArray, ShapeError, assertInteger, assertObject } from '@diffusion-theory/kernel';
 import { type GaussianSurrogateOptions, type ImageSetGaussian, gaussianSurrogate } from './surrogate.js';
 
 /** A dataset's files are not on this machine; the message says how to install them. */
@@ -72,6 +72,7 @@ export type MnistGaussianTarget = ImageSetGaussian;
  * top `spikes` eigenvalues microscopic, the rest in `bulkBins` bins; E = the top `referencePcs` PCs).
  */
 export function mnistSevensGaussian(opts: MnistGaussianOptions = {}): MnistGaussianTarget {
+  assertObject(opts, 'opts');
   const { digit = 7, ...rest } = opts;
   return gaussianSurrogate(mnistDigits(digit), rest);
 }

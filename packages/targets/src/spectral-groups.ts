@@ -12,6 +12,7 @@ import {
   checkBatch,
   dgemm,
   isNDArray,
+  assertObject,
 } from '@diffusion-theory/kernel';
 import type { Target } from './gaussian.js';
 
@@ -131,6 +132,7 @@ function as2d(a: unknown, name: string): NDArray {
 
 /** Build a spectral-group Gaussian mixture target (spec §3.2). */
 export function spectralGroupMixture(opts: SpectralGroupMixtureOptions): SpectralGroupMixture {
+  assertObject(opts, 'opts');
   const means0 = opts.means === undefined ? undefined : as2d(opts.means, 'means');
   const ell0 = as2d(opts.ell, 'ell');
   const basis = opts.basis === undefined ? null : as2d(opts.basis, 'basis');

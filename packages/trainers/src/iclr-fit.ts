@@ -1,4 +1,4 @@
-import { DomainError, type InterpolantSchedule, NDArray, ParameterError, ShapeError, assertFinite, assertInRange, assertInteger, dgemm, isNDArray } from '@diffusion-theory/kernel';
+import { DomainError, type InterpolantSchedule, NDArray, ParameterError, ShapeError, assertFinite, assertInRange, assertInteger, dgemm, isNDArray, assertObject } from '@diffusion-theory/kernel';
 import { type IclrSignAe, iclrSignAe } from '@diffusion-theory/denoisers';
 
 /**
@@ -104,6 +104,7 @@ function consistent(g: Grams, n: number, lambda: number, s: Float64Array, b: num
 }
 
 export function fitIclrSignAe(opts: IclrFitOptions): IclrFitResult {
+  assertObject(opts, 'opts');
   const { x0, x1, schedule, lambda } = opts;
   if (!isNDArray(x0) || !isNDArray(x1) || x0.ndim !== 2 || x1.ndim !== 2) throw new ShapeError('x0, x1: expected n x d NDArrays');
   const [n, d] = x0.shape;

@@ -1,4 +1,4 @@
-import { assertFinite, assertInteger, assertPositive } from '../check.js';
+import { assertFinite, assertInteger, assertPositive, assertObject } from '../check.js';
 import { DomainError, ParameterError } from '../errors.js';
 import { dopri5Solver } from './dopri5-solver.js';
 import { checkSpan } from './grid.js';
@@ -52,6 +52,7 @@ const FAC_MAX = 10;
  * step-size cuts by 10 did not remove a non-finite trial value before 20 cuts or a too small step) with what was reached so far.
  */
 export function dopri5(opts: Dopri5Options): Dopri5Result {
+  assertObject(opts, 'opts');
   const { f, y0, t0, t1 } = opts;
   const rtol = opts.rtol ?? 1e-8;
   const atol = opts.atol ?? 1e-10;

@@ -1,4 +1,4 @@
-import { assertFinite } from '../check.js';
+import { assertFinite, assertObject } from '../check.js';
 import { ParameterError } from '../errors.js';
 import { euler } from './euler.js';
 import { checkSpan, gridTime, saveIndices } from './grid.js';
@@ -67,6 +67,7 @@ function resolveSolver(method: IntegrateFixedOptions['method']): FixedStepSolver
  * No allocation per step beyond the saved copies.
  */
 export function integrateFixed(opts: IntegrateFixedOptions): IntegrateFixedResult {
+  assertObject(opts, 'opts');
   const { f, y0, t0, t1, steps, onStep } = opts;
   if (typeof f !== 'function') throw new ParameterError('f: expected a function (t, y, dydt) => void');
   if (!(y0 instanceof Float64Array)) throw new ParameterError('y0: expected a Float64Array');

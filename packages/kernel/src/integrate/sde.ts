@@ -1,4 +1,4 @@
-import { assertFinite, assertInteger } from '../check.js';
+import { assertFinite, assertInteger, assertObject } from '../check.js';
 import { DomainError, ParameterError, ShapeError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { eulerMaruyamaSolver } from './euler-maruyama-solver.js';
@@ -58,6 +58,7 @@ export interface SdeResult {
  * the loop allocates nothing except the requested snapshots.
  */
 export function integrateSde(opts: SdeOptions & { solver: SdeSolver<unknown> }): SdeResult {
+  assertObject(opts, 'opts');
   const { drift, diffusion, x0, n, dim, t0, t1, steps, rng, onStep, solver } = opts;
   if (typeof drift !== 'function') throw new ParameterError('drift: expected a function (t, x, n, out) => void');
   assertInteger(n, 0, 'n');

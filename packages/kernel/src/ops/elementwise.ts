@@ -1,4 +1,4 @@
-import { NonFiniteError, ShapeError } from '../errors.js';
+import { NonFiniteError, ShapeError, describeValue } from '../errors.js';
 import { NDArray, isNDArray } from '../ndarray.js';
 import { flatFinite } from './validate.js';
 
@@ -105,6 +105,7 @@ export function sum(a: NDArray | Float64Array): number {
 
 /** Mean of all elements; ShapeError for an empty array. */
 export function mean(a: NDArray | Float64Array): number {
+  if (!isNDArray(a) && !(a instanceof Float64Array)) throw new ShapeError(`a: expected an NDArray or a Float64Array, got ${describeValue(a)}`);
   const n = isNDArray(a) ? a.size : a.length;
   if (n === 0) throw new ShapeError('a: expected at least one element for mean');
   return sum(a) / n;

@@ -1,4 +1,4 @@
-import { assertFinite, assertInteger } from '../check.js';
+import { assertFinite, assertInteger, assertObject, assertArrayLike } from '../check.js';
 import { DomainError, ShapeError } from '../errors.js';
 
 export interface Histogram1d {
@@ -82,6 +82,8 @@ function binIndex(edges: Float64Array, v: number, uniform: boolean): number {
  * the edges are not counted; density = counts / (in-range total * width).
  */
 export function histogram1d(samples: Float64Array, binning: HistogramBinning): Histogram1d {
+  assertArrayLike(samples, 'samples');
+  assertObject(binning, 'binning');
   assertFinite(samples, 'samples');
   const edges = resolveEdges(binning, samples, 'binning');
   const uniform = !('edges' in binning);
@@ -120,6 +122,9 @@ export type Histogram2dBinning =
 
 /** 2-D histogram of the points (x[i], y[i]) with numpy.histogram2d binning rules (see Histogram2d for the layout). */
 export function histogram2d(x: Float64Array, y: Float64Array, binning: Histogram2dBinning): Histogram2d {
+  assertArrayLike(x, 'x');
+  assertArrayLike(y, 'y');
+  assertObject(binning, 'binning');
   if (x.length !== y.length) throw new ShapeError(`y: expected length ${x.length} (that of x), got ${y.length}`);
   assertFinite(x, 'x');
   assertFinite(y, 'y');

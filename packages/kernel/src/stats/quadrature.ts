@@ -1,4 +1,4 @@
-import { assertInteger, assertPositive } from '../check.js';
+import { assertInteger, assertPositive, assertObject } from '../check.js';
 import { ConvergenceError, DomainError } from '../errors.js';
 import { tridiagonalEigenvaluesInPlace } from './tridiagonal.js';
 
@@ -178,6 +178,7 @@ export interface TrapezoidNormalOptions {
  * converges geometrically in 1/spacing: spacing 0.5 already gives E z^2, E z^4 to ~1e-9.
  */
 export function trapezoidNormal(opts: TrapezoidNormalOptions): Quadrature1d {
+  assertObject(opts, 'opts');
   const L = opts.halfWidth ?? 6.5;
   assertPositive(L, 'halfWidth');
   assertPositive(opts.spacing, 'spacing');

@@ -1,4 +1,4 @@
-import { assertPositive } from '../check.js';
+import { assertPositive, assertArrayLike } from '../check.js';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2 / sqrt(pi)
 const INV_SQRT_2PI = 0.3989422804014327; // 1 / sqrt(2 pi)
@@ -85,6 +85,7 @@ export function normalCdf(x: number, mean = 0, sd = 1): number {
 
 /** log(sum_i exp(v_i)), stable for large |v_i|; -Infinity for an empty input or all -Infinity. */
 export function logSumExp(values: ArrayLike<number>): number {
+  assertArrayLike(values, 'values');
   let m = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
