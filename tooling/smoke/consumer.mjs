@@ -42,7 +42,7 @@ try {
       const dir = join(work, `alone-${pkg}`);
       const names = [...new Set([...closure(pkg), ...(EXAMPLE_EXTRAS[pkg] ?? []).flatMap(closure)])];
       npmProject(dir, tgz(names));
-      if (pkg === 'kernel') sizes['kernel alone'] = { workspace: ['kernel'], ...measure(dir) };
+      sizes[pkg === 'kernel' ? 'kernel alone' : `${pkg} (with ${names.filter((n) => n !== pkg).join(', ') || 'nothing else'})`] = { workspace: names, ...measure(dir) };
       if (!want('consumers')) continue;
       writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...strictTsconfig, include: ['main.ts'] }, null, 2));
       copyFileSync(join(root, 'tooling/smoke/examples', `${pkg}.ts`), join(dir, 'main.ts'));
