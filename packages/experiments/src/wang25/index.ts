@@ -1,7 +1,11 @@
 import type { AnyExperiment } from '../experiment.js';
+import wang25LinearModes from './wang25-linear-modes.js';
 import wang25MlpGaussian from './wang25-mlp-gaussian.js';
+import wang25MnistMlp from './wang25-mnist-mlp.js';
 
 /** The wang25 experiments, in `list` order (registry.ts concatenates the papers). */
 export const wang25: AnyExperiment[] = [
+  wang25LinearModes,
   wang25MlpGaussian,
+  wang25MnistMlp,
 ];

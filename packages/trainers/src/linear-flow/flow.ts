@@ -111,13 +111,15 @@ export interface ModeFlowOptions {
   eta?: number;
   /** Increasing record times tau. */
   times: ArrayLike<number>;
-  /** RK4 step (default 1e-2 / eta). */
+  /** RK4 step (default 1e-2 / eta); with `rateStep`, the largest step. */
   dt?: number;
+  /** Adaptive step: h = min(dt, rateStep / max_k |d f_k / d x_k|) (the local stiffness), landing on every record time. */
+  rateStep?: number;
 }
 
 /**
  * Numerical gradient flow of the exact EDM x-prediction moment loss in the data eigenbasis, one scalar per
- * mode (aligned initialisation keeps W diagonal in U): one-layer dw/dtau = -2 eta ((lambda + sigma^2) w - lambda);
+ * mode (aligned initialisation keeps W diagonal in U; stops stepping once no mode moves in floating point): one-layer dw/dtau = -2 eta ((lambda + sigma^2) w - lambda);
  * two-layer (W = P P^T, per mode p) dp/dtau = -2 eta * 2 ((lambda + sigma^2) p^2 - lambda) p. RK4 in tau.
  * @returns gains[r][k] = u_k^T W(times[r]) u_k
  */
@@ -135,24 +137,65 @@ export function trainModeFlow(o: ModeFlowOptions): Float64Array[] {
     if (o.model === 'one-layer') return -2 * eta * ((l[k] + s2) * x - l[k]);
     return -4 * eta * ((l[k] + s2) * x * x - l[k]) * x;
   };
+  // Jacobian of each mode's right-hand side (for the adaptive step): one-layer -2 eta s, two-layer -4 eta (3 s p^2 - lambda)
+  const jac = (x: number, k: number) => (o.model === 'one-layer' ? 2 * eta * (l[k] + s2) : 4 * eta * Math.abs(3 * (l[k] + s2) * x * x - l[k]));
+  const rateStep = o.rateStep;
+  if (rateStep !== undefined && !(rateStep > 0)) throw new DomainError(`rateStep: expected > 0, got ${rateStep}`);
   const out: Float64Array[] = [];
   let now = 0;
-  for (const t of Array.from(o.times)) {
-    if (!(t >= now)) throw new DomainError('times: expected increasing values >= 0');
-    const k = Math.ceil((t - now) / dt - 1e-9);
-    const h = k > 0 ? (t - now) / k : 0;
-    for (let s = 0; s < k; s++) {
-      for (let m = 0; m < d; m++) {
-        const x = th[m];
-        const k1 = f(x, m);
-        const k2 = f(x + 0.5 * h * k1, m);
-        const k3 = f(x + 0.5 * h * k2, m);
-        const k4 = f(x + h * k3, m);
-        th[m] = x + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+  let settled = false;
+  const rk4 = (h: number): boolean => {
+    let moved = false;
+    for (let m = 0; m < d; m++) {
+      const x = th[m];
+      const k1 = f(x, m);
+      const k2 = f(x + 0.5 * h * k1, m);
+      const k3 = f(x + 0.5 * h * k2, m);
+      const k4 = f(x + h * k3, m);
+      const nx = x + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+      if (Math.abs(nx - x) > 1e-15 * Math.abs(x)) moved = true;
+      th[m] = nx;
+    }
+    return moved;
+  };
+  const times = Array.from(o.times);
+  for (let i = 0; i < times.length; i++) if (!(times[i] >= (i > 0 ? times[i - 1] : 0))) throw new DomainError('times: expected increasing values >= 0');
+  const rows = times.map(() => new Float64Array(d));
+  if (rateStep === undefined) {
+    for (const [r, t] of times.entries()) {
+      const k = Math.ceil((t - now) / dt - 1e-9);
+      const h = k > 0 ? (t - now) / k : 0;
+      for (let s = 0; s < k && !settled; s++) if (!rk4(h)) settled = true; // every mode at its fixed point to ~1 ulp
+      now = t;
+      rows[r].set(th);
+    }
+  } else {
+    // modes are independent: each takes its own adaptive steps and stops once it no longer moves
+    for (let m = 0; m < d; m++) {
+      let x = th[m];
+      let cur = 0;
+      let done = false;
+      for (const [r, t] of times.entries()) {
+        while (cur < t && !done) {
+          const J = jac(x, m);
+          let h = Math.min(dt, J > 0 ? rateStep / J : dt, t - cur);
+          if (t - cur - h < 1e-12 * t) h = t - cur;
+          const k1 = f(x, m);
+          const k2 = f(x + 0.5 * h * k1, m);
+          const k3 = f(x + 0.5 * h * k2, m);
+          const k4 = f(x + h * k3, m);
+          const nx = x + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+          if (!(Math.abs(nx - x) > 1e-15 * Math.abs(x))) done = true;
+          x = nx;
+          cur += h;
+        }
+        rows[r][m] = x;
       }
     }
-    now = t;
-    out.push(o.model === 'two-layer' ? th.map((p) => p * p) : th.slice());
+  }
+  for (const [r, row] of rows.entries()) {
+    for (let m = 0; m < d; m++) if (!Number.isFinite(row[m])) throw new DivergenceError(`trainModeFlow: mode ${m} diverged by tau = ${times[r]}; use a smaller dt`, 0);
+    out.push(o.model === 'two-layer' ? row.map((p) => p * p) : row);
   }
   return out;
 }
