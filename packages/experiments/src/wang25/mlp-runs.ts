@@ -128,7 +128,7 @@ export function emergencePanel(lambdas: Float64Array, taus: Float64Array, fits: 
     const line = (a: number, c: number) => [lo, hi].map((l) => 10 ** c * l ** -a);
     const group = names[key];
     series.push({ name: `${group} OLS fit`, kind: 'target', group, x: [lo, hi], y: line(f.alpha, f.intercept), labels, meta: { panel: 'emergence', fit: f } });
-    if (f.n !== largest) continue;
+    if (f.n !== largest || !Number.isFinite(paperAlpha)) continue;
     // the paper's reported slope through the centre of the larger branch's fit (a reference, not computed here)
     const mid = (Math.log10(lo) + Math.log10(hi)) / 2;
     const c = f.intercept - f.alpha * mid + paperAlpha * mid;
