@@ -1,4 +1,5 @@
 import type { AnyExperiment } from '../experiment.js';
+import wang25Convolution from './wang25-convolution.js';
 import wang25LinearModes from './wang25-linear-modes.js';
 import wang25MlpGaussian from './wang25-mlp-gaussian.js';
 import wang25MnistMlp from './wang25-mnist-mlp.js';
@@ -6,6 +7,7 @@ import wang25MnistMlp from './wang25-mnist-mlp.js';
 /** The wang25 experiments, in `list` order (registry.ts concatenates the papers). */
 export const wang25: AnyExperiment[] = [
   wang25LinearModes,
+  wang25Convolution,
   wang25MlpGaussian,
   wang25MnistMlp,
 ];

@@ -1,6 +1,8 @@
+import { type LinearParametrization, perSigmaLinearDenoiser } from '@diffusion-theory/denoisers';
+import { NDArray } from '@diffusion-theory/kernel';
 import { branchPowerLawFits, type EmergenceCriterion, emergenceTimeClosedForm, emergenceTimeFromCheckpoints, powerLawFit } from '@diffusion-theory/metrics';
 import { pfOdeRk4 } from '@diffusion-theory/samplers';
-import { trainModeFlow } from '@diffusion-theory/trainers';
+import { trainLinearFlow, trainModeFlow, variantMoments } from '@diffusion-theory/trainers';
 
 /** Shared glue of the wang25 linear experiments (simulation of the per-mode gradient flow + exact PF-ODE). */
 export const S0 = 0.002;
@@ -62,4 +64,60 @@ export function theoryEmergence(lambdas: ArrayLike<number>, v: (k: number, tau: 
 export function checkpointEmergence(times: number[], traj: number[][], v0: number[], vInf: number[], lambdas: number[], criterion: EmergenceCriterion) {
   const taus = lambdas.map((_, k) => emergenceTimeFromCheckpoints(times, traj.map((row) => row[k]), { v0: v0[k], vInf: vInf[k], criterion }));
   return { taus, fit: powerLawFit(lambdas, taus) };
+}
+
+/**
+ * Simulation for a general linear family (e.g. convolutions): RK4 gradient flow of the exact moment loss
+ * (trainers trainLinearFlow, step = rateStep / stiffness(sigma), stopping once converged to round-off) at every
+ * sigma the RK4 PF-ODE visits, then the PF-ODE propagated in pixel space from unit noise (one sample per pixel),
+ * so the generated covariance is X^T X exactly. Returns theta[r][j] and the generated covariances per checkpoint.
+ */
+export function simulateFamily(o: {
+  param: LinearParametrization;
+  covariance: NDArray;
+  theta0: Float64Array;
+  eta: number;
+  times: number[];
+  odeSteps: number;
+  stiffness: (sigma: number) => number;
+  rateStep: number;
+  dtMax: number;
+}) {
+  const N = o.param.dim;
+  const u0 = Math.log(ST);
+  const hh = (Math.log(S0) - u0) / o.odeSteps / 2;
+  const theta: Float64Array[][] = o.times.map(() => []);
+  const W: Float64Array[][] = o.times.map(() => []);
+  for (let j = 0; j <= 2 * o.odeSteps; j++) {
+    const s = Math.exp(u0 + j * hh);
+    const dt = Math.min(o.dtMax, o.rateStep / o.stiffness(s));
+    const run = trainLinearFlow({ param: o.param, moments: variantMoments(o.covariance, { kind: 'edm-x', sigma: s }), theta0: o.theta0, eta: o.eta, times: o.times, dt, stopWhenStill: true });
+    run.theta.forEach((th, r) => {
+      theta[r][j] = th;
+      W[r][j] = o.param.weight(th).W;
+    });
+  }
+  const generated = o.times.map((_, r) => {
+    const den = perSigmaLinearDenoiser(N, (s) => ({ W: W[r][Math.round((Math.log(s) - u0) / hh)] }));
+    const x0 = new Float64Array(N * N);
+    for (let i = 0; i < N; i++) x0[i * N + i] = ST;
+    const y = pfOdeRk4(den, x0, { steps: o.odeSteps, sigmaMin: S0, sigmaMax: ST }).data;
+    const C = new Float64Array(N * N);
+    for (let a = 0; a < N; a++) for (let b = 0; b < N; b++) for (let i = 0; i < N; i++) C[a * N + b] += y[i * N + a] * y[i * N + b];
+    return new NDArray(C, [N, N]);
+  });
+  return { theta, generated, sigmaAt: (j: number) => Math.exp(u0 + j * hh) };
+}
+
+/** Fourier-mode variances f_k^H C f_k of a real N x N covariance (spec §8.1 convention). */
+export function fourierDiagonal(C: NDArray): number[] {
+  const N = C.shape[0];
+  const c = C.data;
+  const out: number[] = [];
+  for (let k = 0; k < N; k++) {
+    let v = 0;
+    for (let a = 0; a < N; a++) for (let b = 0; b < N; b++) v += c[a * N + b] * Math.cos((2 * Math.PI * k * (b - a)) / N);
+    out.push(v / N);
+  }
+  return out;
 }

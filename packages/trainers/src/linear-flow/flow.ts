@@ -17,6 +17,8 @@ export interface LinearFlowOptions {
   method?: 'rk4' | 'euler' | 'gd';
   /** Integration step in tau (rk4 / euler; default 1e-3 / eta). */
   dt?: number;
+  /** Stop stepping once a step changes no parameter by more than 1e-15 of the largest (converged to round-off); later records repeat it. */
+  stopWhenStill?: boolean;
 }
 
 /** Parameters and loss at each record time. */
@@ -65,6 +67,8 @@ export function trainLinearFlow(o: LinearFlowOptions): LinearFlowResult {
   const loss = new Float64Array(times.length);
   let now = 0;
   const tmp = new Float64Array(n);
+  const prev = Float64Array.from(th);
+  let still = false;
   const step = (h: number) => {
     if (method === 'euler' || method === 'gd') {
       const g = grad(th);
@@ -80,17 +84,27 @@ export function trainLinearFlow(o: LinearFlowOptions): LinearFlowResult {
       for (let i = 0; i < n; i++) th[i] -= (h * eta * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i])) / 6;
     }
     for (let i = 0; i < n; i++) if (!Number.isFinite(th[i])) throw new DivergenceError(`trainLinearFlow: parameters diverged at tau = ${now}`, 0);
+    if (o.stopWhenStill) {
+      let dmax = 0;
+      let tmax = 0;
+      for (let i = 0; i < n; i++) {
+        dmax = Math.max(dmax, Math.abs(th[i] - prev[i]));
+        tmax = Math.max(tmax, Math.abs(th[i]));
+      }
+      if (dmax <= 1e-15 * tmax) still = true;
+      prev.set(th);
+    }
   };
   for (let r = 0; r < times.length; r++) {
     if (method === 'gd') {
       while (now < times[r]) {
-        step(1);
+        if (!still) step(1);
         now += 1;
       }
     } else {
       const span = times[r] - now;
       const k = Math.ceil(span / dt - 1e-9);
-      for (let i = 0; i < k; i++) step(span / k);
+      for (let i = 0; i < k && !still; i++) step(span / k);
       now = times[r];
     }
     out.push(th.slice());
