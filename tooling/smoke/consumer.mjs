@@ -4,7 +4,7 @@
 //
 //  1. each library package installed alone (with only the workspace packages it needs) into a fresh
 //     TypeScript-strict nodenext project: its example (tooling/smoke/examples/<pkg>.ts) type-checks
-//     against the shipped .d.ts and runs; `require()` of it from CommonJS works (Node >= 20.19);
+//     against the shipped .d.ts and runs; a CommonJS TypeScript module (.cts) require()s it (Node >= 20.19);
 //  2. install size and package count of kernel alone, of targets + samplers + metrics, and of the app
 //     (cli), written to .tmp/install-sizes.json (kernel alone must stay under 10 MB);
 //  3. two kernel versions in one tree (two-kernels.mjs): targets + samplers + metrics compose with
@@ -44,21 +44,25 @@ try {
       npmProject(dir, tgz(names));
       sizes[pkg === 'kernel' ? 'kernel alone' : `${pkg} (with ${names.filter((n) => n !== pkg).join(', ') || 'nothing else'})`] = { workspace: names, ...measure(dir) };
       if (!want('consumers')) continue;
-      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...strictTsconfig, include: ['main.ts'] }, null, 2));
       copyFileSync(join(root, 'tooling/smoke/examples', `${pkg}.ts`), join(dir, 'main.ts'));
+      // CommonJS: a TypeScript .cts module (nodenext compiles its import to require()) require()s the
+      // ESM package (Node >= 20.19, no flag). Not plots: vega's vega-canvas has a top-level await,
+      // which require(esm) refuses (ERR_REQUIRE_ASYNC_MODULE).
+      const cjsToo = pkg !== 'plots';
+      if (cjsToo) {
+        writeFileSync(
+          join(dir, 'cjs.cts'),
+          `import * as m from '@diffusion-theory/${pkg}';\nconst n: number = Object.keys(m).length;\nif (n < 3) throw new Error('require gave ' + Object.keys(m));\nconsole.log(n + ' exports');\n`,
+        );
+      }
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...strictTsconfig, include: cjsToo ? ['main.ts', 'cjs.cts'] : ['main.ts'] }, null, 2));
       run('node', [tsc, '-p', 'tsconfig.json'], dir);
       const out = run('node', ['out/main.js'], dir).trim();
-      // CommonJS: require() of the ESM package (Node >= 20.19, no flag). Not plots: vega's
-      // vega-canvas has a top-level await, which require(esm) refuses (ERR_REQUIRE_ASYNC_MODULE).
-      if (pkg === 'plots') {
+      if (!cjsToo) {
         step(`${out}; ESM only (vega has a top-level await); installed alone with ${names.join(' + ')}`);
         continue;
       }
-      writeFileSync(
-        join(dir, 'check.cjs'),
-        `const m = require('@diffusion-theory/${pkg}');\nif (Object.keys(m).length < 3) throw new Error('require gave ' + Object.keys(m));\nconsole.log(Object.keys(m).length + ' exports');\n`,
-      );
-      const cjs = run('node', ['--no-warnings', 'check.cjs'], dir).trim();
+      const cjs = run('node', ['--no-warnings', 'out/cjs.cjs'], dir).trim();
       step(`${out}; require(): ${cjs}; installed alone with ${names.join(' + ')}`);
     }
   }
