@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DiffusionTheoryError, DivergenceError, DomainError, isKernelError, NotPositiveDefiniteError, ShapeError } from './errors.js';
-import { fromNested, isNDArray, NDArray, zeros } from './ndarray.js';
+import { fromNdarray, fromNested, isNDArray, NDArray, toNdarray, zeros } from './ndarray.js';
 import { isRng, Rng } from './rng.js';
 
 // A stand-in for the same classes loaded from another installed kernel version: a different
@@ -109,5 +109,37 @@ describe('views never hand out a buffer that reads as something else', () => {
     expect(Array.from(rc.data)).toEqual([9, 10, 11, 12]);
     expect(rc.storage).not.toBe(a.storage);
     expect(a.data).toBe(a.storage);
+  });
+});
+
+describe('scijs ndarray interop (fromNdarray / toNdarray share memory)', () => {
+  // the scijs constructor's fields, without the dependency
+  const scijs = (data: Float64Array, shape: number[], stride: number[], offset: number) => ({ data, shape, stride, offset });
+
+  it('fromNdarray views any strides without copying; toNdarray gives the same view back', () => {
+    const buf = Float64Array.from({ length: 12 }, (_, i) => i);
+    // a transposed 3 x 4 (i.e. 4 x 3 with strides [1, 4])
+    const t = fromNdarray(scijs(buf, [4, 3], [1, 4], 0));
+    expect(t.storage).toBe(buf);
+    expect(t.toArray()).toEqual([
+      [0, 4, 8],
+      [1, 5, 9],
+      [2, 6, 10],
+      [3, 7, 11],
+    ]);
+    // a reversed row (negative stride)
+    const r = fromNdarray(scijs(buf, [4], [-1], 7));
+    expect(r.toArray()).toEqual([7, 6, 5, 4]);
+    t.set(-1, 3, 2);
+    expect(buf[11]).toBe(-1);
+    const back = toNdarray(zeros(2, 3).row(1), scijs);
+    expect([back.shape, back.stride, back.offset, back.data.length]).toEqual([[3], [1], 3, 6]);
+  });
+
+  it('refuses non-views and strides reaching outside the buffer', () => {
+    expect(() => fromNdarray({ data: [1, 2], shape: [2], stride: [1], offset: 0 } as never)).toThrow(ShapeError);
+    expect(() => fromNdarray(scijs(new Float64Array(6), [2, 3], [3, 1], 1))).toThrow(/reach outside/);
+    expect(() => fromNdarray(scijs(new Float64Array(6), [3], [-1], 1))).toThrow(/reach outside/);
+    expect(fromNdarray(scijs(new Float64Array(0), [0, 3], [3, 1], 0)).size).toBe(0);
   });
 });

@@ -277,3 +277,65 @@ export function assertSquare(a: NDArray, name: string): number {
   }
   return a.shape[0];
 }
+
+/** The fields of a scijs `ndarray` (npm `ndarray`) that kernel reads: a strided view over `data`. */
+export interface ScijsNdarrayLike {
+  data: Float64Array;
+  shape: readonly number[];
+  stride: readonly number[];
+  offset: number;
+}
+
+/**
+ * A kernel NDArray sharing the memory of a scijs `ndarray` of Float64Array (any strides, any offset;
+ * nothing is copied). Kernel functions that need contiguous data copy a non-contiguous view themselves
+ * (or refuse it with a ShapeError); `data` of the result is valid when the view is row-major.
+ * @param x - a scijs ndarray (or anything with `data`, `shape`, `stride`, `offset`) over a Float64Array
+ * @param name - argument name for error messages
+ * @returns an NDArray view of the same elements
+ * @throws ShapeError when `x` is not such a view, or when its strides and offset reach outside `data`
+ * @example
+ * import ndarray from 'ndarray';
+ * const a = fromNdarray(ndarray(new Float64Array([2, 1, 1, 2]), [2, 2]));
+ * const { values } = eigh(a); // [1, 3]
+ */
+export function fromNdarray(x: ScijsNdarrayLike, name = 'x'): NDArray {
+  const o = x as Partial<ScijsNdarrayLike> | null;
+  if (!o || !(o.data instanceof Float64Array) || !Array.isArray(o.shape) || !Array.isArray(o.stride) || o.shape.length !== o.stride.length) {
+    throw new ShapeError(`${name}: expected a scijs ndarray over a Float64Array (data, shape, stride, offset), got ${o === null ? 'null' : typeof o}`);
+  }
+  const offset = o.offset ?? 0;
+  if (!Number.isInteger(offset) || o.stride.some((s) => !Number.isInteger(s))) {
+    throw new ShapeError(`${name}: expected integer stride and offset, got stride [${o.stride.join(', ')}], offset ${offset}`);
+  }
+  let lo = offset;
+  let hi = offset;
+  const empty = o.shape.some((s) => s === 0);
+  o.shape.forEach((s, i) => {
+    const span = (s - 1) * (o.stride as number[])[i];
+    if (span < 0) lo += span;
+    else hi += span;
+  });
+  if (!empty && (lo < 0 || hi >= o.data.length)) {
+    throw new ShapeError(`${name}: stride [${o.stride.join(', ')}] and offset ${offset} reach outside data of length ${o.data.length}`);
+  }
+  return new NDArray(o.data, o.shape, o.stride, offset);
+}
+
+/**
+ * A scijs `ndarray` sharing this array's memory (same shape, strides and offset; nothing copied).
+ * Kernel does not depend on the `ndarray` package: pass its factory.
+ * @param a - a kernel NDArray (any view)
+ * @param factory - the scijs `ndarray` function (`import ndarray from 'ndarray'`)
+ * @returns what `factory(a.storage, shape, strides, offset)` returns
+ * @throws ShapeError when `a` is not an NDArray
+ * @example
+ * import ndarray from 'ndarray';
+ * import ops from 'ndarray-ops';
+ * const x = toNdarray(eigh(a).vectors, ndarray);
+ * ops.mulseq(x, 2); // scales the kernel result in place
+ */
+export function toNdarray<T>(a: NDArray, factory: (data: Float64Array, shape: number[], stride: number[], offset: number) => T): T {
+  if (!isNDArray(a)) throw new ShapeError(`a: expected an NDArray, got ${typeof a}`);
+  return factory(a.storage, [...a.shape], [...a.strides], a.offset);
+}
