@@ -5,7 +5,7 @@
 // (built on kernel A), and errors thrown by them are recognised by kernel B.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from './lib.mjs';
+import { run, strictTsconfig, tsc } from './lib.mjs';
 
 export function twoKernels(work, tarballs) {
   const base = join(work, 'two-kernels');
@@ -24,9 +24,10 @@ export function twoKernels(work, tarballs) {
   mkdirSync(lab, { recursive: true });
   writeFileSync(
     join(lab, 'package.json'),
-    JSON.stringify({ name: 'lab-tools', version: '1.0.0', type: 'module', main: 'index.js', dependencies: { '@diffusion-theory/kernel': `file:${tgzB}` } }),
+    JSON.stringify({ name: 'lab-tools', version: '1.0.0', type: 'module', main: 'index.js', types: 'index.d.ts', dependencies: { '@diffusion-theory/kernel': `file:${tgzB}` } }),
   );
   writeFileSync(join(lab, 'index.js'), "export * as kernelB from '@diffusion-theory/kernel';\n");
+  writeFileSync(join(lab, 'index.d.ts'), "export * as kernelB from '@diffusion-theory/kernel';\n");
 
   const app = join(base, 'app');
   mkdirSync(app, { recursive: true });
@@ -34,7 +35,12 @@ export function twoKernels(work, tarballs) {
   const libs = ['kernel', 'targets', 'samplers', 'metrics'].map((n) => tarballs[n]);
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline', '--install-links', ...libs, lab], app);
   writeFileSync(join(app, 'main.mjs'), MAIN);
-  return run('node', ['main.mjs', versionA, pj.version], app).trim();
+  const out = run('node', ['main.mjs', versionA, pj.version], app).trim();
+  // the declared types compose too (no private or symbol-keyed members make them nominal)
+  writeFileSync(join(app, 'types.ts'), TYPES);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...strictTsconfig.compilerOptions, noEmit: true }, include: ['types.ts'] }));
+  run('node', [tsc, '-p', 'tsconfig.json'], app);
+  return `${out}; the types of kernel ${pj.version} type-check against packages built on ${versionA} (strict TypeScript)`;
 }
 
 const MAIN = `import { createRequire } from 'node:module';
@@ -73,4 +79,21 @@ let caught;
 try { gaussian({ mean: [0, 0, 0], covariance: cov }); } catch (e) { caught = e; }
 check(caught instanceof kernelB.ShapeError && kernelB.isKernelError(caught, 'ShapeError') && caught.code === 'ShapeError' && !(caught instanceof kernelB.DomainError), 'error from kernel A not recognised by kernel B: ' + caught);
 console.log('two kernels (' + versionA + ' beside ' + versionB + '): targets + samplers + metrics compose; mean error ' + norm.toFixed(3) + ', covariance error ' + relFrobenius.toFixed(3));
+`;
+
+const TYPES = `import { kernelB } from 'lab-tools';
+import * as kernelA from '@diffusion-theory/kernel';
+import { gaussian } from '@diffusion-theory/targets';
+import { sampleInterpolant } from '@diffusion-theory/samplers';
+import { covarianceError, meanError } from '@diffusion-theory/metrics';
+
+const cov: kernelB.NDArray = kernelB.fromNested([[2, 0.5], [0.5, 1]]);
+const target = gaussian({ mean: [1, -1], covariance: cov });
+const schedule = kernelB.linearInterpolant({ epsilon: 0 });
+const { samples } = sampleInterpolant({ denoiser: target.denoiser(schedule), schedule, n: 10, rng: new kernelB.Rng(1), steps: 10, tEnd: 0.9 });
+const back: kernelB.NDArray = samples;
+const rngA: kernelA.Rng = new kernelB.Rng(2);
+meanError(back, target.mean());
+covarianceError(samples, cov);
+void rngA;
 `;

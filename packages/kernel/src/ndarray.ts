@@ -37,7 +37,8 @@ export class NDArray {
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
-  private flat: Float64Array | undefined;
+  /** @internal Cache of `data`. (No `private` members: two installed kernel versions' NDArray types stay assignable.) */
+  _flat: Float64Array | undefined;
 
   constructor(data: Float64Array, shape: readonly number[], strides?: readonly number[], offset = 0) {
     for (const s of shape) {
@@ -52,11 +53,6 @@ export class NDArray {
     }
   }
 
-  /** Brand read by `isNDArray` (value: interface version). */
-  get [NDARRAY_BRAND](): number {
-    return NDARRAY_INTERFACE;
-  }
-
   /** `x instanceof NDArray` is true for an NDArray of any installed kernel version. */
   static [Symbol.hasInstance](x: unknown): x is NDArray {
     return isNDArray(x);
@@ -68,19 +64,20 @@ export class NDArray {
    * call `contiguous()` for a copy instead
    */
   get data(): Float64Array {
-    if (this.flat) return this.flat;
+    if (this._flat) return this._flat;
     const size = this.size;
-    if (this.offset === 0 && this.storage.length === size && this.isRowMajor()) this.flat = this.storage;
-    else if (this.isRowMajor() && this.offset + size <= this.storage.length) this.flat = this.storage.subarray(this.offset, this.offset + size);
+    if (this.offset === 0 && this.storage.length === size && this.isRowMajor) this._flat = this.storage;
+    else if (this.isRowMajor && this.offset + size <= this.storage.length) this._flat = this.storage.subarray(this.offset, this.offset + size);
     else {
       throw new ShapeError(
         `data: this view of shape [${this.shape.join(', ')}] with strides [${this.strides.join(', ')}] is not contiguous; call contiguous() for a row-major copy`,
       );
     }
-    return this.flat;
+    return this._flat;
   }
 
-  private isRowMajor(): boolean {
+  /** True when the elements form one row-major run of `storage` (at any offset): then `data` shares memory. */
+  get isRowMajor(): boolean {
     const rm = rowMajorStrides(this.shape);
     return this.shape.every((s, i) => s <= 1 || rm[i] === this.strides[i]);
   }
@@ -95,19 +92,20 @@ export class NDArray {
 
   /** True when the view is row-major contiguous starting at offset 0 and covering all of `data`. */
   get isContiguous(): boolean {
-    return this.offset === 0 && this.storage.length === this.size && this.isRowMajor();
+    return this.offset === 0 && this.storage.length === this.size && this.isRowMajor;
   }
 
   /** Element at a multi-index. */
   get(...idx: number[]): number {
-    return this.storage[this.index(idx)];
+    return this.storage[this.offsetOf(idx)];
   }
 
   set(value: number, ...idx: number[]): void {
-    this.storage[this.index(idx)] = value;
+    this.storage[this.offsetOf(idx)] = value;
   }
 
-  private index(idx: number[]): number {
+  /** Position in `storage` of a multi-index (checked: one index per axis, each in range). */
+  offsetOf(idx: number[]): number {
     if (idx.length !== this.shape.length) throw new ShapeError(`index: expected ${this.shape.length} indices, got ${idx.length}`);
     let k = this.offset;
     for (let i = 0; i < idx.length; i++) {
@@ -123,7 +121,7 @@ export class NDArray {
   /** A contiguous row-major copy (or `this` when already contiguous). */
   contiguous(): NDArray {
     if (this.isContiguous) return this;
-    if (this.isRowMajor()) return new NDArray(this.storage.slice(this.offset, this.offset + this.size), this.shape);
+    if (this.isRowMajor) return new NDArray(this.storage.slice(this.offset, this.offset + this.size), this.shape);
     const out = new Float64Array(this.size);
     const n = this.shape.length;
     const idx = new Array<number>(n).fill(0);
@@ -203,6 +201,11 @@ export class NDArray {
     return new NDArray(c === this ? this.data.slice() : c.data, this.shape);
   }
 }
+
+// The brand lives on the prototype, outside the TypeScript class type, so that the declared types of
+// two installed kernel versions stay structurally identical (a computed `unique symbol` member would
+// make each version's NDArray type nominal).
+Object.defineProperty(NDArray.prototype, NDARRAY_BRAND, { value: NDARRAY_INTERFACE, enumerable: false, writable: false });
 
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;

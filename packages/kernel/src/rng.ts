@@ -29,7 +29,7 @@ export function fnv1a32(s: string): number {
   return h >>> 0;
 }
 
-/** Registry key of the Rng brand: the same symbol in every installed copy of the kernel. */
+/** Registry key of the Rng brand (on the prototype): the same symbol in every installed copy of the kernel. */
 const RNG_BRAND = Symbol.for('@diffusion-theory/kernel.Rng');
 
 /**
@@ -44,9 +44,13 @@ export function isRng(x: unknown): x is Rng {
 
 export class Rng {
   readonly path: readonly number[];
-  private readonly gen: Mt19937;
-  private readonly one = new Float64Array(1);
-  private children = 0;
+  // No `private` members (nor a symbol-keyed one): two installed kernel versions' Rng types stay assignable.
+  /** @internal The generator. */
+  readonly _gen: { nextDouble(): number; fillDoubles(out: Float64Array | Float32Array): void; fillNormal(out: Float64Array | Float32Array): void };
+  /** @internal Scratch for `normal()`. */
+  readonly _one = new Float64Array(1);
+  /** @internal Children handed out by `split`. */
+  _children = 0;
 
   constructor(seed: number | readonly number[]) {
     const path = typeof seed === 'number' ? [seed] : [...seed];
@@ -62,12 +66,7 @@ export class Rng {
       arr[i] = s >>> 0;
     });
     arr[path.length] = 0x9e3779b9; // domain separator so [s] and [s, 0] never coincide
-    this.gen = new Mt19937(arr);
-  }
-
-  /** Brand read by `isRng` (value: interface version). */
-  get [RNG_BRAND](): number {
-    return 1;
+    this._gen = new Mt19937(arr);
   }
 
   /** `x instanceof Rng` is true for an Rng of any installed kernel version. */
@@ -100,30 +99,30 @@ export class Rng {
   split(k: number): Rng[] {
     assertInteger(k, 1, 'k');
     const out: Rng[] = [];
-    for (let i = 0; i < k; i++) out.push(this.stream(1_000_003 + this.children++));
+    for (let i = 0; i < k; i++) out.push(this.stream(1_000_003 + this._children++));
     return out;
   }
 
   /** One uniform in [0, 1) with 53 bits of resolution. */
   uniform(): number {
-    return this.gen.nextDouble();
+    return this._gen.nextDouble();
   }
 
   /** One standard normal. */
   normal(): number {
-    this.gen.fillNormal(this.one);
-    return this.one[0];
+    this._gen.fillNormal(this._one);
+    return this._one[0];
   }
 
   /** Fill `out` with uniforms in [0, 1); returns `out`. */
   fillUniform<T extends Float64Array | Float32Array>(out: T): T {
-    this.gen.fillDoubles(out);
+    this._gen.fillDoubles(out);
     return out;
   }
 
   /** Fill `out` with standard normals (ziggurat); returns `out`. */
   fillNormal<T extends Float64Array | Float32Array>(out: T): T {
-    this.gen.fillNormal(out);
+    this._gen.fillNormal(out);
     return out;
   }
 
@@ -142,7 +141,7 @@ export class Rng {
   /** Uniform integer in {0, ..., n-1}. */
   int(n: number): number {
     assertInteger(n, 1, 'n');
-    return Math.floor(this.gen.nextDouble() * n);
+    return Math.floor(this._gen.nextDouble() * n);
   }
 
   /** Index drawn with probabilities proportional to `weights` (non-negative, positive sum). */
@@ -155,7 +154,7 @@ export class Rng {
       total += weights[i];
     }
     if (!(total > 0)) throw new DomainError('weights: expected a positive sum');
-    let u = this.gen.nextDouble() * total;
+    let u = this._gen.nextDouble() * total;
     let last = 0;
     for (let i = 0; i < weights.length; i++) {
       if (weights[i] > 0) last = i;
@@ -172,7 +171,7 @@ export class Rng {
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(this.gen.nextDouble() * (i + 1));
+      const j = Math.floor(this._gen.nextDouble() * (i + 1));
       const t = p[i];
       p[i] = p[j];
       p[j] = t;
@@ -180,3 +179,5 @@ export class Rng {
     return p;
   }
 }
+
+Object.defineProperty(Rng.prototype, RNG_BRAND, { value: 1, enumerable: false, writable: false });
