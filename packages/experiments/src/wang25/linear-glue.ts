@@ -48,14 +48,14 @@ export function simulateModes(o: { lambdas: number[]; model: 'one-layer' | 'two-
 }
 
 /** Theory emergence times (closed-form root) and the branch fit over the gray-zone-free modes. */
-export function theoryEmergence(lambdas: ArrayLike<number>, v: (k: number, tau: number) => number, vInf: (k: number) => number, criterion: EmergenceCriterion) {
+export function theoryEmergence(lambdas: ArrayLike<number>, v: (k: number, tau: number) => number, vInf: (k: number) => number, criterion: EmergenceCriterion, grid: { tauMin?: number; tauMax?: number; gridPoints?: number } = {}) {
   const taus: number[] = [];
   const v0: number[] = [];
   const vi: number[] = [];
   for (let k = 0; k < lambdas.length; k++) {
     v0.push(v(k, 0));
     vi.push(vInf(k));
-    taus.push(emergenceTimeClosedForm((t) => v(k, t), { v0: v0[k], vInf: vi[k], criterion }));
+    taus.push(emergenceTimeClosedForm((t) => v(k, t), { v0: v0[k], vInf: vi[k], criterion, ...grid }));
   }
   return { taus, fits: branchPowerLawFits({ lambdas, taus, v0, vInf: vi }) };
 }
@@ -120,4 +120,53 @@ export function fourierDiagonal(C: NDArray): number[] {
     out.push(v / N);
   }
   return out;
+}
+
+/**
+ * Flow-matching simulation (spec §9): RK4 gradient flow at every t an RK4 integration of dx/dt = W_t x over [0, 1]
+ * visits, then the per-mode flow from unit noise; generated variance = a_k(1)^2.
+ */
+export function simulateFmModes(o: { lambdas: number[]; model: 'one-layer' | 'two-layer'; Q: number; eta: number; times: number[]; odeSteps: number; dtMax: number }) {
+  const d = o.lambdas.length;
+  const hh = 1 / o.odeSteps / 2;
+  const gains: Float64Array[][] = o.times.map(() => []);
+  for (let j = 0; j <= 2 * o.odeSteps; j++) {
+    const g = trainModeFlow({ lambdas: o.lambdas, fmTime: j * hh, model: o.model, Q: o.Q, eta: o.eta, times: o.times, dt: o.dtMax, rateStep: 0.03 });
+    g.forEach((row, r) => {
+      gains[r][j] = row;
+    });
+  }
+  const variances = o.times.map((_, r) => {
+    const out: number[] = [];
+    for (let k = 0; k < d; k++) {
+      let a = 1;
+      const h = 2 * hh;
+      for (let s = 0; s < o.odeSteps; s++) {
+        const g0 = gains[r][2 * s][k];
+        const g1 = gains[r][2 * s + 1][k];
+        const g2 = gains[r][2 * s + 2][k];
+        const k1 = g0 * a;
+        const k2 = g1 * (a + 0.5 * h * k1);
+        const k3 = g1 * (a + 0.5 * h * k2);
+        const k4 = g2 * (a + h * k3);
+        a += (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+      }
+      out.push(a * a);
+    }
+    return out;
+  });
+  return { gains, variances, tAt: (j: number) => j * hh };
+}
+
+/** Keep the (x, y) pairs with a finite y (series may not hold NaN). */
+export function finitePairs(x: ArrayLike<number>, y: ArrayLike<number>): { x: number[]; y: number[] } {
+  const ox: number[] = [];
+  const oy: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isFinite(y[i]) && Number.isFinite(x[i])) {
+      ox.push(x[i]);
+      oy.push(y[i]);
+    }
+  }
+  return { x: ox, y: oy };
 }

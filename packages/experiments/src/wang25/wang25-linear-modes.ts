@@ -4,7 +4,7 @@ import { quantileLogNormalSpectrum, rotatedLogNormalGaussian } from '@diffusion-
 import { z } from 'zod';
 import { defineExperiment } from '../experiment.js';
 import { agreement, bound, type Check, property, type Series } from '../result.js';
-import { checkpointEmergence, logGrid, S0, ST, simulateModes, theoryEmergence } from './linear-glue.js';
+import { checkpointEmergence, finitePairs, logGrid, S0, ST, simulateModes, theoryEmergence } from './linear-glue.js';
 
 const params = z.object({
   d: z.number().int().min(8).max(1024).describe('data dimension d (number of modes)'),
@@ -112,8 +112,8 @@ export default defineExperiment({
       }
       const fit = geo.fits.increasing;
       const eS: Series[] = [
-        { name: 'theory τ* (all modes)', kind: 'theory', group: 'τ*', x: Array.from(lam), y: geo.taus },
-        { name: 'simulated τ*', kind: 'simulation', group: 'τ* sim', x: simLam, y: sEm.taus },
+        { name: 'theory τ* (all modes)', kind: 'theory', group: 'τ*', ...finitePairs(lam, geo.taus) },
+        { name: 'simulated τ*', kind: 'simulation', group: 'τ* sim', ...finitePairs(simLam, sEm.taus) },
         ...(fit ? [{ name: `fit α = ${fit.alpha.toFixed(3)}`, kind: 'target' as const, group: 'fit', x: [lam[p.d - 1], lam[0]], y: [lam[p.d - 1], lam[0]].map((l) => 10 ** fit.intercept * l ** -fit.alpha) }] : []),
       ];
       series.push(...wS, ...vS, ...eS);

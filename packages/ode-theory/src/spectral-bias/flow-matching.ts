@@ -63,12 +63,24 @@ export function fmTwoLayerGain(o: TrainingTime & { lambda: number; t: number; Q:
  */
 export function fmVarianceFromGain(psi: (t: number) => number, lambda: number, nodes = 200): number {
   const ts = 1 / (1 + lambda);
+  const q = unitRule(nodes);
   let s = 0;
   for (const [a, b] of [[0, ts], [ts, 1]] as const) {
-    const q = gaussLegendre(nodes, a, b);
-    for (let i = 0; i < q.nodes.length; i++) s += q.weights[i] * psi(q.nodes[i]);
+    const half = 0.5 * (b - a);
+    for (let i = 0; i < q.nodes.length; i++) s += half * q.weights[i] * psi(a + half * (q.nodes[i] + 1));
   }
   return Math.exp(2 * s);
+}
+
+const RULES = new Map<number, { nodes: Float64Array; weights: Float64Array }>();
+/** Gauss-Legendre on [-1, 1], cached (the rule costs O(n^2) to build). */
+function unitRule(n: number): { nodes: Float64Array; weights: Float64Array } {
+  let q = RULES.get(n);
+  if (!q) {
+    q = gaussLegendre(n, -1, 1);
+    RULES.set(n, q);
+  }
+  return q;
 }
 
 /** Two-layer FM generated variance (no closed form; spec §9): quadrature of the closed-form gain over t. */

@@ -116,8 +116,8 @@ export function trainLinearFlow(o: LinearFlowOptions): LinearFlowResult {
 export interface ModeFlowOptions {
   /** Mode variances lambda_k (> 0) in the data eigenbasis. */
   lambdas: ArrayLike<number>;
-  /** Noise level sigma > 0. */
-  sigma: number;
+  /** Noise level sigma > 0 (EDM; not used with fmTime). */
+  sigma?: number;
   /** 'one-layer' (gain w) or 'two-layer' (W = P P^T: gain h = p^2). */
   model: 'one-layer' | 'two-layer';
   /** Aligned initial gain Q (>= 0 for two-layer). */
@@ -129,6 +129,11 @@ export interface ModeFlowOptions {
   dt?: number;
   /** Adaptive step: h = min(dt, rateStep / max_k |d f_k / d x_k|) (the local stiffness), landing on every record time. */
   rateStep?: number;
+  /**
+   * Flow matching at time t in [0, 1] instead of EDM (spec §9): the rate g = t^2 lambda + (1 - t)^2 and target
+   * m = t lambda - (1 - t) replace sigma^2 + lambda and lambda; `sigma` is then ignored.
+   */
+  fmTime?: number;
 }
 
 /**
@@ -138,21 +143,25 @@ export interface ModeFlowOptions {
  * @returns gains[r][k] = u_k^T W(times[r]) u_k
  */
 export function trainModeFlow(o: ModeFlowOptions): Float64Array[] {
-  const l = Float64Array.from(o.lambdas);
-  assertFinite(l, 'lambdas');
-  const s2 = o.sigma * o.sigma;
-  if (!(o.sigma > 0)) throw new DomainError(`sigma: expected > 0, got ${o.sigma}`);
+  const lam = Float64Array.from(o.lambdas);
+  assertFinite(lam, 'lambdas');
+  const fm = o.fmTime;
+  if (fm !== undefined && !(fm >= 0 && fm <= 1)) throw new DomainError(`fmTime: expected a number in [0, 1], got ${fm}`);
+  if (fm === undefined && !((o.sigma ?? 0) > 0)) throw new DomainError(`sigma: expected > 0, got ${o.sigma}`);
+  // per mode: rate coefficient G (sigma^2 + lambda, or g(t)) and target coefficient l (lambda, or m(t))
+  const G = fm === undefined ? lam.map((v) => v + (o.sigma ?? 0) ** 2) : lam.map((v) => fm * fm * v + (1 - fm) ** 2);
+  const l = fm === undefined ? lam : lam.map((v) => fm * v - (1 - fm));
   const eta = o.eta ?? 1;
   const dt = o.dt ?? 1e-2 / eta;
   if (o.model === 'two-layer' && o.Q < 0) throw new DomainError(`Q: expected >= 0 for the two-layer model, got ${o.Q}`);
-  const d = l.length;
+  const d = lam.length;
   const th = new Float64Array(d).fill(o.model === 'two-layer' ? Math.sqrt(o.Q) : o.Q);
   const f = (x: number, k: number) => {
-    if (o.model === 'one-layer') return -2 * eta * ((l[k] + s2) * x - l[k]);
-    return -4 * eta * ((l[k] + s2) * x * x - l[k]) * x;
+    if (o.model === 'one-layer') return -2 * eta * (G[k] * x - l[k]);
+    return -4 * eta * (G[k] * x * x - l[k]) * x;
   };
   // Jacobian of each mode's right-hand side (for the adaptive step): one-layer -2 eta s, two-layer -4 eta (3 s p^2 - lambda)
-  const jac = (x: number, k: number) => (o.model === 'one-layer' ? 2 * eta * (l[k] + s2) : 4 * eta * Math.abs(3 * (l[k] + s2) * x * x - l[k]));
+  const jac = (x: number, k: number) => (o.model === 'one-layer' ? 2 * eta * G[k] : 4 * eta * Math.abs(3 * G[k] * x * x - l[k]));
   const rateStep = o.rateStep;
   if (rateStep !== undefined && !(rateStep > 0)) throw new DomainError(`rateStep: expected > 0, got ${rateStep}`);
   const out: Float64Array[] = [];
