@@ -17,7 +17,7 @@ const FRAME_TOL = 1e-8;
  * @param d ambient dimension (integer >= 1).
  * @param k number of columns (integer, 1 <= k <= d).
  * @param rng source of the d (k - f) normals of the random completion.
- * @param fixed f <= k orthonormal vectors of length d that become the first columns (copied exactly):
+ * @param fixedArg f <= k orthonormal vectors of length d that become the first columns (copied exactly):
  *   an array of vectors, or an NDArray d x f whose columns are the vectors.
  * @returns the frame as a d x k NDArray (row-major: entry (i, j) is component i of column j).
  * @throws ShapeError when k > d or a fixed vector has the wrong length or there are more than k of them.
