@@ -26,5 +26,6 @@ export {
   type Prop42Options,
   prop42Variance,
 } from './one-layer.js';
+export { type DiffusionSchedule, type ScheduleVarianceOptions, scheduleModeVariance, vpCosineSchedule } from './schedule.js';
 export { prop51Variance, type TwoLayerOptions, twoLayerModeGain } from './two-layer.js';
 export { epsPredModeGain, epsPredVariance, scheduleOptimumVariance } from './variants.js';

@@ -24,8 +24,11 @@ import {
   patchConvGeneratedVariances,
   prop42Variance,
   prop51Variance,
+  scheduleModeVariance,
+  scheduleOptimumVariance,
   spectralKL,
   twoLayerModeGain,
+  vpCosineSchedule,
 } from './index.js';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -251,5 +254,25 @@ describe('EDM eps-prediction [X] and KL', () => {
       const g = oneLayerGeneratedVariances(lam, { tau, Q: 0.1 });
       expect(rel(spectralKL(g, lam).total, R12[i])).toBeLessThan(1e-8);
     });
+  });
+});
+
+describe('general schedules (spec §10.2)', () => {
+  it('EDM schedule (alpha = 1, sigma = t) with x-prediction reproduces Prop 4.2; the eps net reproduces the [X] closed form', () => {
+    const edm = { alpha: () => 1, sigma: (t: number) => t, dalpha: () => 0, dsigma: () => 1 };
+    for (const [l, Q, tau] of [[1, 0.1, 1], [0.05, 0.3, 4]]) {
+      const v = scheduleModeVariance({ lambda: l, Q, tau, schedule: edm, param: 'x', t0: 0.002, tT: 80, vT: 6400, panels: 24 });
+      expect(rel(v, prop42Variance({ lambda: l, Q, tau }))).toBeLessThan(1e-8);
+    }
+    const ve = scheduleModeVariance({ lambda: 0.3, Q: 0.2, tau: 0.5, schedule: edm, param: 'eps', t0: 0.002, tT: 80, vT: 6400, panels: 24 });
+    expect(rel(ve, epsPredVariance({ lambda: 0.3, Q: 0.2, tau: 0.5 }))).toBeLessThan(1e-8);
+  });
+  it('VP-cosine at the optimum equals the closed form for x, eps and v nets', () => {
+    for (const param of ['x', 'eps', 'v'] as const) {
+      const v = scheduleModeVariance({ lambda: 0.7, tau: 1e9, schedule: vpCosineSchedule, param, t0: 1e-3, tT: 1 - 1e-3, vT: 1 });
+      const s = vpCosineSchedule;
+      const ref = scheduleOptimumVariance({ lambda: 0.7, alpha0: s.alpha(1e-3), sigma0: s.sigma(1e-3), alphaT: s.alpha(1 - 1e-3), sigmaT: s.sigma(1 - 1e-3), vT: 1 });
+      expect(rel(v, ref)).toBeLessThan(1e-9);
+    }
   });
 });
