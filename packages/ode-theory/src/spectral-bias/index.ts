@@ -11,6 +11,7 @@ export {
 export { type DeepLinearOptions, deepLinearGain, deepLinearImplicitTime, deepLinearRate, hyp2f1OneBeta } from './deep-linear.js';
 export { fmModeGain, fmOneLayerVariance, fmOptimum, fmTwoLayerGain, fmTwoLayerVariance, fmVarianceFromGain } from './flow-matching.js';
 export { spectralKL } from './kl.js';
+export { type NonCentredMatrixOptions, nonCentredDynamics } from './non-centred.js';
 export {
   convergedVariance,
   type DiscreteGdOptions,

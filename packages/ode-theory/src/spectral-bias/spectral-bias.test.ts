@@ -16,6 +16,7 @@ import {
   fmVarianceFromGain,
   fullWidthConvFilter,
   fullWidthConvGeneratedVariances,
+  nonCentredDynamics,
   nonCentredModeDynamics,
   oneLayerGeneratedVariances,
   oneLayerModeGain,
@@ -274,5 +275,25 @@ describe('general schedules (spec §10.2)', () => {
       const ref = scheduleOptimumVariance({ lambda: 0.7, alpha0: s.alpha(1e-3), sigma0: s.sigma(1e-3), alphaT: s.alpha(1 - 1e-3), sigmaT: s.sigma(1 - 1e-3), vT: 1 });
       expect(rel(v, ref)).toBeLessThan(1e-9);
     }
+  });
+});
+
+describe('non-centred coupled dynamics (Prop D.2, general d)', () => {
+  it('equals RK4 gradient flow on (W, b) with a mean, any W(0), b(0); reduces to R18 in 1-D', () => {
+    const cov = new NDArray(Float64Array.of(1.5, 0.2, 0.1, 0.2, 0.8, 0, 0.1, 0, 0.3), [3, 3]);
+    const mu = [0.7, -0.4, 1.1];
+    const rng = new Rng(11);
+    const W0 = new NDArray(rng.normals(9).map((v) => 0.3 * v), [3, 3]);
+    const b0 = rng.normals(3);
+    const r = nonCentredDynamics({ covariance: cov, mean: mu, sigma: 0.6, W0, b0, tau: 0.9 });
+    const th0 = new Float64Array(12);
+    th0.set(W0.data);
+    th0.set(b0, 9);
+    const sim = trainLinearFlow({ param: affineLinear(3), moments: variantMoments(cov, { kind: 'edm-x', sigma: 0.6 }, mu), theta0: th0, times: [0.9], dt: 1e-3 }).theta[0];
+    for (let i = 0; i < 9; i++) expect(Math.abs(r.W.data[i] - sim[i])).toBeLessThan(1e-10);
+    for (let i = 0; i < 3; i++) expect(Math.abs(r.b[i] - sim[9 + i])).toBeLessThan(1e-10);
+    const one = nonCentredDynamics({ covariance: new NDArray(Float64Array.of(0.5), [1, 1]), mean: [1.2], sigma: 1, W0: new NDArray(Float64Array.of(0.1), [1, 1]), b0: [0], tau: 0.7 });
+    expect(rel(one.W.data[0], 0.476942610455)).toBeLessThan(1e-10);
+    expect(rel(one.b[0], 0.489833565775)).toBeLessThan(1e-10);
   });
 });
