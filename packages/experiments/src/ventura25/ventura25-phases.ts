@@ -1,3 +1,4 @@
+import { normalQuantile } from '@diffusion-theory/metrics';
 import { linePanel, withTitle } from '@diffusion-theory/plots';
 import {
   dimensionFromLargestGap,
@@ -27,8 +28,8 @@ const params = z.object({
   realisations: z.number().int().min(2).max(200).describe('independent F'),
 });
 
-/** Relative finite-d offset of an empirical threshold time, C d^{-2/3} (soft-edge shifts): measured, see the notes; doubled. */
-const C_TIME = 4;
+/** Relative finite-d offset of an empirical threshold time, C d^{-2/3} (soft-edge shifts): largest measured mean 3.7 (50 seeds); 1.6 x that. */
+const C_TIME = 6;
 
 const PHASE_INDEX = { trivial: 0, coverage: 1, consolidation: 2 } as const;
 
@@ -42,7 +43,7 @@ export default defineExperiment({
     'simulation: mean gaps of independent F. Checks: the empirical crossing times of Delta against the corrected eq 19 and eq 17, and the dimensions read off the largest gap in each phase.',
   params,
   defaults: {
-    quick: { alpha: 0.5, f: 0.75, s1: 1, s2: 0.01, delta: 0.1, d: 1000, realisations: 5 },
+    quick: { alpha: 0.5, f: 0.75, s1: 1, s2: 0.01, delta: 0.1, d: 1000, realisations: 8 },
     paper: { alpha: 0.5, f: 0.75, s1: 1, s2: 0.01, delta: 0.1, d: 1000, realisations: 50 },
   },
   default: true,
@@ -77,17 +78,25 @@ export default defineExperiment({
 
     const checks: Check[] = [];
     const dm23 = p.d ** (-2 / 3);
-    const tol = (t: number) => C_TIME * dm23 * t;
+    const q = normalQuantile(1 - 0.02 / (2 * 3));
+    /** Empirical crossing time, its jackknife standard error over the realisations, and the agreement check. */
+    const crossing = (label: string, k: number, lo: number, hi: number, theory: number, what: string) => {
+      const at = (sp: Float64Array[]) => empiricalGapCrossing(sp, k, p.delta, lo, hi) ?? Number.NaN;
+      const value = at(spectra);
+      const loo = spectra.map((_, r) => at(spectra.filter((_, j) => j !== r)));
+      const mean = loo.reduce((a, b) => a + b, 0) / loo.length;
+      const se = Math.sqrt(((loo.length - 1) / loo.length) * loo.reduce((a, b) => a + (b - mean) ** 2, 0));
+      checks.push(
+        agreement(label, value, theory, q * se + C_TIME * dm23 * theory, `${what} Tolerance q se + C d^{-2/3} t: se = ${se.toExponential(2)} by jackknife over the ${spectra.length} realisations, q = ${q.toFixed(2)} (normal, Bonferroni over 3); C = ${C_TIME}: the soft edges sit inside their bulks by O(d^{-2/3}) (Tracy-Widom), measured mean offsets over 50 seeds at d = 1000: +3.7, -2.4 and +3.3 d^{-2/3} t for the opening, closing and final-gap times.`),
+      );
+    };
     if (inter) {
-      const open = empiricalGapCrossing(spectra, k1, p.delta, gap.tMax, 1e3) ?? Number.NaN;
-      const close = empiricalGapCrossing(spectra, k1, p.delta, 1e-6, gap.tMax) ?? Number.NaN;
-      const note = `Crossing of Delta by the mean empirical gap between sorted eigenvalues ${k1} and ${k1 + 1} (bisection in log t). Theory: corrected eq 19 (spec §6). Tolerance C d^{-2/3} t, C = ${C_TIME}: the soft edges e2, e3 shift inward by O(d^{-2/3}) relative (measured at d = 1000, seed 1: +0.7, -2.0 and +1.4 d^{-2/3} for the opening, closing and final-gap times; C is twice the largest).`;
-      checks.push(agreement('opening time t_in(Δ) of the intermediate gap', open, inter.opening, tol(inter.opening), note));
-      checks.push(agreement('closing time t_fin(Δ) of the intermediate gap', close, inter.closing, tol(inter.closing), note));
+      const what = `Crossing of Delta by the mean empirical gap between sorted eigenvalues ${k1} and ${k1 + 1} (bisection in log t). Theory: corrected eq 19 (spec §6).`;
+      crossing('opening time t_in(Δ) of the intermediate gap', k1, gap.tMax, 1e3, inter.opening, what);
+      crossing('closing time t_fin(Δ) of the intermediate gap', k1, 1e-6, gap.tMax, inter.closing, what);
     }
     if (bounds.finalOpening) {
-      const fo = empiricalGapCrossing(spectra, m, p.delta, 1e-6, 1e3) ?? Number.NaN;
-      checks.push(agreement('opening time of the final gap, e1(1 − Δ)/Δ (eq 17)', fo, bounds.finalOpening, tol(bounds.finalOpening), `Crossing of Delta by the mean gap between sorted eigenvalues ${m} and ${m + 1}; tolerance as above (the lowest edge e1 of the small low-variance bulk has the largest relative Tracy-Widom shift).`));
+      crossing('opening time of the final gap, e1(1 − Δ)/Δ (eq 17)', m, 1e-6, 1e3, bounds.finalOpening, `Crossing of Delta by the mean gap between sorted eigenvalues ${m} and ${m + 1}.`);
     }
     // dimension read off the largest gap, one time per phase (the geometric meaning of the phases)
     const dims: Series[] = [];
