@@ -120,7 +120,7 @@ export function daeGrad(d: number, r: number, J: number): DaeGrad {
 
 /**
  * The per-sample DAE loss L = sum_j omega_j ||x1 - f(t_j, alpha_j x0 + beta_j x1)||^2 and its
- * gradients (spec dae-asymptotics §2.3), the same pair (x0, x1) at every grid time, written into
+ * gradients (Cui et al. 2025, eqs. 4–6), the same pair (x0, x1) at every grid time, written into
  * `grad` (allocation-free: the one gradient of TiedDae/UntiedDae `lossAndGrad` and of online SGD).
  * Reads x0 and x1 at [offset, offset + d). Inputs are not checked for finiteness (hot loop; a
  * non-finite input gives a non-finite loss).

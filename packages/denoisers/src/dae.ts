@@ -62,7 +62,7 @@ export interface DaeOptions {
 /**
  * Shared state and passes of the two-layer DAE with skip connection
  *   f(t, x) = b x + (u / sqrt d) sigma(w^T x / sqrt d + v p_t)
- * (tied: u = w, spec §2.1). Parameters are live typed arrays (`w`, `u`, `v`) and a mutable `b`,
+ * (tied: u = w, Cui et al. 2025, eq. 3). Parameters are live typed arrays (`w`, `u`, `v`) and a mutable `b`,
  * so trainers update them in place.
  */
 abstract class DaeBase implements Denoiser {
@@ -150,7 +150,7 @@ abstract class DaeBase implements Denoiser {
 
   /**
    * Per-sample loss L = sum_j omega_j ||x1 - f(t_j, alpha_j x0 + beta_j x1)||^2 and its gradients
-   * (spec §2.3), the same (x0, x1) at every grid time, through the one gradient `daeGradInto`.
+   * (Cui et al. 2025, eqs. 4–6), the same (x0, x1) at every grid time, through the one gradient `daeGradInto`.
    */
   protected lossAndGradCore(x0: Float64Array | NDArray, x1: Float64Array | NDArray, grid: LossTimeGrid, schedule: InterpolantSchedule, tied: boolean): DaeLossAndGrad {
     const { d, r } = this;
@@ -187,7 +187,7 @@ function readMatrix(a: NDArray | undefined, d: number, r: number, name: string):
   return out;
 }
 
-/** The tied-weight DAE f(t, x) = b x + (w / sqrt d) sigma(w^T x / sqrt d + v p_t) (spec §2.1). */
+/** The tied-weight DAE f(t, x) = b x + (w / sqrt d) sigma(w^T x / sqrt d + v p_t) (Cui et al. 2025, eq. 3). */
 export class TiedDae extends DaeBase {
   readonly kind = 'tied-dae';
   constructor(opts: DaeOptions) {

@@ -11,7 +11,7 @@ import {
 } from '@diffusion-theory/kernel';
 
 export interface TweedieBinaryGmmOptions {
-  /** The centroid mu (length d). Any norm: |mu|^2 = d in the ICLR scaling (spec §8), |mu| = O(1) in the §3 scaling (T2). */
+  /** The centroid mu (length d). Any norm: |mu|^2 = d in the ICLR scaling (Cui et al. 2024, ICLR), |mu| = O(1) in the scaling of eq. 8 of Cui et al. 2025 (T2). */
   mu: Float64Array | readonly number[];
   /** Cluster standard deviation sigma >= 0. */
   sigma: number;
@@ -21,7 +21,7 @@ export interface TweedieBinaryGmmOptions {
 
 /**
  * The Tweedie-optimal (Bayes) denoiser of rho = 1/2 N(mu, sigma^2 I) + 1/2 N(-mu, sigma^2 I)
- * (spec dae-asymptotics §8): with D_t = alpha_t^2 + beta_t^2 sigma^2,
+ * (Cui et al. 2024, ICLR): with D_t = alpha_t^2 + beta_t^2 sigma^2,
  *   f*_t(x) = E[x1 | x_t = x] = (beta_t sigma^2 / D_t) x + (alpha_t^2 / D_t) mu tanh(beta_t mu^T x / D_t).
  * The same formula serves both scalings (only |mu| differs). Defined for t in [0, 1] with D_t > 0.
  * Cost O(n d) per call. Jacobian: (beta sigma^2/D) I + (alpha^2 beta / D^2) sech^2(.) mu mu^T.

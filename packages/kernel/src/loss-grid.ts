@@ -2,7 +2,7 @@ import { DomainError, ShapeError } from './errors.js';
 
 /**
  * The loss time grid G = {t_j} with weights omega_j on which the per-sample denoising loss is
- * evaluated (spec dae-asymptotics §2.2): L = sum_j omega_j E ||x1 - D(x_{t_j}, t_j)||^2 / d.
+ * evaluated (Cui et al. 2025, eqs. 4–6): L = sum_j omega_j E ||x1 - D(x_{t_j}, t_j)||^2 / d.
  * One rule for trainers, denoisers and the theory: times in [0, 1]; weights optional
  * (default uniform 1/J); when given, finite, >= 0 and summing to 1 (to 1e-9).
  */

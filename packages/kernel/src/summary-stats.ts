@@ -4,7 +4,7 @@ import { type NDArray, isNDArray } from './ndarray.js';
 import type { SummaryStats } from './vocabulary.js';
 
 /**
- * Reference directions of the summary statistics (spec dae-asymptotics §4.1), in the frame of the
+ * Reference directions of the summary statistics (Cui et al. 2025, Result 2.1), in the frame of the
  * weights w (d x r). Each one present adds its statistics to the result.
  */
 export interface SummaryStatsReference {
@@ -119,12 +119,12 @@ export function prepareSummaryStatsReference(
 }
 
 /**
- * The summary statistics (spec dae-asymptotics §4.1) of a weight matrix w (d x r, row-major):
+ * The summary statistics (Cui et al. 2025, Result 2.1) of a weight matrix w (d x r, row-major):
  *   Q = w^T w / d,  M^c = w^T mu_c / sqrt d,  G = w^T E / sqrt d,
  *   q_s = (1/d) sum_{i in s} w_i w_i^T,  m_{c,s} = d^{-1/2} sum_{i in s} mu_{c,i} w_i,  g_s = d^{-1/2} sum_{i in s} w_i E_i^T,
  * each present when its reference is (M: mus; G: E; q: groups; m: groups and mus; g: groups and E;
  * u: microscopic groups), with b and v (default 0) copied in. The one place this is computed:
- * online SGD records it and it is the ODE's initial state from actual weights (§4.8).
+ * online SGD records it and it is the ODE's initial state from actual weights (Cui et al. 2025, Result 2.1).
  * Allocates only the result; a non-finite w gives non-finite statistics (callers that train check them).
  * @param w d x r weights: a Float64Array of length d*r or an NDArray of shape [d, r].
  * @param reference the reference directions (raw or prepared with prepareSummaryStatsReference).

@@ -30,8 +30,8 @@ export interface AffineForm {
 export type AffineDenoiser = (t: number) => AffineForm;
 
 /**
- * Summary statistics of the tied DAE's weights w (d x r) at one training time (spec
- * dae-asymptotics §4.1), flat row-major:
+ * Summary statistics of the tied DAE's weights w (d x r) at one training time (the
+ * summary statistics of Result 2.1 of Cui et al. 2025), flat row-major:
  * Q[k*r + l] = (w^T w / d)_{kl}; M[c*r + k] = (w^T mu_c / sqrt d)_k; G[k*R + j] = (w^T E / sqrt d)_{kj};
  * q[(s*r + k)*r + l] = (q_s)_{kl}; m[(c*Ng + s)*r + k] = (m_{c,s})_k; g[(s*r + k)*R + j] = (g_s)_{kj}.
  * These are the ODE state {q_s, m_{c,s}, g_s} with {b, v} and the derived Q, M, G; online SGD

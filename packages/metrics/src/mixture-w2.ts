@@ -66,7 +66,7 @@ export function binaryMixtureW2SquaredPerDim(a: SymmetricBinaryMixture, b: Symme
 /**
  * Per-dimension mean error of a symmetric binary mixture, min(|m_hat - mu|^2, |m_hat + mu|^2)/d (the mixture
  * is invariant under m -> -m, so the error is taken up to that sign). For the ICLR-2024 model this is
- * (lambda^2 + n (A/B + sigma^2))/(lambda + n)^2 to leading order (spec §8).
+ * (lambda^2 + n (A/B + sigma^2))/(lambda + n)^2 to leading order (Cui et al. 2024, ICLR).
  */
 export function symmetricMeanErrorPerDim(mHat: Float64Array | readonly number[], mu: Float64Array | readonly number[]): number {
   assertArrayLike(mHat, 'mHat');

@@ -1,6 +1,5 @@
 /**
- * Variances of generated samples measured where Result 2.2 of Cui et al. 2025 (spec dae-asymptotics
- * §5.1) makes its statements: off the span of the trained weights (the Gaussian part, variance v_t
+ * Variances of generated samples measured where Result 2.2 of Cui et al. 2025 makes its statements: off the span of the trained weights (the Gaussian part, variance v_t
  * per direction) and per spectral group of coordinates.
  */
 import { DomainError, type NDArray, ShapeError, assertFinite, dgemm, isNDArray, svd } from '@diffusion-theory/kernel';

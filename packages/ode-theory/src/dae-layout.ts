@@ -1,7 +1,7 @@
 import { assertInteger, assertObject } from '@diffusion-theory/kernel';
 
 /**
- * Flat state vector of the DAE summary-statistic ODE (spec §4.1), row-major throughout:
+ * Flat state vector of the DAE summary-statistic ODE (Cui et al. 2025, Result 2.1), row-major throughout:
  *
  *   offset            block          shape            index
  *   0                 q_s            Ng x r x r       s*r*r + k*r + l

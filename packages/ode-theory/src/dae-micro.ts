@@ -4,12 +4,12 @@ import { symEigen } from './small-linalg.js';
 import type { SpectralMixtureSpec } from './spectral-mixture.js';
 
 /**
- * Microscopic groups in factor form (spec §4.7 step 2, §4.8).
+ * Microscopic groups in factor form (the Result 2.1 ODE of Cui et al. 2025, per coordinate).
  *
  * A microscopic group s (|s| = O(1), rho_s = 0) has q_s = sum_{i in s} u_i u_i^T with u_i = w_{i,:}/sqrt d,
  * m_{c,s} = sum_i mu_{c,i} u_i, g_s = sum_i u_i E_{i,:}. Row i of w evolves (in tau) as
  *   du_i/dtau = E_{c,t}[ mu_{c,i} a_{c,t} + K_{c,t,s}^T u_i ] - (lambda/2) u_i,
- * whose push-forward is exactly the q_s, m_{c,s}, g_s equations of §4.3 (rho_s = 0: no noise term).
+ * whose push-forward is exactly the q_s, m_{c,s}, g_s equations of Cui et al. 2025, Result 2.1 (rho_s = 0: no noise term).
  * The rank-<=|s| manifold is invariant but transversally unstable for a large spike ell; the factor
  * form stays on it by construction.
  */

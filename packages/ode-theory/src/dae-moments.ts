@@ -1,5 +1,5 @@
 /**
- * Gaussian expectations of the local-field functionals of spec §4.3, by the ROTATED rule of §4.8.
+ * Gaussian expectations of the local-field functionals of Result 2.1 of Cui et al. 2025, by a ROTATED quadrature rule.
  *
  * For one cluster and a set of 1 or 2 grid times, the local fields xi = (lambda0, lambda1),
  * lambda0 ~ N(0, Q), lambda1 ~ N(0, S), lambda0 independent of lambda1, enter non-polynomially only
@@ -10,8 +10,8 @@
  * Gaussian with mean (A0 u, A1 u), A0 = Cov(lambda0, htilde) U_k diag(1/s) (r x k), same for A1, and
  * covariance C00 = Q - A0 A0^T, C11 = S - A1 A1^T, C01 = -A0 A1^T, constant in u. Every integrand is
  * a polynomial of degree <= 2 in the residual of xi, so its conditional expectation is exact and
- * closed-form (this replaces the 2-point Gauss-Hermite rule on the complementary directions of
- * §4.8, at a quarter of the cost for r = 2). Only the k-dimensional u-integral is done numerically:
+ * closed-form (this replaces the 2-point Gauss-Hermite rule on the complementary directions
+ * used first, at a quarter of the cost for r = 2). Only the k-dimensional u-integral is done numerically:
  * a trapezoid rule on [-halfWidth, halfWidth] with spacing min(h0, h0/s_j) along direction j
  * (h0 = defaultSpacing(activation): 0.35 smooth, 0.15 ReLU / sign), or a Gauss-Hermite product rule.
  */
@@ -724,7 +724,7 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
 
 
 /**
- * Closed-form moments for sigma(x) = x (spec §4.5): no quadrature. Fills the same SingleMoments
+ * Closed-form moments for sigma(x) = x (Cui et al. 2025, Result 2.1): no quadrature. Fills the same SingleMoments
  * (with Eds = 1, Ed2g = 0, Edsds = 1 1^T) and PairMoments as the rotated engine.
  */
 export function linearSingleMoments(r: number, f: ClusterFields, t: TimePoint, out: SingleMoments, scratch: LinearScratch): void {

@@ -36,7 +36,7 @@ import { type SpectralMixtureSpec, validateSpectralMixture } from './spectral-mi
  */
 export type TimeGrid = LossTimeGrid;
 
-/** How the Gaussian expectations of §4.3 are formed. */
+/** How the Gaussian expectations of Cui et al. 2025, Result 2.1 are formed. */
 export type DaeOdeForm = 'stein' | 'regression' | 'linear-closed';
 
 export interface DaeOdeOptions {
@@ -45,12 +45,12 @@ export interface DaeOdeOptions {
   /** Activation sigma: a kernel `Activation` or a built-in name ('linear', 'tanh', 'relu', 'sign'). */
   activation: Activation | ActivationName;
   /**
-   * 'stein' (§4.3, needs sigma''), 'regression' (§4.4, sigma and sigma' only: ReLU, sign) or
-   * 'linear-closed' (§4.5, sigma(x) = x, no quadrature). Default: 'linear-closed' for the linear
+   * 'stein' (needs sigma''), 'regression' (sigma and sigma' only: ReLU, sign) or
+   * 'linear-closed' (sigma(x) = x, no quadrature): three forms of the Result 2.1 ODE of Cui et al. 2025. Default: 'linear-closed' for the linear
    * activation, 'stein' when d2f exists, else 'regression'.
    */
   form?: DaeOdeForm;
-  /** Loss time grid G with weights (kernel `LossTimeGrid`: weights optional, default uniform, else >= 0 summing to 1; spec §2.2). */
+  /** Loss time grid G with weights (kernel `LossTimeGrid`: weights optional, default uniform, else >= 0 summing to 1; Cui et al. 2025, eqs. 4–6). */
   grid: LossTimeGrid;
   /** The interpolant alpha_t, beta_t. */
   schedule: InterpolantSchedule;
@@ -98,14 +98,14 @@ export function resolveForm(act: Activation, form: DaeOdeForm | undefined): DaeO
 
 /**
  * Build the right-hand side of the summary-statistic ODEs of online SGD for the tied-weight DAE
- * (spec §4.3 Stein form, §4.4 regression form, §4.5 linear closed form), state layout of
+ * (the Result 2.1 ODE of Cui et al. 2025 in Stein form, regression form and linear closed form), state layout of
  * daeStateLayout. tau is training time (tau = 2 eta n / d); the RHS is autonomous (tau unused).
  * Allocation-free per call; deterministic (same inputs, bit-identical output).
  *
  * With `spec.micro`, the listed microscopic groups are evolved in factor form (dae-micro.ts): the state
  * gets a factor block u (layout.oU, nMicro x r) with du_p/dtau = E_{c,t}[mu_{c,p} a_{c,t} + K_{c,t,s}^T u_p]
  * - (lambda/2) u_p; their q_s, m_{c,s}, g_s are rebuilt from u on every call (the slots of y are not read)
- * and their derivative slots receive the push-forward (the §4.3 equations on the rebuilt state).
+ * and their derivative slots receive the push-forward (the Result 2.1 equations of Cui et al. 2025 on the rebuilt state).
  *
  * One call: the fields Q (shared) and S^c, M^c per cluster; the grid averages a-bar, A-bar, B-bar
  * (and the noise N) over the loss times; the per-group equations for q_s, u_p, m_{c,s}, g_s; weight
@@ -353,7 +353,7 @@ function averageOverGrid(w: RhsWork, c: number, dydt: Float64Array): void {
   }
 }
 
-/** Regression form (§4.4): J0 = Q^+ E[lambda0 psi^T], J1 = S^+ E[lambda1 psi^T]. */
+/** Regression form (Cui et al. 2025, Result 2.1): J0 = Q^+ E[lambda0 psi^T], J1 = S^+ E[lambda1 psi^T]. */
 function accumulateRegression(w: RhsWork, t: TimePoint, wj: number, c1: number): void {
   const { r, sm, Abar, Bbar, J0, J1 } = w;
   const b = w.fields.b;
@@ -370,7 +370,7 @@ function accumulateRegression(w: RhsWork, t: TimePoint, wj: number, c1: number):
   }
 }
 
-/** Stein form (§4.3). */
+/** Stein form (Cui et al. 2025, Result 2.1). */
 function accumulateStein(w: RhsWork, t: TimePoint, wj: number, c1: number): void {
   const { r, sm, Abar, Bbar, Fm, Q } = w;
   const b = w.fields.b;
@@ -511,7 +511,7 @@ function assembleGroup(w: RhsWork, Y: Float64Array, dydt: Float64Array, c: numbe
 
 /**
  * Weight decay (-lambda q_s, -(lambda/2) on m, g, v, u) and the skip connection:
- * db/dtau = sum_j omega_j [beta_j (1 - b beta_j) Lambda - b alpha_j^2] (spec §4.2), or 0 with trainB: false.
+ * db/dtau = sum_j omega_j [beta_j (1 - b beta_j) Lambda - b alpha_j^2] (Cui et al. 2025, eq. 11), or 0 with trainB: false.
  */
 function addDecayAndSkip(w: RhsWork, Y: Float64Array, dydt: Float64Array): void {
   const { layout, lambda, J, tp, weights } = w;

@@ -1,6 +1,6 @@
 /**
  * Result 2.2 resolved by spectral group: the generated variance per coordinate, averaged over the
- * coordinates of each group of the target's eigenbasis (spec dae-asymptotics §5.1, §3.2).
+ * coordinates of each group of the target's eigenbasis (Cui et al. 2025, Result 2.2; eq. 8).
  */
 import { DomainError, ShapeError, assertFinite, assertInRange } from '@diffusion-theory/kernel';
 import { type MatrixInput, pinvSymSmall, symmetricData } from './generated-density.js';

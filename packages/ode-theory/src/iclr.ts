@@ -1,5 +1,5 @@
 /**
- * The ICLR-2024 model (Cui, Krzakala, Vanden-Eijnden, Zdeborova; spec dae-asymptotics §8): a binary isotropic
+ * The ICLR-2024 model (Cui, Krzakala, Vanden-Eijnden & Zdeborová, ICLR 2024): a binary isotropic
  * GMM rho = 1/2 N(-mu, sigma^2 I_d) + 1/2 N(mu, sigma^2 I_d) with |mu|^2 = d, n = Theta(1) training pairs,
  * one sign auto-encoder f_t(x) = b_t x + u_t sign(u_t^T x) per sampling time, d -> infinity.
  *
@@ -216,7 +216,7 @@ export interface IclrGeneratedDensity {
   meanError: number;
 }
 
-/** Generated-density description (spec §8); `schedule` defaults to the linear closed forms, otherwise quadrature. */
+/** Generated-density description (Cui et al. 2024, ICLR); `schedule` defaults to the linear closed forms, otherwise quadrature. */
 export function iclrGeneratedDensity(p: IclrParameters & { schedule?: InterpolantSchedule }): IclrGeneratedDensity {
   assertObject(p, 'p');
   const { A, B } = iclrConstants(p);

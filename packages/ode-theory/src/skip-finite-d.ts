@@ -1,5 +1,5 @@
 /**
- * The finite-d correction of the skip connection (spec dae-asymptotics §4.2). Online SGD at dimension d
+ * The finite-d correction of the skip connection (Cui et al. 2025, eq. 11). Online SGD at dimension d
  * updates b by b <- b + (2 eta / d) e.x / d, whose mean drift per unit of tau = 2 eta n / d is exactly
  *   db/dtau = E_t[beta_t (1 - b beta_t) Lambda_d - b alpha_t^2] - E_{c,t} E[sigma(h_t)^T (h_t - p_t v)] / d,
  *   Lambda_d = E||x1||^2 / d = Lambda + (finite-d spread of microscopic groups + E_c ||mu_c||^2) / d,
@@ -76,7 +76,7 @@ export interface FiniteDSkipCorrection {
 }
 
 /**
- * The finite-d prediction of the skip connection b along a learning curve (spec §4.2): eq. 11's drift
+ * The finite-d prediction of the skip connection b along a learning curve (Cui et al. 2025, eq. 11): eq. 11's drift
  * with Lambda_d = E||x1||^2 / d and the network term -E[sigma(h)^T (h - p v)] / d, evaluated along
  * `record` (linear in tau between records). Returns the corrected mean b, eq. 11 on the same times,
  * and their difference. One function for every experiment that compares b with SGD at finite d.

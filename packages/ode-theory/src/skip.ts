@@ -27,13 +27,13 @@ function gridAverages(o: SkipOptions): { Eb: number; Eb2: number; Ea2: number } 
   return { Eb, Eb2, Ea2 };
 }
 
-/** Relaxation rate of the skip connection: kappa = Lambda E_t[beta_t^2] + E_t[alpha_t^2] (spec §4.2). */
+/** Relaxation rate of the skip connection: kappa = Lambda E_t[beta_t^2] + E_t[alpha_t^2] (Cui et al. 2025, eq. 11). */
 export function kappa(o: SkipOptions): number {
   const { Eb2, Ea2 } = gridAverages(o);
   return o.Lambda * Eb2 + Ea2;
 }
 
-/** b_infinity = Lambda E_t[beta_t] / (Lambda E_t[beta_t^2] + E_t[alpha_t^2]) (spec §4.2, paper A.7). */
+/** b_infinity = Lambda E_t[beta_t] / (Lambda E_t[beta_t^2] + E_t[alpha_t^2]) (Cui et al. 2025, eq. 11 and App. A.7). */
 export function bInfinity(o: SkipOptions): number {
   const { Eb, Eb2, Ea2 } = gridAverages(o);
   const k = o.Lambda * Eb2 + Ea2;

@@ -2,7 +2,7 @@ import { type InterpolantSchedule, type LossTimeGrid, assertInRange, resolveLoss
 import { bInfinity } from './skip.js';
 
 /**
- * Worked special case (spec §4.6, paper A.8): linear activation, r = 1, binary isotropic GMM
+ * Worked special case (Cui et al. 2025, App. A.8): linear activation, r = 1, binary isotropic GMM
  * (1/2) N(mu, I) + (1/2) N(-mu, I) with ||mu||^2 = vartheta, eta -> 0, lambda = 0, p = 0.
  * Fixed point with w in span(mu): Q_inf = E_t[(vt+1) beta - b((vt+1) beta^2 + alpha^2)] /
  * E_t[(vt+1) beta^2 + alpha^2], M_inf^2 = vartheta Q_inf, b = b_inf (Lambda = 1).

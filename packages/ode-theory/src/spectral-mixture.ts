@@ -1,13 +1,13 @@
 import { DomainError, ParameterError, ShapeError, assertFinite, assertInteger, describeValue, assertObject } from '@diffusion-theory/kernel';
 
 /**
- * A target as a finite Gaussian mixture with spectral groups (spec §3.2), in plain data.
+ * A target as a finite Gaussian mixture with spectral groups (Cui et al. 2025, eq. 8), in plain data.
  * Same shape as `@diffusion-theory/targets`' SpectralMixtureSpec (defined here so that ode-theory
  * does not depend on targets).
  *
  * - K clusters with weights pi (length K, summing to 1);
  * - Ng spectral groups; ell[c*Ng+s] = eigenvalue of cluster c's covariance on group s (>= 0);
- * - rho[s] = limiting mass |s|/d of group s (0 for microscopic groups, §4.8);
+ * - rho[s] = limiting mass |s|/d of group s (0 for microscopic groups, Cui et al. 2025, Result 2.1);
  * - T[(c*K+c2)*Ng+s] = sum_{i in s} mu_{c,i} mu_{c2,i};
  * - P[(c*Ng+s)*R+r] = sum_{i in s} mu_{c,i} E_{i,r} (R reference directions, R may be 0);
  * - Lambda = sum_c pi_c sum_s rho_s ell_{c,s} (average spread); d = the finite dimension (informative);
@@ -36,7 +36,7 @@ export interface SpectralMixtureSpec {
 }
 
 /**
- * Per-coordinate data of the microscopic groups (|s| = O(1), rho_s = 0; spec §3.2, §4.8), in the
+ * Per-coordinate data of the microscopic groups (|s| = O(1), rho_s = 0; Cui et al. 2025, eq. 8; Result 2.1), in the
  * eigenbasis. nMicro = coords.length coordinates, listed in a fixed order that the factor rows u of the
  * initial condition (DaeInit.u) follow:
  * - coords[p]            group index s of micro coordinate p (every listed group must have rho_s = 0);

@@ -2,10 +2,10 @@ import { DomainError, NDArray, ParameterError, type Rng, type SampleSource, Shap
 
 /**
  * The binary isotropic Gaussian mixture of the ICLR-2024 model (Cui, Krzakala, Vanden-Eijnden, Zdeborova;
- * spec dae-asymptotics §8, target T8):
+ * Cui et al. 2024, ICLR, target T8):
  *   rho = 1/2 N(-mu, sigma^2 I_d) + 1/2 N(mu, sigma^2 I_d),   x1 = s mu + z,  s = +-1,  z ~ N(0, sigma^2 I_d).
- * Scaling: |mu|^2 = d by default (centroids grow with d, unlike the spec §3 targets; any mu may be passed,
- * e.g. |mu| = O(1) for the §3 bimodal target T2).
+ * Scaling: |mu|^2 = d by default (centroids grow with d, unlike the targets of eq. 8 of Cui et al. 2025; any mu may be passed,
+ * e.g. |mu| = O(1) for the bimodal target T2 of Cui et al. 2025).
  */
 export interface BinaryIsotropicGmmOptions {
   /** Dimension d >= 1. */

@@ -66,9 +66,9 @@ export interface MnistGaussianOptions extends GaussianSurrogateOptions {
 export type MnistGaussianTarget = ImageSetGaussian;
 
 /**
- * T3 of spec dae-asymptotics §3.3: the Gaussian N(0, Sigma_digit) with Sigma the empirical covariance
+ * T3 of the experiments of Cui et al. 2025: the Gaussian N(0, Sigma_digit) with Sigma the empirical covariance
  * (unbiased, divisor n - 1) of the MNIST images of `digit` (default 7), pixels scaled to [0, 1] (/255)
- * and centred (§12.11): `gaussianSurrogate(mnistDigits(digit), opts)` (see there for the grouping:
+ * and centred: `gaussianSurrogate(mnistDigits(digit), opts)` (see there for the grouping:
  * top `spikes` eigenvalues microscopic, the rest in `bulkBins` bins; E = the top `referencePcs` PCs).
  */
 export function mnistSevensGaussian(opts: MnistGaussianOptions = {}): MnistGaussianTarget {
@@ -149,7 +149,7 @@ export interface FashionMnistOptions {
 }
 
 /**
- * FashionMNIST (T6 of spec §3.3) read from IDX files: `x` is n x 784 with pixels /255 in [0, 1],
+ * FashionMNIST (T6 of the experiments of Cui et al. 2025) read from IDX files: `x` is n x 784 with pixels /255 in [0, 1],
  * `labels` the class of each row. Throws DatasetUnavailableError (with install instructions) when the
  * files are absent.
  */

@@ -2,7 +2,7 @@ import { DomainError, NDArray, assertInteger, assertPositive } from '@diffusion-
 import { type SpectralGroupMixture, spectralGroupMixture } from './spectral-groups.js';
 
 /**
- * Targets of the DAE-asymptotics experiments and verification fixtures (spec dae-asymptotics §3.3),
+ * Targets of the DAE-asymptotics experiments and verification fixtures (the experiments of Cui et al. 2025),
  * all as spectral-group mixtures in the canonical eigenbasis. e_i denotes the i-th canonical vector
  * (e1 = coordinate 0).
  */
@@ -46,7 +46,7 @@ export function trimodalGmm(d: number): SpectralGroupMixture {
 
 /**
  * T2 (Fig. 2): (1/2) N(mu, sigma^2 I) + (1/2) N(-mu, sigma^2 I) with mu = norm * e1
- * (defaults norm = 2, sigma = 1, spec §12.5). E = (e1, e2) (the plane containing mu).
+ * (defaults norm = 2, sigma = 1). E = (e1, e2) (the plane containing mu).
  */
 export function bimodalGmm(d: number, opts: { norm?: number; sigma?: number } = {}): SpectralGroupMixture {
   checkDim(d, 2);

@@ -18,7 +18,7 @@ import type { Target } from './gaussian.js';
 
 /**
  * The constants of a spectral-group mixture that the learning-dynamics ODEs need
- * (spec dae-asymptotics §3.2), as plain typed arrays so that `ode-theory` can accept it
+ * (Cui et al. 2025, eq. 8), as plain typed arrays so that `ode-theory` can accept it
  * without importing `targets`. All arrays are row-major flat:
  *
  * - `pi[c]`                     cluster weights, sum 1 (length K);
@@ -33,7 +33,7 @@ import type { Target } from './gaussian.js';
  *   `coords[p]` group of the p-th microscopic coordinate (coordinates in ascending eigen-index i),
  *   `mu[c*nMicro + p]` = mu_{c,i}, `E[p*R + j]` = E_{i,j} (eigen frame).
  *
- * Centroids mu_c have O(1) norm, eigenvalues O(1) (the scale convention of §3.1), so all constants are O(1).
+ * Centroids mu_c have O(1) norm, eigenvalues O(1) (the scale convention of Cui et al. 2025, eq. 8), so all constants are O(1).
  */
 export interface SpectralMixtureSpec {
   K: number;
@@ -65,7 +65,7 @@ export interface SpectralGroupMixtureOptions {
   ell: NDArray;
   /**
    * Which groups are microscopic (|s| = O(1), e.g. covariance spikes): they get rho_s = 0 in the
-   * ODE noise term (§4.8). Length Ng. Default: all false (every group macroscopic, rho_s = |s|/d).
+   * ODE noise term (Cui et al. 2025, Result 2.1). Length Ng. Default: all false (every group macroscopic, rho_s = |s|/d).
    * Not inferred from the sizes: flag spikes explicitly.
    */
   microscopic?: readonly boolean[];
@@ -80,7 +80,7 @@ export interface SpectralGroupMixtureOptions {
 
 /**
  * A finite Gaussian mixture whose covariances are jointly diagonal with constant eigenvalues
- * on spectral groups (spec dae-asymptotics §3.2):
+ * on spectral groups (Cui et al. 2025, eq. 8):
  *   rho = sum_c pi_c N(U mu_c, U diag(ell_{c, s(i)}) U^T).
  * Everything returned in arrays (`sample`, `mean`, `covariance`, `means`, `reference`) is in the
  * data frame (after U); the constants are basis-free.
@@ -101,7 +101,7 @@ export interface SpectralGroupMixture extends Target {
   lambda(): number;
   /** (1/d) sum_c pi_c Tr Sigma_c at this finite d (microscopic groups included). */
   lambdaFinite(): number;
-  /** E||x1||^2 / d = lambdaFinite + sum_c pi_c ||mu_c||^2 / d (the Lambda_d of the finite-d b drift, §4.2). */
+  /** E||x1||^2 / d = lambdaFinite + sum_c pi_c ||mu_c||^2 / d (the Lambda_d of the finite-d b drift, Cui et al. 2025, eq. 11). */
   secondMoment(): number;
   /** T, P, rho, Lambda, ... as plain typed arrays for ode-theory. */
   constants(): SpectralMixtureSpec;
@@ -130,7 +130,7 @@ function as2d(a: unknown, name: string): NDArray {
   return c;
 }
 
-/** Build a spectral-group Gaussian mixture target (spec §3.2). */
+/** Build a spectral-group Gaussian mixture target (Cui et al. 2025, eq. 8). */
 export function spectralGroupMixture(opts: SpectralGroupMixtureOptions): SpectralGroupMixture {
   assertObject(opts, 'opts');
   const means0 = opts.means === undefined ? undefined : as2d(opts.means, 'means');

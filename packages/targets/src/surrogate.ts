@@ -1,5 +1,5 @@
 /**
- * The Gaussian surrogate of an image set (T3 / T6 of spec dae-asymptotics §3.3) and the sample
+ * The Gaussian surrogate of an image set (T3 / T6 of the experiments of Cui et al. 2025) and the sample
  * sources the DAE experiments train on: the Gaussian with the exact empirical spectrum, and the
  * images themselves drawn with replacement. Everything in the eigenframe of the empirical covariance.
  */
@@ -49,10 +49,10 @@ export interface ImageSetGaussian extends SpectralGroupMixture {
 
 /**
  * The Gaussian surrogate of a data set `images` (n x d rows, e.g. pixels / 255): N(0, Sigma) with Sigma
- * the empirical covariance (unbiased, divisor n - 1), as a spectral-group target (spec §3.2).
+ * the empirical covariance (unbiased, divisor n - 1), as a spectral-group target (Cui et al. 2025, eq. 8).
  *
  * Grouping (documented choice): Sigma = U diag(lambda) U^T with lambda descending. The top `spikes`
- * eigenvalues are microscopic groups of one coordinate each (rho_s = 0, spec §4.8). The remaining
+ * eigenvalues are microscopic groups of one coordinate each (rho_s = 0, Cui et al. 2025, Result 2.1). The remaining
  * d - spikes eigenvalues, in descending order, are cut into `bulkBins` consecutive bins of (nearly)
  * equal count; each bin is a macroscopic group whose ell is the mean of its eigenvalues, so Tr Sigma
  * is preserved exactly while the bulk spectrum is coarse-grained. The eigenbasis U (columns = PCs,
@@ -145,7 +145,7 @@ export function gaussianSurrogate(images: NDArray, opts: GaussianSurrogateOption
 
 /**
  * N(0, diag(spectrum)): the Gaussian with exactly the given covariance eigenvalues, in its eigenframe
- * (T3 of spec §3.3 with the full empirical spectrum, not the coarse-grained groups).
+ * (T3 of the experiments of Cui et al. 2025 with the full empirical spectrum, not the coarse-grained groups).
  *
  * @param spectrum eigenvalues >= 0 (length d >= 1).
  * @throws ShapeError for an empty spectrum; DomainError for a negative or non-finite eigenvalue.
@@ -179,7 +179,7 @@ export function spectrumSource(spectrum: ArrayLike<number>): SampleSource {
 
 /**
  * Uniform draws with replacement from the rows of `rows` (n x d): the empirical law of a data set
- * (T4 / T6 of spec §3.3, e.g. `toEigenRows(images)`). Online SGD on it reuses rows once it takes
+ * (T4 / T6 of the experiments of Cui et al. 2025, e.g. `toEigenRows(images)`). Online SGD on it reuses rows once it takes
  * more steps than there are rows.
  *
  * @throws ShapeError when `rows` is not a finite n x d NDArray with n >= 1.

@@ -3,7 +3,7 @@ import { type IclrSignAe, iclrSignAe } from '@diffusion-theory/denoisers';
 
 /**
  * Per-time ridge fit of the ICLR-2024 sign auto-encoder f_t(x) = b_t x + u_t sign(u_t^T x)
- * (spec dae-asymptotics §8) on n training pairs (x0^mu, x1^mu):
+ * (Cui et al. 2024, ICLR) on n training pairs (x0^mu, x1^mu):
  *   min_{b,u} sum_mu |b x^mu + u sign(u^T x^mu) - x1^mu|^2 + lambda |u|^2,   x^mu = alpha_t x0^mu + beta_t x1^mu.
  *
  * For a fixed sign pattern s (s^mu = sign(u^T x^mu)) the problem is linear least squares in (b, u) with the

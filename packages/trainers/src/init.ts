@@ -1,7 +1,7 @@
 import { DomainError, NDArray, type Rng, ShapeError, assertFinite, assertInteger, isNDArray } from '@diffusion-theory/kernel';
 
 /**
- * Warm start of spec §2.4 (i): column k of w is scale * sqrt(d) * mu_k for k < min(r, K), zero otherwise.
+ * Warm start, initialisation (i) of the SGD of Cui et al. 2025 (eqs. 4–6): column k of w is scale * sqrt(d) * mu_k for k < min(r, K), zero otherwise.
  * `mus` is K x d (the centroids, O(1) norms); default scale 0.1 (Figs. 1/5). Returns w, d x r.
  */
 export function warmStart(mus: NDArray, d: number, r: number, scale = 0.1): NDArray {
@@ -18,7 +18,7 @@ export function warmStart(mus: NDArray, d: number, r: number, scale = 0.1): NDAr
   return new NDArray(w, [d, r]);
 }
 
-/** I.i.d. N(0, scale^2) entries (spec §2.4 (ii), scale 1: Fig. 6 / MNIST). Returns w, d x r. */
+/** I.i.d. N(0, scale^2) entries (initialisation (ii) of the SGD of Cui et al. 2025, eqs. 4–6; scale 1: Fig. 6 / MNIST). Returns w, d x r. */
 export function gaussianInit(d: number, r: number, rng: Rng, scale = 1): NDArray {
   assertInteger(d, 1, 'd');
   assertInteger(r, 1, 'r');

@@ -48,7 +48,7 @@ export interface OnlineSgdOptions {
   /** The data source (one fresh x1 per step); `target.dim` must equal `model.d`. */
   target: SampleSource;
   schedule: InterpolantSchedule;
-  /** Loss time grid (kernel `LossTimeGrid`: weights optional, default uniform, else summing to 1); default { times: [0.5] } (spec §2.2). */
+  /** Loss time grid (kernel `LossTimeGrid`: weights optional, default uniform, else summing to 1); default { times: [0.5] } (Cui et al. 2025, eqs. 4–6). */
   grid?: LossTimeGrid;
   /** Learning rate eta (default 0.2). */
   eta?: number;
@@ -105,7 +105,7 @@ export interface SgdCheckpoint {
 export interface OnlineSgdResult {
   model: TiedDae;
   records: SgdRecords;
-  /** Statistics of the initial parameters: the ODE initial state (spec §4.8; pass it as `solveDaeOde({ init })`). */
+  /** Statistics of the initial parameters: the ODE initial state (Cui et al. 2025, Result 2.1; pass it as `solveDaeOde({ init })`). */
   initial: SummaryStats;
   final: SummaryStats;
   /** One per `checkpoints` entry, in order (empty when none were asked for). */
@@ -253,7 +253,7 @@ function drawTarget(target: SampleSource, X1: Float64Array, nb: number, d: numbe
 }
 
 /**
- * Online SGD of the tied DAE (spec dae-asymptotics §2.4): one fresh pair (x0 ~ N(0, I), x1 ~ target)
+ * Online SGD of the tied DAE (Cui et al. 2025, eqs. 4–6): one fresh pair (x0 ~ N(0, I), x1 ~ target)
  * per step, the same pair at every grid time, updates
  *   b <- b - (eta / d^2) dL/db,  w <- w - eta (grad_w L + (lambda / d) w),  v <- v - (eta / d)(grad_v L + lambda v),
  * with the gradient of denoisers' `daeGradInto` (the one of `TiedDae.lossAndGrad`). Training time

@@ -11,7 +11,7 @@ import {
 } from '@diffusion-theory/kernel';
 
 /**
- * Reference directions for the summary statistics (spec dae-asymptotics §4.1): kernel's
+ * Reference directions for the summary statistics (Cui et al. 2025, Result 2.1): kernel's
  * `SummaryStatsReference` (`mus` K x d, `E` d x R, `groups` of length d; optional `Ng`, `microscopic`).
  */
 export type StatisticsReference = SummaryStatsReference;
@@ -44,9 +44,9 @@ export function computeStats(w: Float64Array, d: number, r: number, b: number, v
 }
 
 /**
- * The summary statistics (spec §4.1) of a weight matrix w (d x r): Q, and M, G, q_s, m_{c,s}, g_s
+ * The summary statistics (Cui et al. 2025, Result 2.1) of a weight matrix w (d x r): Q, and M, G, q_s, m_{c,s}, g_s
  * when the reference directions are given (kernel `summaryStatsOf`, with w checked finite). Use it
- * for the ODE initial condition ("the statistics of the actual initial w", §4.8).
+ * for the ODE initial condition ("the statistics of the actual initial w", Cui et al. 2025, Result 2.1).
  * @throws ShapeError for a w that is not d x r; NonFiniteError for non-finite weights.
  */
 export function summaryStatistics(w: NDArray, ref: StatisticsReference & { b?: number; v?: ArrayLike<number> } = {}): SummaryStats {
