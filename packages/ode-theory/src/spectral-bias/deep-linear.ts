@@ -10,7 +10,7 @@ export interface DeepLinearOptions extends TrainingTime {
   c0: number;
   /** Tied layers (W = A^L, one shared A): the right-hand side is multiplied by L. Default false. */
   tied?: boolean;
-  /** RK4 steps in tau (default 2000). */
+  /** RK4 steps in tau at least (default 2000; smaller steps where the flow is stiff). */
   steps?: number;
 }
 
@@ -39,14 +39,28 @@ export function deepLinearGain(o: DeepLinearOptions): number {
   const steps = o.steps ?? 2000;
   assertInteger(steps, 1, 'steps');
   const p = { lambda: o.lambda, sigma: o.sigma, L: o.L, eta, tied: o.tied };
-  const h = tau / steps;
+  // RK4 in tau with step min(tau / steps, 0.05 / |df/dc|) (the flow is stiff at large sigma), stopping once c no longer moves
+  const hMax = tau / steps;
+  const s = o.sigma * o.sigma + o.lambda;
+  const pw = 2 - 2 / o.L;
+  const k = 2 * eta * o.L * (o.tied ? o.L : 1);
   let c = c0;
-  for (let i = 0; i < steps; i++) {
+  let t = 0;
+  while (t < tau) {
+    const J = Math.abs(k * (-s * Math.abs(c) ** pw + (o.lambda - s * c) * pw * Math.abs(c) ** (pw - 1)));
+    let h = Math.min(hMax, J > 0 ? 0.05 / J : hMax, tau - t);
+    if (tau - t - h < 1e-12 * tau) h = tau - t;
     const k1 = deepLinearRate(c, p);
     const k2 = deepLinearRate(c + 0.5 * h * k1, p);
     const k3 = deepLinearRate(c + 0.5 * h * k2, p);
     const k4 = deepLinearRate(c + h * k3, p);
-    c += (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+    const nc = c + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+    t += h;
+    if (!(Math.abs(nc - c) > 1e-16 * Math.abs(c))) {
+      c = nc;
+      break;
+    }
+    c = nc;
   }
   if (!Number.isFinite(c)) throw new DomainError('deepLinearGain: the integration diverged; use more steps');
   return c;

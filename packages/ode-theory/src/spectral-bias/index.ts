@@ -10,6 +10,7 @@ export {
 } from './conv.js';
 export { type DeepLinearOptions, deepLinearGain, deepLinearImplicitTime, deepLinearRate, hyp2f1OneBeta } from './deep-linear.js';
 export { fmModeGain, fmOneLayerVariance, fmOptimum, fmTwoLayerGain, fmTwoLayerVariance, fmVarianceFromGain } from './flow-matching.js';
+export { deepLinearGeneratedVariance, generatedModeMean, varianceFromGain } from './generated.js';
 export { spectralKL } from './kl.js';
 export { type NonCentredMatrixOptions, nonCentredDynamics } from './non-centred.js';
 export {

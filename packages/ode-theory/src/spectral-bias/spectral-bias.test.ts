@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   convergedVariance,
   deepLinearGain,
+  deepLinearGeneratedVariance,
   deepLinearImplicitTime,
   discreteGdWeights,
   epsPredModeGain,
@@ -16,6 +17,7 @@ import {
   fmVarianceFromGain,
   fullWidthConvFilter,
   fullWidthConvGeneratedVariances,
+  generatedModeMean,
   nonCentredDynamics,
   nonCentredModeDynamics,
   oneLayerGeneratedVariances,
@@ -295,5 +297,18 @@ describe('non-centred coupled dynamics (Prop D.2, general d)', () => {
     const one = nonCentredDynamics({ covariance: new NDArray(Float64Array.of(0.5), [1, 1]), mean: [1.2], sigma: 1, W0: new NDArray(Float64Array.of(0.1), [1, 1]), b0: [0], tau: 0.7 });
     expect(rel(one.W.data[0], 0.476942610455)).toBeLessThan(1e-10);
     expect(rel(one.b[0], 0.489833565775)).toBeLessThan(1e-10);
+  });
+});
+
+describe('numerical generated distributions (deep linear, generated mean)', () => {
+  it('deep L = 1 reproduces Prop 4.2 and tied L = 2 reproduces Prop 5.1', () => {
+    expect(rel(deepLinearGeneratedVariance({ lambda: 0.5, L: 1, c0: 0.1, tau: 0.8 }), prop42Variance({ lambda: 0.5, Q: 0.1, tau: 0.8 }))).toBeLessThan(1e-6);
+    expect(rel(deepLinearGeneratedVariance({ lambda: 0.5, L: 2, tied: true, c0: 0.1, tau: 0.8 }), prop51Variance({ lambda: 0.5, Q: 0.1, tau: 0.8 }))).toBeLessThan(1e-6);
+  });
+  it('generated mean at the optimum: m (1 - sqrt((sigma_0^2 + lambda)/(sigma_T^2 + lambda)))', () => {
+    const l = 0.4;
+    const m = 1.3;
+    const v = generatedModeMean((s) => l / (l + s * s), (s) => (s * s * m) / (l + s * s));
+    expect(rel(v, m * (1 - Math.sqrt((0.002 ** 2 + l) / (80 ** 2 + l))))).toBeLessThan(1e-8);
   });
 });
