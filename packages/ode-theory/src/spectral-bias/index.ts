@@ -28,6 +28,7 @@ export {
   type Prop42Options,
   prop42Variance,
 } from './one-layer.js';
+export { type EdmPrecondGainOptions, edmPrecondGeneratedVariance, edmPrecondModeGain } from './precond.js';
 export { type DiffusionSchedule, type ScheduleVarianceOptions, scheduleModeVariance, vpCosineSchedule } from './schedule.js';
 export { prop51Variance, type TwoLayerOptions, twoLayerModeGain } from './two-layer.js';
 export { epsPredModeGain, epsPredVariance, scheduleOptimumVariance } from './variants.js';

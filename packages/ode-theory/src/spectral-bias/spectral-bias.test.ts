@@ -9,6 +9,8 @@ import {
   deepLinearGeneratedVariance,
   deepLinearImplicitTime,
   discreteGdWeights,
+  edmPrecondGeneratedVariance,
+  edmPrecondModeGain,
   epsPredModeGain,
   epsPredVariance,
   fmModeGain,
@@ -310,5 +312,37 @@ describe('numerical generated distributions (deep linear, generated mean)', () =
     const m = 1.3;
     const v = generatedModeMean((s) => l / (l + s * s), (s) => (s * s * m) / (l + s * s));
     expect(rel(v, m * (1 - Math.sqrt((0.002 ** 2 + l) / (80 ** 2 + l))))).toBeLessThan(1e-8);
+  });
+});
+
+describe('EDM-preconditioned one-layer model [X] (spec §4.4)', () => {
+  it('the gain equals RK4 gradient flow on W-prime with the weighted loss; rate factor 1/(sigma^2 + sigma_d^2)', () => {
+    const l = 0.6;
+    for (const s of [0.05, 0.5, 3]) {
+      const sd = 0.5;
+      const cSkip = sd ** 2 / (s * s + sd ** 2);
+      const cOut = (s * sd) / Math.sqrt(s * s + sd ** 2);
+      const cIn = 1 / Math.sqrt(s * s + sd ** 2);
+      const w = (s * s + sd ** 2) / (s * sd) ** 2;
+      // dw'/dtau = -eta d/dw' [omega ((lambda + s^2) W^2 - 2 lambda W + lambda)], W = cSkip + cOut cIn w'
+      const f = (wp: number) => {
+        const W = cSkip + cOut * cIn * wp;
+        return -w * 2 * ((l + s * s) * W - l) * cOut * cIn;
+      };
+      let wp = 0;
+      const tau = 2;
+      const n = 20000;
+      const h = tau / n;
+      for (let i = 0; i < n; i++) {
+        const k1 = f(wp);
+        const k2 = f(wp + 0.5 * h * k1);
+        const k3 = f(wp + 0.5 * h * k2);
+        const k4 = f(wp + h * k3);
+        wp += (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+      }
+      expect(Math.abs(cSkip + cOut * cIn * wp - edmPrecondModeGain({ lambda: l, sigma: s, tau }))).toBeLessThan(1e-10);
+    }
+    const v = edmPrecondGeneratedVariance({ lambda: 0.6, tau: 1e9 });
+    expect(rel(v, convergedVariance(0.6))).toBeLessThan(1e-8);
   });
 });
