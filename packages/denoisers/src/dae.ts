@@ -209,7 +209,19 @@ export class TiedDae extends DaeBase {
   }
 }
 
-/** Build a tied-weight DAE. */
+/**
+ * Build a tied-weight DAE.
+ * @param opts - d, r, activation (name or kernel Activation); optional initial w (d x r), b, v and timeEncoding
+ * @returns a TiedDae: f(t, x) = b x + (w / sqrt d) sigma(w^T x / sqrt d + v p_t), with live parameters,
+ *   denoise(x, n, t), lossAndGrad and clone()
+ * @throws ShapeError for w or v of the wrong shape; DomainError for d, r not positive integers;
+ *   ParameterError for an unknown activation
+ * @example
+ * ```ts
+ * const model = tiedDae({ d: 100, r: 2, activation: 'tanh' });
+ * const y = model.denoise(x, n, 0.5);                         // n x 100
+ * ```
+ */
 export function tiedDae(opts: DaeOptions): TiedDae {
   assertObject(opts, 'opts');
   return new TiedDae(opts);

@@ -49,11 +49,21 @@ export interface MeanError {
   perDim: Float64Array;
   /** Euclidean norm ||sampleMean - mean||. */
   norm: number;
-  /** ||sampleMean - mean||^2 / d (the ICLR-2024 mean error, spec section 7). */
+  /** ||sampleMean - mean||^2 / d (the mean error of Cui et al. 2024, ICLR). */
   squaredPerDim: number;
 }
 
-/** Error of the sample mean of `samples` (n x d) against a reference mean. */
+/**
+ * Error of the sample mean of `samples` (n x d) against a reference mean.
+ * @param samples - n x d NDArray
+ * @param mean - the reference mean (length d)
+ * @returns the sample mean, the difference and its Euclidean norm
+ * @throws ShapeError for a mean not of length d; NonFiniteError for non-finite samples
+ * @example
+ * ```ts
+ * const { norm } = meanError(target.sample(5000, new Rng(0)), target.mean());
+ * ```
+ */
 export function meanError(samples: NDArray, mean: Float64Array | readonly number[]): MeanError {
   const { n, d, data } = samplesArg(samples);
   const m = vectorArg(mean, d, 'mean');
@@ -134,7 +144,7 @@ export interface ProjectedSampleMoments extends GaussianMoments {
 
 /**
  * Empirical moments of the samples X (n x d) projected on the columns of `basis` (d x k): Z = X B
- * (spec section 7, projected moments of E^T X). The predicted counterpart for a trained DAE is
+ * (projected moments of E^T X, Cui et al. 2025, Corollary 2.3). The predicted counterpart for a trained DAE is
  * ode-theory's `projectedGeneratedMoments`.
  * @throws ShapeError for a samples or basis of the wrong shape; NonFiniteError for non-finite entries.
  */

@@ -98,7 +98,19 @@ export type DaeOdeRecord = SummaryStatsOdeRecord;
 /**
  * Integrate Result 2.1 from `init` over [0, tauMax] (with `trainB: false`, b stays at its initial value).
  * @throws ParameterError for missing options or init fields (see DaeInit); ShapeError for blocks of the
- * wrong length; NonFiniteError for a non-finite init; DivergenceError (with the step) on a non-finite state.
+ * wrong length; NonFiniteError for a non-finite init; DivergenceError (with the step and `err.tau`) on a
+ * non-finite, blown-up (above divergenceThreshold x the problem's scale) or non-physical state (a Gram
+ * matrix q_s with a negative diagonal, or Q not positive semi-definite).
+ * @param opts - spec (the target's SpectralMixtureSpec), r, activation, grid, schedule, eta, lambda, init,
+ *   tauMax; optional method ('rk4' | 'dopri5'), dtau, saveEvery / saveAt, tolerances, divergenceThreshold
+ * @returns the learning curve as a kernel SummaryStatsRecord (one entry per saved tau) with layout and nfev
+ * @example
+ * ```ts
+ * const target = trimodalGmm(1000);
+ * const init = initialStateFromWeights(warmStart(target.means(), 1000, 2), target, target.means(), target.reference());
+ * const rec = solveDaeOde({ spec: target.constants(), r: 2, activation: 'tanh', grid: { times: [0.5] },
+ *   schedule: linearInterpolant(), eta: 0.2, lambda: 0, init, tauMax: 8, saveEvery: 10 });
+ * ```
  */
 export function solveDaeOde(opts: SolveDaeOdeOptions): SummaryStatsOdeRecord {
   if (!opts || typeof opts !== 'object') throw new ParameterError('opts: expected an options object');

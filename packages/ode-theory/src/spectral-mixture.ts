@@ -164,6 +164,17 @@ export function spreadLambda(spec: Pick<SpectralMixtureSpec, 'K' | 'Ng' | 'pi' |
  * (a convenience for tests and small examples; targets has the full constructor).
  * mus[c] has length d; groupOf[i] in [0, Ng); E is d x R row-major (or omitted: R = 0);
  * rho defaults to |s|/d; pass rho explicitly to mark microscopic groups with 0.
+ * @param o - d; pi (K weights summing to 1); mus (K centroids of length d); groupOf (length d, in [0, Ng));
+ *   Ng; ell (K x Ng eigenvalues >= 0); optional rho (Ng masses), E (d x R) and R
+ * @returns the validated SpectralMixtureSpec (T, P, Lambda computed)
+ * @throws ShapeError for arrays of the wrong length (a centroid not of length d names `mus[c]`);
+ *   NonFiniteError for non-finite centroids; DomainError for bad weights, groups or eigenvalues
+ * @example
+ * ```ts
+ * const mu = new Float64Array(100); mu[0] = 2;
+ * const spec = spectralMixtureFromCentroids({ d: 100, pi: [0.5, 0.5], mus: [mu, mu.map((x) => -x)],
+ *   groupOf: new Int32Array(100), Ng: 1, ell: [1, 1] });
+ * ```
  */
 export function spectralMixtureFromCentroids(o: {
   d: number;

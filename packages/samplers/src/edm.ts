@@ -46,6 +46,13 @@ export interface SampleEdmOptions {
  *
  * Randomness, in order: n*dim normals for X_0 (unless x0 is given), then one fill of n*dim normals
  * per step with gamma_i > 0.
+ * @param opts - denoiser (a SigmaDenoiser), sigmas (decreasing, ending at 0), n, rng; optional churn, x0, onProgress
+ * @returns the n x dim samples at sigma = 0
+ * @throws ParameterError / ShapeError / DomainError for invalid options (a sigma grid that is not decreasing)
+ * @example
+ * ```ts
+ * const { samples } = sampleEdm({ denoiser: gaussian({ dim: 2 }).sigmaDenoiser(), sigmas: edmSigmaGrid({ n: 18 }), n: 500, rng: new Rng(0) });
+ * ```
  */
 export function sampleEdm(opts: SampleEdmOptions): { samples: NDArray } {
   const { denoiser, n, rng, churn, x0, onProgress } = opts ?? ({} as SampleEdmOptions);

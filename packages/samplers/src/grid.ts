@@ -51,7 +51,7 @@ export function timeGrid(schedule: InterpolantSchedule, opts: TimeGridOptions): 
 }
 
 /**
- * The grid of the discretised sampler of Cui et al. 2025 (App. B.4 / D.1, spec section 1.3):
+ * The grid of the discretised sampler of Cui et al. 2025 (App. B.4 / D.1):
  * t_k = k / N for k = 0..K with K = round(tEnd N). With method 'euler-maruyama' this reproduces
  * X_{k+1} = X_k + (1/N) [Gamma f + Delta X] + sqrt(2 eps_{t_k} / N) xi_k exactly.
  */

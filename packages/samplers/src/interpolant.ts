@@ -28,7 +28,7 @@ export interface SampleInterpolantOptions extends TimeGridOptions {
   /** Source of X_0 ~ N(0, I) (unless x0 is given) and of the Brownian increments. */
   rng: Rng;
   /**
-   * 'euler-maruyama' (default; the scheme of spec section 1.3) or 'heun' (stochastic Heun:
+   * 'euler-maruyama' (default; the scheme of Cui et al. 2025, App. B.4 / D.1) or 'heun' (stochastic Heun:
    * predictor-corrector with the same noise increment; second order for the ODE, the better choice when epsilon = 0).
    */
   method?: 'euler-maruyama' | 'heun';
@@ -53,8 +53,11 @@ export interface SampleResult {
   snapshots?: Snapshot[];
 }
 
+/** Rows integrated together (cache blocking); a fixed constant, so results do not depend on the machine. */
+export const ROW_BLOCK = 256;
+
 /**
- * Sample the generative SDE of the stochastic interpolant (spec section 1.2)
+ * Sample the generative SDE of the stochastic interpolant (Cui et al. 2025, eq. 1)
  *   dX = [Gamma_t f(t, X) + Delta_t X] dt + sqrt(2 eps_t) dW,   X_0 ~ N(0, I),
  *   Gamma_t = beta' - (alpha'/alpha) beta + eps beta / alpha^2,  Delta_t = alpha'/alpha - eps / alpha^2,
  * on the grid t_k = k tEnd / steps (k = 0..steps) or an explicit `grid`. With the exact f,
@@ -71,10 +74,16 @@ export interface SampleResult {
  * in cache. Randomness: n*dim normals from `rng` for X_0 (unless x0 is given); then `noise = rng.split(1)[0]`
  * and block j draws, at each step whose noise scale is > 0, rows*dim normals from `noise.stream(j)`.
  * Same rng path and options give identical samples.
+ * @param opts - denoiser, schedule, n, rng; optional tEnd / steps or grid, method, x0, saveAt, onProgress
+ * @returns the n x dim samples at the last grid time (and snapshots at saveAt)
+ * @throws ParameterError / ShapeError / DomainError for invalid options (e.g. a grid time with alpha_t = 0)
+ * @example
+ * ```ts
+ * const target = gaussian({ dim: 2 });
+ * const { samples } = sampleInterpolant({ denoiser: target.denoiser(linearInterpolant()), schedule: linearInterpolant(),
+ *   n: 1000, rng: new Rng(1), tEnd: 0.99, steps: 100, method: 'heun' });
+ * ```
  */
-/** Rows integrated together (cache blocking); a fixed constant, so results do not depend on the machine. */
-export const ROW_BLOCK = 256;
-
 export function sampleInterpolant(opts: SampleInterpolantOptions): SampleResult {
   assertObject(opts, 'opts');
   const { denoiser, schedule, n, rng, x0, saveAt, onProgress } = opts ?? ({} as SampleInterpolantOptions);

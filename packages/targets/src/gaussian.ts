@@ -377,6 +377,16 @@ function makeGaussianDenoise(g: EigenGaussian) {
  *   f(t, x) = m + beta C (alpha^2 I + beta^2 C)^{-1} (x - beta m),
  * evaluated in the eigenbasis of C (diagonal per t, cached); the sigma form is the case
  * (alpha, beta) = (sigma, 1).
+ * @param opts - mean (length d), and covariance (d x d NDArray) or eigen ({ basis d x k, spectrum k }), or dim
+ * @returns a GaussianTarget: mean(), covariance(), sample(n, rng), logDensity, denoiser(schedule), sigmaDenoiser()
+ * @throws ShapeError for inconsistent shapes; NonFiniteError for NaN / Infinity; DomainError for a
+ *   non-symmetric covariance or a basis that is not orthonormal; NotPositiveDefiniteError for a negative eigenvalue
+ * @example
+ * ```ts
+ * const g = gaussian({ mean: [0, 1], covariance: new NDArray(Float64Array.from([2, 0.3, 0.3, 1]), [2, 2]) });
+ * const x = g.sample(1000, new Rng(0));                       // 1000 x 2
+ * const f = g.denoiser(linearInterpolant());                  // exact E[x1 | x_t]
+ * ```
  */
 export function gaussian(opts: GaussianOptions = {}): GaussianTarget {
   const { covariance, eigen } = opts;

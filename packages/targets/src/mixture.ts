@@ -57,6 +57,15 @@ export interface GaussianMixtureTarget extends Target {
  * Per call and component: one gemm z = (x - beta m_c) U_c (gives the Mahalanobis form and the
  * component denoiser in the eigenbasis), diagonal scalings, and one gemm back (accumulated with
  * weights r_c). Cost ~ 4 n d sum_c k_c flops.
+ * @param opts - weights (K, >= 0, summing to 1), means (K x d NDArray), covariances (K NDArrays d x d or eigen forms)
+ * @returns a GaussianMixtureTarget with the exact denoisers and sampling
+ * @throws ShapeError for inconsistent shapes; DomainError for bad weights or a non-symmetric covariance;
+ *   NotPositiveDefiniteError for a covariance with a negative eigenvalue
+ * @example
+ * ```ts
+ * const I = new NDArray(Float64Array.from([1, 0, 0, 1]), [2, 2]);
+ * const mix = gaussianMixture({ weights: [0.5, 0.5], means: new NDArray(Float64Array.from([-2, 0, 2, 0]), [2, 2]), covariances: [I, I] });
+ * ```
  */
 export function gaussianMixture(opts: GaussianMixtureOptions): GaussianMixtureTarget {
   const { weights, means, covariances } = opts ?? ({} as GaussianMixtureOptions);

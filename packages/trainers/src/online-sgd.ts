@@ -261,6 +261,19 @@ function drawTarget(target: SampleSource, X1: Float64Array, nb: number, d: numbe
  * into preallocated buffers.
  * @throws ParameterError / ShapeError / DomainError for invalid options (before any work; a target
  * whose dim differs from model.d is a ShapeError); DivergenceError (with the step) on divergence.
+ * @param opts - model (trained in place), target (a SampleSource with dim = model.d), schedule, rng, and
+ *   steps or tauMax; optional grid, eta (0.2), lambda (0), record, checkpoints, trainB, divergence options
+ * @returns the trained model, its records (kernel SummaryStatsRecord + step, loss), initial and final
+ *   statistics, the checkpoints, the number of steps and the final training time tau
+ * @throws ParameterError / ShapeError / DomainError for invalid options, before any work (docs/errors.md);
+ *   DivergenceError with the step when the loss or the weights diverge
+ * @example
+ * ```ts
+ * const target = trimodalGmm(400);
+ * const model = tiedDae({ d: 400, r: 2, activation: 'tanh', w: warmStart(target.means(), 400, 2) });
+ * const { records } = onlineSgd({ model, target, schedule: linearInterpolant(), eta: 0.2, tauMax: 1, rng: new Rng(1),
+ *   record: { every: 100, mus: target.means(), E: target.reference(), groups: target.groups } });
+ * ```
  */
 export function onlineSgd(opts: OnlineSgdOptions): OnlineSgdResult {
   const { model, target, schedule, rng } = opts ?? ({} as OnlineSgdOptions);

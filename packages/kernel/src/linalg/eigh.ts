@@ -16,6 +16,15 @@ export interface EighResult {
 /**
  * Symmetric eigendecomposition (Householder tridiagonalisation + implicit QL with shifts).
  * `a` must be square, finite and symmetric to 1e-8 relative (it is symmetrised); not modified.
+ * @param a - square, finite, symmetric matrix (not modified); below 2^-256 or above 2^256 it is scaled by a power of two
+ * @param name - the argument's name in error messages
+ * @returns eigenvalues ascending and the orthonormal eigenvectors as columns
+ * @throws ShapeError for a non-square matrix; NonFiniteError for NaN / Infinity; DomainError when not
+ *   symmetric; ConvergenceError when QL fails
+ * @example
+ * ```ts
+ * const { values, vectors } = eigh(new NDArray(Float64Array.from([2, 1, 1, 2]), [2, 2])); // values [1, 3]
+ * ```
  */
 export function eigh(a: NDArray, name = 'a'): EighResult {
   const { n, data } = symmetricArg(a, name);
