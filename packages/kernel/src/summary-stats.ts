@@ -1,5 +1,5 @@
 import { assertInteger } from './check.js';
-import { DomainError, ShapeError } from './errors.js';
+import { DomainError, NonFiniteError, ShapeError } from './errors.js';
 import { type NDArray, isNDArray } from './ndarray.js';
 import type { SummaryStats } from './vocabulary.js';
 
@@ -46,7 +46,7 @@ function isPrepared(ref: unknown): ref is PreparedSummaryStatsReference {
 function flatFinite(a: NDArray, name: string): Float64Array {
   const data = a.contiguous().data;
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new DomainError(`${name}: expected finite entries, got ${data[i]} at flat index ${i}`);
+    if (!Number.isFinite(data[i])) throw new NonFiniteError(`${name}: expected finite entries, got ${data[i]} at flat index ${i}`);
   }
   return data;
 }

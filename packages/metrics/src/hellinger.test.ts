@@ -1,4 +1,4 @@
-import { DomainError, NDArray, ParameterError, Rng, ShapeError, normalPdf } from '@diffusion-theory/kernel';
+import { DomainError, NDArray, NonFiniteError, ParameterError, Rng, ShapeError, normalPdf } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
 import { hellinger, hellingerProjected, hellingerSquared } from './hellinger.js';
 
@@ -38,7 +38,7 @@ describe('hellingerSquared on a grid', () => {
     const p = xs.map((x) => normalPdf(x));
     expect(() => hellingerSquared(p, p.subarray(1), axis)).toThrow(ShapeError);
     expect(() => hellingerSquared(p, p.map((v) => -v - 1), axis)).toThrow(DomainError);
-    expect(() => hellingerSquared(p, p.map(() => Number.NaN), axis)).toThrow(DomainError);
+    expect(() => hellingerSquared(p, p.map(() => Number.NaN), axis)).toThrow(NonFiniteError); // NaN entries: NonFiniteError (docs/errors.md)
     expect(() => hellingerSquared(p, p, { lo: 1, hi: 0, points: 4001 })).toThrow(DomainError);
     expect(() => hellingerSquared(p, p, { lo: 0, hi: 1, points: 1 })).toThrow(DomainError);
   });

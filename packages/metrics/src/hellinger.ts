@@ -2,6 +2,7 @@ import {
   DomainError,
   type KdeBandwidth,
   type NDArray,
+  NonFiniteError,
   ParameterError,
   ShapeError,
   assertInteger,
@@ -57,7 +58,7 @@ function densityArg(p: Float64Array, m: number, name: string): Float64Array {
   if (p.length !== m) throw new ShapeError(`${name}: expected length ${m} (the grid size), got ${p.length}`);
   let mx = 0;
   for (let i = 0; i < m; i++) {
-    if (!Number.isFinite(p[i])) throw new DomainError(`${name}: expected finite density values, got ${p[i]} at index ${i}`);
+    if (!Number.isFinite(p[i])) throw new NonFiniteError(`${name}: expected finite density values, got ${p[i]} at index ${i}`);
     mx = Math.max(mx, p[i]);
   }
   for (let i = 0; i < m; i++) {

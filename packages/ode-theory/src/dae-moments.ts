@@ -15,7 +15,7 @@
  * a trapezoid rule on [-halfWidth, halfWidth] with spacing min(h0, h0/s_j) along direction j
  * (h0 = defaultSpacing(activation): 0.35 smooth, 0.15 ReLU / sign), or a Gauss-Hermite product rule.
  */
-import { type Activation, gaussLegendre, ParameterError } from '@diffusion-theory/kernel';
+import { type Activation, DomainError, gaussLegendre } from '@diffusion-theory/kernel';
 import { defaultSpacing, fdfOf } from './activation.js';
 import { gaussHermiteNormal, trapezoidNormalInto } from './quadrature.js';
 import { type SymEigen, symEigen } from './small-linalg.js';
@@ -32,8 +32,8 @@ interface KinkRule {
 
 function kinkRule(levels: number, kinks: readonly number[], n: number, opts: DaeQuadratureOptions): KinkRule {
   const halfWidth = opts.kinkHalfWidth ?? 8.5;
-  if (!Number.isInteger(n) || n < 1 || n > 200) throw new ParameterError(`quadrature.kinkNodes / crossKinkNodes: expected an integer in [1, 200], got ${n}`);
-  if (!(halfWidth > 0 && halfWidth <= 40)) throw new ParameterError(`quadrature.kinkHalfWidth: expected a number in (0, 40], got ${halfWidth}`);
+  if (!Number.isInteger(n) || n < 1 || n > 200) throw new DomainError(`quadrature.kinkNodes / crossKinkNodes: expected an integer in [1, 200], got ${n}`);
+  if (!(halfWidth > 0 && halfWidth <= 40)) throw new DomainError(`quadrature.kinkHalfWidth: expected a number in (0, 40], got ${halfWidth}`);
   return { kinks: [...kinks].sort((a, b) => a - b), gl: gaussLegendre(n), halfWidth, cuts: new Float64Array(levels * kinks.length) };
 }
 

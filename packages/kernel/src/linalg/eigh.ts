@@ -1,4 +1,4 @@
-import { ConvergenceError, ParameterError } from '../errors.js';
+import { ConvergenceError, DomainError, ParameterError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import { applyQ, eighInPlace, tql2, tridiagonalizeBlocked } from './base-eigh.js';
 import { bisectIndexRange, indexRangeOf } from './base-stebz.js';
@@ -90,11 +90,11 @@ function vectorsFor(r: Reduced, lam: Float64Array): NDArray {
  * for the k largest only by inverse iteration with Gram-Schmidt inside clusters (dstein), then the
  * compact-WY back-transformation on n x k. `values` are DESCENDING (largest first); `vectors` is
  * n x k with the matching eigenvectors as columns.
- * @throws ParameterError if k is not an integer in [0, n]; ConvergenceError if QL fails.
+ * @throws DomainError if k is not an integer in [0, n]; ConvergenceError if QL fails.
  */
 export function eighTop(a: NDArray, k: number, name = 'a'): EighResult {
   const arg = symmetricArg(a, name);
-  if (!Number.isInteger(k) || k < 0 || k > arg.n) throw new ParameterError(`k: expected an integer in [0, ${arg.n}] (the size of ${name}), got ${k}`);
+  if (!Number.isInteger(k) || k < 0 || k > arg.n) throw new DomainError(`k: expected an integer in [0, ${arg.n}] (the size of ${name}), got ${k}`);
   const e = rescaleExtreme(arg.data);
   const r = reduce(arg);
   const { n } = r;
