@@ -46,6 +46,12 @@ export interface DaeLossCoefficients {
  * Resolve a loss time grid (kernel `resolveLossTimeGrid`: weights optional, default uniform, else
  * >= 0 summing to 1) and the schedule and time encoding at its times, once per training run.
  * @throws ShapeError / DomainError from resolveLossTimeGrid, naming `name`; ParameterError for a missing schedule.
+ * @param model - supplies timeEncoding (p_t)
+ * @param grid - the loss time grid
+ * @param schedule - the interpolant schedule
+ * @param name - the grid's name in error messages
+ * @returns alpha_j, beta_j, p_j and omega_j of every grid time
+ * @throws ShapeError / DomainError for an invalid grid
  */
 export function daeLossCoefficients(model: Pick<DaeParameters, 'timeEncoding'>, grid: LossTimeGrid, schedule: InterpolantSchedule, name = 'grid'): DaeLossCoefficients {
   const { times, weights } = resolveLossTimeGrid(grid, name);
@@ -97,7 +103,14 @@ export interface DaeGrad {
   readonly g: Float64Array;
 }
 
-/** Allocate a DaeGrad workspace for d, r and J grid times. */
+/**
+ * Allocate a DaeGrad workspace for d, r and J grid times.
+ * @param d - dimension
+ * @param r - width
+ * @param J - number of grid times
+ * @returns zeroed gradient buffers (reused by daeGradInto)
+ * @throws DomainError for d, r, J not positive integers
+ */
 export function daeGrad(d: number, r: number, J: number): DaeGrad {
   assertInteger(d, 1, 'd');
   assertInteger(r, 1, 'r');
@@ -126,6 +139,14 @@ export function daeGrad(d: number, r: number, J: number): DaeGrad {
  * non-finite input gives a non-finite loss).
  * @returns the loss (also in grad.loss).
  * @throws ShapeError when grad does not fit (d, r, J) or x0 / x1 are too short.
+ * @param model - the DAE parameters (w, u, b, v, d, r)
+ * @param x0 - noise rows (row-major)
+ * @param x1 - data rows (row-major)
+ * @param coef - loss coefficients (daeLossCoefficients)
+ * @param grad - gradient buffers (daeGrad), overwritten
+ * @param offset - start of the pair in x0 and x1 (default 0)
+ * @returns the per-sample loss of the pair
+ * @throws ParameterError / ShapeError for arguments of the wrong type
  */
 export function daeGradInto(model: DaeParameters, x0: Float64Array, x1: Float64Array, coef: DaeLossCoefficients, grad: DaeGrad, offset = 0): number {
   assertObject(model, 'model');
@@ -245,6 +266,12 @@ export type DaeWeightPart = 'tied' | 'encoder' | 'decoder';
  * `daeGradInto` (no d x r temporary; decay 0 overwrites out). An SGD step with weight decay lambda is
  * `addDaeWeightGrad(model.w, grad, -eta, 1 - eta lambda / d)`.
  * @throws ShapeError for an `out` of the wrong length; ParameterError for an unknown part.
+ * @param out - the weights to update (d x r), in place
+ * @param grad - gradient buffers from daeGradInto
+ * @param scale - step multiplier (e.g. -eta)
+ * @param decay - multiplier of the old weights (default 1)
+ * @param part - which weight the gradient is for: 'tied', 'encoder' or 'decoder'
+ * @throws ParameterError / ShapeError for arguments of the wrong type
  */
 export function addDaeWeightGrad(out: Float64Array, grad: DaeGrad, scale: number, decay = 1, part: DaeWeightPart = 'tied'): void {
   assertArrayLike(out, 'out');

@@ -27,6 +27,9 @@ export type TimeGrid = LossTimeGrid;
 /**
  * Validate a loss time grid by kernel's one rule.
  * @deprecated use `resolveLossTimeGrid` from @diffusion-theory/kernel; this goes in the next minor release.
+ * @param grid - the loss time grid (kernel LossTimeGrid)
+ * @param name - the argument's name in error messages
+ * @throws ShapeError / DomainError as kernel resolveLossTimeGrid (times in [0, 1], weights >= 0 summing to 1)
  */
 export function checkGrid(grid: LossTimeGrid, name = 'grid'): void {
   resolveLossTimeGrid(grid, name);
@@ -248,7 +251,12 @@ export class UntiedDae extends DaeBase {
   }
 }
 
-/** Build an untied DAE (separate encoder w and decoder u). */
+/**
+ * Build an untied DAE (separate encoder w and decoder u).
+ * @param opts - d, r, activation; optional encoder u, decoder w, b, v and timeEncoding
+ * @returns an UntiedDae f(t, x) = b x + (w / sqrt d) sigma(u^T x / sqrt d + v p_t)
+ * @throws ShapeError for weights of the wrong shape; DomainError for d, r not positive integers; ParameterError for an unknown activation
+ */
 export function untiedDae(opts: UntiedDaeOptions): UntiedDae {
   assertObject(opts, 'opts');
   return new UntiedDae(opts);

@@ -25,6 +25,9 @@ export interface IclrSignAe extends Denoiser {
  * The ICLR-2024 sign auto-encoder with skip connection, one network per time (Cui et al. 2024, ICLR):
  *   f_t(x) = b_t x + u_t sign(u_t^T x)    (sign(0) = 0),
  * stored as a table over a time grid. Implements the kernel Denoiser (batched rows). Cost O(n d) per call.
+ * @param opts - grid times and the per-time parameters (b_t, u_t)
+ * @returns the sign auto-encoder f_t(x) = b_t x + u_t sign(u_t^T x), one network per time
+ * @throws ShapeError / DomainError / ParameterError for invalid options
  */
 export function iclrSignAe(opts: IclrSignAeOptions): IclrSignAe {
   assertObject(opts, 'opts');

@@ -25,6 +25,9 @@ export interface TweedieBinaryGmmOptions {
  *   f*_t(x) = E[x1 | x_t = x] = (beta_t sigma^2 / D_t) x + (alpha_t^2 / D_t) mu tanh(beta_t mu^T x / D_t).
  * The same formula serves both scalings (only |mu| differs). Defined for t in [0, 1] with D_t > 0.
  * Cost O(n d) per call. Jacobian: (beta sigma^2/D) I + (alpha^2 beta / D^2) sech^2(.) mu mu^T.
+ * @param opts - the centroid mu, the cluster width sigma and the schedule
+ * @returns the exact denoiser of the binary isotropic mixture (with mu and sigma)
+ * @throws ShapeError / NonFiniteError for a bad mu; DomainError for a non-positive sigma
  */
 export function tweedieBinaryGmmDenoiser(opts: TweedieBinaryGmmOptions): Denoiser & { readonly mu: Float64Array; readonly sigma: number } {
   assertObject(opts, 'opts');

@@ -14,6 +14,11 @@ export interface TimeGridOptions {
  * The discretisation of Cui et al. (grid k/N, K = round(t_f N) steps) is `paperGrid(N, t_f)`.
  * Validates the grid against the schedule: every grid time must have alpha_t > 0 (the drift has
  * 1/alpha_t), which excludes t = 1.
+ * @param schedule - the interpolant schedule (alpha_t must be > 0 on the grid)
+ * @param opts - tEnd (in (0, 1], default 0.99) and steps (default 100), or an explicit increasing grid
+ * @returns the grid times t_0 < ... < t_K
+ * @throws DomainError for times outside [0, 1], a grid that is not increasing or a time with alpha_t = 0;
+ *   ParameterError when grid and (tEnd, steps) are both given; ShapeError for a grid of fewer than 2 times
  */
 export function timeGrid(schedule: InterpolantSchedule, opts: TimeGridOptions): Float64Array {
   assertObject(schedule, 'schedule');
@@ -54,6 +59,10 @@ export function timeGrid(schedule: InterpolantSchedule, opts: TimeGridOptions): 
  * The grid of the discretised sampler of Cui et al. 2025 (App. B.4 / D.1):
  * t_k = k / N for k = 0..K with K = round(tEnd N). With method 'euler-maruyama' this reproduces
  * X_{k+1} = X_k + (1/N) [Gamma f + Delta X] + sqrt(2 eps_{t_k} / N) xi_k exactly.
+ * @param N - grid resolution (integer >= 1)
+ * @param tEnd - final time in (0, 1)
+ * @returns t_k = k / N for k = 0..round(tEnd N)
+ * @throws DomainError for N not a positive integer, tEnd outside (0, 1) or round(tEnd N) = 0
  */
 export function paperGrid(N: number, tEnd: number): Float64Array {
   assertInteger(N, 1, 'N');

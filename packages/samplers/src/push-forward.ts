@@ -64,6 +64,9 @@ function matvec(d: number, A: Float64Array, v: Float64Array): Float64Array {
  *   dm/dt = M_t m + q_t,  dS/dt = M_t S + S M_t^T + 2 eps_t I.
  * Returns the Gaussian law of the output at the last grid time: of the continuous process or,
  * exactly, of the discrete Euler-Maruyama / Heun chain of `sampleInterpolant`.
+ * @param opts - an affine denoiser (t -> { A, c }), the schedule, the grid options and the method
+ * @returns the exact Gaussian law (mean, covariance) of the sampler's output
+ * @throws ParameterError / ShapeError / DomainError for invalid options
  */
 export function gaussianPushForward(opts: GaussianPushForwardOptions): GaussianLaw {
   const { affine, schedule } = opts ?? ({} as GaussianPushForwardOptions);

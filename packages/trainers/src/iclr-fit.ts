@@ -103,6 +103,13 @@ function consistent(g: Grams, n: number, lambda: number, s: Float64Array, b: num
   return true;
 }
 
+/**
+ * Fit the ICLR-2024 sign auto-encoder per grid time by the exact ridge solution described at the top of
+ * this file (Cui et al. 2024, ICLR).
+ * @param opts - the training pairs x0, x1 (n x d), grid times, schedule and the ridge parameter lambda
+ * @returns the fitted per-time parameters (b_t, u_t) and the model
+ * @throws ShapeError / DomainError / ParameterError for invalid options
+ */
 export function fitIclrSignAe(opts: IclrFitOptions): IclrFitResult {
   assertObject(opts, 'opts');
   const { x0, x1, schedule, lambda } = opts;

@@ -117,6 +117,10 @@ export interface OnlineSgdResult {
 /**
  * The SummaryStats of record n.
  * @deprecated use kernel `statsAt(records, n)`; this wrapper (which checks n) goes in the next minor release.
+ * @param rec - the records of an onlineSgd run
+ * @param n - record index (integer in [0, records))
+ * @returns the kernel SummaryStats of record n
+ * @throws DomainError for n out of range
  */
 export function recordAt(rec: SgdRecords, n: number): SummaryStats {
   assertInteger(n, 0, 'n');
