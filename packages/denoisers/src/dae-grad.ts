@@ -51,7 +51,6 @@ export interface DaeLossCoefficients {
  * @param schedule - the interpolant schedule
  * @param name - the grid's name in error messages
  * @returns alpha_j, beta_j, p_j and omega_j of every grid time
- * @throws ShapeError / DomainError for an invalid grid
  */
 export function daeLossCoefficients(model: Pick<DaeParameters, 'timeEncoding'>, grid: LossTimeGrid, schedule: InterpolantSchedule, name = 'grid'): DaeLossCoefficients {
   const { times, weights } = resolveLossTimeGrid(grid, name);
@@ -145,8 +144,6 @@ export function daeGrad(d: number, r: number, J: number): DaeGrad {
  * @param coef - loss coefficients (daeLossCoefficients)
  * @param grad - gradient buffers (daeGrad), overwritten
  * @param offset - start of the pair in x0 and x1 (default 0)
- * @returns the per-sample loss of the pair
- * @throws ParameterError / ShapeError for arguments of the wrong type
  */
 export function daeGradInto(model: DaeParameters, x0: Float64Array, x1: Float64Array, coef: DaeLossCoefficients, grad: DaeGrad, offset = 0): number {
   assertObject(model, 'model');
@@ -271,7 +268,6 @@ export type DaeWeightPart = 'tied' | 'encoder' | 'decoder';
  * @param scale - step multiplier (e.g. -eta)
  * @param decay - multiplier of the old weights (default 1)
  * @param part - which weight the gradient is for: 'tied', 'encoder' or 'decoder'
- * @throws ParameterError / ShapeError for arguments of the wrong type
  */
 export function addDaeWeightGrad(out: Float64Array, grad: DaeGrad, scale: number, decay = 1, part: DaeWeightPart = 'tied'): void {
   assertArrayLike(out, 'out');

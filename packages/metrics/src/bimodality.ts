@@ -42,6 +42,9 @@ export interface BimodalityDip {
  * @param x samples on the line (n >= 10; e.g. a projection on span(mu)).
  * @param options centre, modes, bandwidth (default Scott).
  * @throws ShapeError for fewer than 10 samples; NonFiniteError on a non-finite sample; DomainError when the points are not ordered left < centre < right or the density vanishes at both mode points; ParameterError on a non-positive bandwidth.
+ * @param x - the sample (at least 10 values)
+ * @param options - the two mode points, the centre between them and optionally the KDE bandwidth
+ * @returns the KDE density at the centre relative to the modes (the dip)
  */
 export function bimodalityDip(x: ArrayLike<number>, options: BimodalityDipOptions): BimodalityDip {
   if (!x || typeof x.length !== 'number' || x.length < 10) throw new ShapeError(`x: expected at least 10 samples, got ${x?.length}`);
@@ -62,7 +65,7 @@ export function bimodalityDip(x: ArrayLike<number>, options: BimodalityDipOption
     for (let i = 0; i < n; i++) v += (x[i] - m) ** 2;
     h = n ** (-1 / 5) * Math.sqrt(v / (n - 1));
   }
-  if (!(h > 0) || !Number.isFinite(h)) throw new ParameterError(`bandwidth: expected a finite number > 0, got ${h}`);
+  if (!(h > 0) || !Number.isFinite(h)) throw new DomainError(`bandwidth: expected a finite number > 0, got ${h}`);
   const norm = 1 / (h * Math.sqrt(2 * Math.PI));
   const K = (u: number) => norm * Math.exp(-0.5 * (u / h) ** 2);
   const kc = new Float64Array(n);

@@ -12,6 +12,13 @@ function dimOf(m0: Float64Array | readonly number[]): number {
  * in nats. Both covariances must be positive definite (NotPositiveDefiniteError naming C0 or C1;
  * the KL is +Infinity when C0 is singular and C1 is not).
  * Computed with Cholesky factors: tr(C1^{-1} C0) = ||L1^{-1} L0||_F^2.
+ * @param m0 - mean of the first law (length d)
+ * @param C0 - its covariance, d x d symmetric positive definite
+ * @param m1 - mean of the second law
+ * @param C1 - its covariance, d x d symmetric positive definite
+ * @returns KL(N(m0, C0) || N(m1, C1)) in nats
+ * @throws ShapeError for mismatched shapes; NonFiniteError for non-finite entries; DomainError for a
+ *   non-symmetric covariance; NotPositiveDefiniteError for a covariance that is not positive definite
  */
 export function gaussianKL(
   m0: Float64Array | readonly number[], C0: NDArray, m1: Float64Array | readonly number[], C1: NDArray,
@@ -45,6 +52,12 @@ export interface W2Result {
 /**
  * 2-Wasserstein distance between N(m0, C0) and N(m1, C1) (Bures formula); C0, C1 symmetric PSD
  * (singular allowed). The trace term is sum_i sqrt(lambda_i(C0^{1/2} C1 C0^{1/2})).
+ * @param m0 - mean of the first law (length d)
+ * @param C0 - its covariance, d x d symmetric PSD
+ * @param m1 - mean of the second law
+ * @param C1 - its covariance, d x d symmetric PSD
+ * @returns W2 and W2^2 (Bures)
+ * @throws ShapeError for mismatched shapes; NonFiniteError for non-finite entries; DomainError for a non-symmetric covariance
  */
 export function gaussianW2(
   m0: Float64Array | readonly number[], C0: NDArray, m1: Float64Array | readonly number[], C1: NDArray,

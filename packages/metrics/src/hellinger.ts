@@ -73,6 +73,12 @@ function densityArg(p: Float64Array, m: number, name: string): Float64Array {
  * index j * nx + i is the point (x_i, y_j) (rows are y, like kernel gaussianKde2d.evaluateGrid).
  * In [0, 1] for normalised densities whose mass lies inside the grid; mass outside the grid is not seen.
  * Tiny negative values (>= -1e-12 max) are treated as 0.
+ * @param p - density values on the grid
+ * @param q - density values on the same grid
+ * @param grid - one axis { lo, hi, points } or two axes (tensor grid)
+ * @returns H^2 = 1/2 int (sqrt p - sqrt q)^2 by the trapezoid rule
+ * @throws ShapeError for lengths that do not match the grid; NonFiniteError for non-finite values;
+ *   DomainError for negative values or a bad grid
  */
 export function hellingerSquared(p: Float64Array, q: Float64Array, grid: Grid): number {
   const axes = axesOf(grid);
@@ -93,7 +99,14 @@ export function hellingerSquared(p: Float64Array, q: Float64Array, grid: Grid): 
   return 0.5 * s;
 }
 
-/** Hellinger distance H = sqrt(H^2) (see hellingerSquared). */
+/**
+ * Hellinger distance H = sqrt(H^2) (see hellingerSquared).
+ * @param p - density values on the grid
+ * @param q - density values on the same grid
+ * @param grid - one axis or two axes
+ * @returns H = sqrt(H^2)
+ * @throws as hellingerSquared
+ */
 export function hellinger(p: Float64Array, q: Float64Array, grid: Grid): number {
   return Math.sqrt(hellingerSquared(p, q, grid));
 }

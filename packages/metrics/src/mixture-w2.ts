@@ -19,7 +19,15 @@ export interface SymmetricBinaryMixture {
   std: number;
 }
 
-/** W2^2 between N(m1, s1^2 I_d) and N(m2, s2^2 I_d): |m1 - m2|^2 + d (s1 - s2)^2. */
+/**
+ * W2^2 between N(m1, s1^2 I_d) and N(m2, s2^2 I_d): |m1 - m2|^2 + d (s1 - s2)^2.
+ * @param m1 - mean of N(m1, s1^2 I)
+ * @param s1 - its standard deviation (>= 0)
+ * @param m2 - mean of N(m2, s2^2 I)
+ * @param s2 - its standard deviation (>= 0)
+ * @returns W2^2 = |m1 - m2|^2 + d (s1 - s2)^2
+ * @throws ShapeError for arrays of mismatched lengths; NonFiniteError for non-finite entries; DomainError for a negative s
+ */
 export function isotropicGaussianW2Squared(m1: Float64Array | readonly number[], s1: number, m2: Float64Array | readonly number[], s2: number): number {
   assertArrayLike(m1, 'm1');
   assertNumber(s1, 's1');
@@ -36,7 +44,13 @@ export function isotropicGaussianW2Squared(m1: Float64Array | readonly number[],
   return q + m1.length * (s1 - s2) ** 2;
 }
 
-/** MW2^2 between two symmetric binary isotropic mixtures (see the module comment). */
+/**
+ * MW2^2 between two symmetric binary isotropic mixtures (see the module comment).
+ * @param a - a symmetric binary mixture { mean, sigma }
+ * @param b - another one of the same dimension
+ * @returns the W2^2 of the mixtures (the formula above)
+ * @throws ShapeError for arrays of mismatched lengths; NonFiniteError for non-finite entries
+ */
 export function binaryMixtureW2Squared(a: SymmetricBinaryMixture, b: SymmetricBinaryMixture): number {
   assertObject(a, 'a');
   assertObject(b, 'b');
@@ -56,7 +70,13 @@ export function binaryMixtureW2Squared(a: SymmetricBinaryMixture, b: SymmetricBi
   return Math.min(minus, plus) + d * (a.std - b.std) ** 2;
 }
 
-/** MW2^2 / d, the per-dimension mixture distance used for the ICLR-2024 model (|mu|^2 = d scaling). */
+/**
+ * MW2^2 / d, the per-dimension mixture distance used for the ICLR-2024 model (|mu|^2 = d scaling).
+ * @param a - a symmetric binary mixture { mean, sigma }
+ * @param b - another one of the same dimension
+ * @returns binaryMixtureW2Squared(a, b) / d
+ * @throws ShapeError for arrays of mismatched lengths; NonFiniteError for non-finite entries
+ */
 export function binaryMixtureW2SquaredPerDim(a: SymmetricBinaryMixture, b: SymmetricBinaryMixture): number {
   assertObject(a, 'a');
   assertObject(b, 'b');
@@ -67,6 +87,10 @@ export function binaryMixtureW2SquaredPerDim(a: SymmetricBinaryMixture, b: Symme
  * Per-dimension mean error of a symmetric binary mixture, min(|m_hat - mu|^2, |m_hat + mu|^2)/d (the mixture
  * is invariant under m -> -m, so the error is taken up to that sign). For the ICLR-2024 model this is
  * (lambda^2 + n (A/B + sigma^2))/(lambda + n)^2 to leading order (Cui et al. 2024, ICLR).
+ * @param mHat - the estimated mean (length d)
+ * @param mu - the true centroid (length d)
+ * @returns min(|mHat - mu|^2, |mHat + mu|^2) / d
+ * @throws ShapeError for arrays of mismatched lengths; NonFiniteError for non-finite entries
  */
 export function symmetricMeanErrorPerDim(mHat: Float64Array | readonly number[], mu: Float64Array | readonly number[]): number {
   assertArrayLike(mHat, 'mHat');

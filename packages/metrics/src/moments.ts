@@ -87,7 +87,14 @@ export interface CovarianceError {
   relSpectral: number;
 }
 
-/** Error of the sample covariance of `samples` (n x d) against a reference covariance (d x d, symmetric). */
+/**
+ * Error of the sample covariance of `samples` (n x d) against a reference covariance (d x d, symmetric).
+ * @param samples - n x d NDArray (n >= 2)
+ * @param cov - the reference covariance, d x d, symmetric
+ * @param opts - ddof of the sample covariance (1, the default, for the unbiased estimate)
+ * @returns the sample covariance and its relative Frobenius and spectral errors
+ * @throws ShapeError for a covariance not d x d; NonFiniteError for non-finite entries
+ */
 export function covarianceError(samples: NDArray, cov: NDArray, opts: { ddof?: 0 | 1 } = {}): CovarianceError {
   const ddof = opts.ddof ?? 1;
   const { n, d, data } = samplesArg(samples, 'samples', ddof + 1);
@@ -147,6 +154,9 @@ export interface ProjectedSampleMoments extends GaussianMoments {
  * (projected moments of E^T X, Cui et al. 2025, Corollary 2.3). The predicted counterpart for a trained DAE is
  * ode-theory's `projectedGeneratedMoments`.
  * @throws ShapeError for a samples or basis of the wrong shape; NonFiniteError for non-finite entries.
+ * @param samples - n x d NDArray
+ * @param basis - d x k NDArray (the directions E)
+ * @returns the mean and covariance of E^T x over the samples
  */
 export function projectedSampleMoments(samples: NDArray, basis: NDArray): ProjectedSampleMoments {
   const { n, k, z } = project(samples, basis);

@@ -1,4 +1,4 @@
-import { DomainError, ParameterError, ShapeError, assertFinite } from '@diffusion-theory/kernel';
+import { DomainError, ShapeError, assertFinite } from '@diffusion-theory/kernel';
 
 /** Linear interpolation between order statistics of a sorted array at fractional rank pos (0-based). */
 function atRank(sorted: Float64Array, pos: number): number {
@@ -27,6 +27,9 @@ function probabilityArg(p: number, name: string): void {
  * @param x samples (n >= 1; not modified).
  * @param p probability in [0, 1].
  * @throws ShapeError on an empty sample; NonFiniteError on a non-finite sample; DomainError for p outside [0, 1].
+ * @param x - the sample
+ * @param p - probability in [0, 1]
+ * @returns the p-quantile (linear interpolation between order statistics)
  */
 export function sampleQuantile(x: ArrayLike<number>, p: number): number {
   if (!(p >= 0 && p <= 1)) throw new DomainError(`p: expected a probability in [0, 1], got ${p}`);
@@ -81,7 +84,7 @@ export function quantilesWithError(x: ArrayLike<number>, ps: readonly number[], 
   const s = samplesArg(x, 'x', 10);
   if (!Array.isArray(ps) || ps.length === 0) throw new ShapeError('ps: expected a non-empty array of probabilities');
   const z = options.z ?? 2;
-  if (!(z > 0) || !Number.isFinite(z)) throw new ParameterError(`z: expected a finite number > 0, got ${z}`);
+  if (!(z > 0) || !Number.isFinite(z)) throw new DomainError(`z: expected a finite number > 0, got ${z}`);
   const n = s.length;
   return ps.map((p, i) => {
     probabilityArg(p, `ps[${i}]`);
@@ -113,6 +116,11 @@ export interface QuantileDifference {
  * generated law): differences with standard error sqrt(se_a^2 + se_b^2) from `quantilesWithError`.
  *
  * @throws as `quantilesWithError`.
+ * @param a - first sample
+ * @param b - second sample
+ * @param ps - probabilities in (0, 1)
+ * @param options - z multiplier of the standard errors
+ * @returns per p: the two quantiles, their difference and its standard error
  */
 export function quantileDifferences(a: ArrayLike<number>, b: ArrayLike<number>, ps: readonly number[], options: QuantileErrorOptions = {}): QuantileDifference[] {
   const qa = quantilesWithError(a, ps, options);

@@ -1,4 +1,4 @@
-import { DomainError, ShapeError, assertFinite, assertInRange, assertInteger, erfc } from '@diffusion-theory/kernel';
+import { DomainError, NonFiniteError, ShapeError, assertFinite, assertInRange, assertInteger, erfc } from '@diffusion-theory/kernel';
 
 /**
  * Theory against the mean of independent replicate runs (e.g. R online-SGD runs against the
@@ -64,10 +64,13 @@ function incompleteBeta(a: number, b: number, x: number): number {
  * @param t the point.
  * @param dof degrees of freedom (> 0, need not be an integer).
  * @throws DomainError when dof is not positive or t is NaN.
+ * @param t - the point
+ * @param dof - degrees of freedom (> 0)
+ * @returns P(T <= t) for Student's t
  */
 export function studentTCdf(t: number, dof: number): number {
   if (!(dof > 0) || !Number.isFinite(dof)) throw new DomainError(`dof: expected a finite number > 0, got ${dof}`);
-  if (Number.isNaN(t)) throw new DomainError('t: expected a number, got NaN');
+  if (Number.isNaN(t)) throw new NonFiniteError('t: expected a number, got NaN');
   if (t === Number.POSITIVE_INFINITY) return 1;
   if (t === Number.NEGATIVE_INFINITY) return 0;
   const tail = 0.5 * incompleteBeta(dof / 2, 0.5, dof / (dof + t * t));
@@ -80,6 +83,8 @@ export function studentTCdf(t: number, dof: number): number {
  *
  * @param p probability in (0, 1).
  * @throws DomainError when p is outside (0, 1).
+ * @param p - probability in (0, 1)
+ * @returns z with Phi(z) = p
  */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new DomainError(`p: expected a probability in (0, 1), got ${p}`);
@@ -111,6 +116,9 @@ export function normalQuantile(p: number): number {
  * @param p probability in (0, 1).
  * @param dof degrees of freedom (> 0).
  * @throws DomainError when p is outside (0, 1) or dof is not positive.
+ * @param p - probability in (0, 1)
+ * @param dof - degrees of freedom (> 0)
+ * @returns t with P(T <= t) = p
  */
 export function studentTQuantile(p: number, dof: number): number {
   if (!(p > 0 && p < 1)) throw new DomainError(`p: expected a probability in (0, 1), got ${p}`);
@@ -135,6 +143,11 @@ export function studentTQuantile(p: number, dof: number): number {
  * @param alpha family-wise level in (0, 1).
  * @param dof degrees of freedom (R - 1 for the mean of R replicates).
  * @param comparisons number of simultaneous comparisons (integer >= 1). Default 1.
+ * @param alpha - family-wise false-alarm rate in (0, 1)
+ * @param dof - degrees of freedom (> 0)
+ * @param comparisons - number of simultaneous comparisons (Bonferroni; default 1)
+ * @returns the two-sided Student t quantile at 1 - alpha / (2 comparisons)
+ * @throws DomainError for arguments out of range
  */
 export function tMultiplier(alpha: number, dof: number, comparisons = 1): number {
   assertInRange(alpha, Number.MIN_VALUE, 1 - Number.EPSILON, 'alpha');
@@ -206,6 +219,10 @@ export interface ReplicateDeviation {
  * @param theory the predicted curve.
  * @param options quantile (default t_{R-1}(0.995)) and bias (default 0).
  * @throws ShapeError when fewer than 2 runs are given or the lengths differ; NonFiniteError on a non-finite value; DomainError on a negative bias or quantile.
+ * @param runs - R >= 2 replicate curves of equal length
+ * @param theory - the predicted curve (same length)
+ * @param options - quantile multiplier, bias allowance, ...
+ * @returns the worst standardised deviation of the replicate mean from the theory, with the point where it occurs
  */
 export function replicateDeviation(runs: ArrayLike<ArrayLike<number>>, theory: ArrayLike<number>, options: ReplicateDeviationOptions = {}): ReplicateDeviation {
   if (!runs || typeof runs.length !== 'number') throw new ShapeError('runs: expected an array of replicate curves');
@@ -268,6 +285,8 @@ export interface MeanWithError {
  * Mean, sample standard deviation (ddof = 1) and standard error of the mean of n >= 2 values.
  *
  * @throws ShapeError for fewer than 2 values; NonFiniteError on a non-finite value.
+ * @param values - at least 2 numbers
+ * @returns the mean, the sample standard deviation and the standard error of the mean
  */
 export function meanWithError(values: ArrayLike<number>): MeanWithError {
   if (!values || typeof values.length !== 'number' || values.length < 2) throw new ShapeError(`values: expected at least 2 numbers, got ${values?.length}`);
@@ -299,6 +318,9 @@ export interface MeanDifference {
  * and the same statistic from R independent Monte-Carlo evaluations of the theory).
  *
  * @throws ShapeError when either set has fewer than 2 values.
+ * @param a - first sample (at least 2 values)
+ * @param b - second sample (at least 2 values)
+ * @returns mean(a) - mean(b) with its (Welch) standard error
  */
 export function meanDifference(a: ArrayLike<number>, b: ArrayLike<number>): MeanDifference {
   const A = meanWithError(a);

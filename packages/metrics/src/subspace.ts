@@ -24,6 +24,10 @@ export interface OffSubspaceVariance {
  * @param w d x r weights whose column span is W (not necessarily orthonormal).
  * @param opts.rtol relative singular-value cut-off of the rank (default 1e-10).
  * @throws ShapeError on shapes that do not match; DomainError when rank(w) = d or w = 0.
+ * @param samples - n x d NDArray
+ * @param w - d x r weights whose column span is removed
+ * @param opts - rtol: singular values below rtol * max are treated as zero (default 1e-10)
+ * @returns the per-direction variance off span(w) and its spread
  */
 export function offSubspaceEmpirical(samples: NDArray, w: NDArray, opts: { rtol?: number } = {}): OffSubspaceVariance {
   const { n, d, data } = samplesArg(samples, 'samples', 2);
@@ -80,6 +84,10 @@ export interface PerGroupVariance {
  * @param samples n x d rows (n >= 2).
  * @param groups group index (0..Ng-1) of each of the d coordinates; every group non-empty.
  * @throws ShapeError when groups has the wrong length; DomainError for a bad or empty group index.
+ * @param samples - n x d NDArray
+ * @param groups - group index of each coordinate (length d)
+ * @param opts - centre: subtract the sample mean first (default false)
+ * @returns the mean variance per group of coordinates
  */
 export function perGroupVariance(samples: NDArray, groups: ArrayLike<number>, opts: { centre?: boolean } = {}): PerGroupVariance {
   const { n, d, data } = samplesArg(samples, 'samples', 2);

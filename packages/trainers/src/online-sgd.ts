@@ -269,8 +269,6 @@ function drawTarget(target: SampleSource, X1: Float64Array, nb: number, d: numbe
  *   steps or tauMax; optional grid, eta (0.2), lambda (0), record, checkpoints, trainB, divergence options
  * @returns the trained model, its records (kernel SummaryStatsRecord + step, loss), initial and final
  *   statistics, the checkpoints, the number of steps and the final training time tau
- * @throws ParameterError / ShapeError / DomainError for invalid options, before any work (docs/errors.md);
- *   DivergenceError with the step when the loss or the weights diverge
  * @example
  * ```ts
  * const target = trimodalGmm(400);

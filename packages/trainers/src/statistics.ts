@@ -63,7 +63,6 @@ export function computeStats(w: Float64Array, d: number, r: number, b: number, v
  * @param w - weights, d x r NDArray
  * @param ref - optional mus, E, groups, and b, v of the model
  * @returns the kernel SummaryStats (Q, and M, G, q_s, m_{c,s}, g_s when the reference has them)
- * @throws ShapeError for shapes that do not match; NonFiniteError for non-finite weights
  */
 export function summaryStatistics(w: NDArray, ref: StatisticsReference & { b?: number; v?: ArrayLike<number> } = {}): SummaryStats {
   if (!isNDArray(w) || w.ndim !== 2) throw new ShapeError('w: expected a d x r NDArray');
