@@ -57,6 +57,14 @@ export interface BinaryIsotropicGmm {
   logDensity(x: Float64Array, n: number): Float64Array;
 }
 
+/**
+ * The binary isotropic Gaussian mixture (1/2) N(mu, sigma^2 I) + (1/2) N(-mu, sigma^2 I) of the
+ * ICLR-2024 model (Cui et al. 2024, ICLR) and of target T2 of Cui et al. 2025.
+ * @param opts - d, sigma (> 0), mu (a vector of length d, 'ones' or 'random' with muRng)
+ * @returns the mixture with sample(n, rng) -> { x1, s }, source, trainingSet, logDensity and the exact denoisers
+ * @throws ShapeError for mu not of length d; DomainError for d or sigma out of range; ParameterError for an
+ *   unknown mu or a missing muRng
+ */
 export function binaryIsotropicGmm(opts: BinaryIsotropicGmmOptions): BinaryIsotropicGmm {
   assertObject(opts, 'opts');
   const { d, sigma } = opts;

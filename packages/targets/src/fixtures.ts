@@ -28,6 +28,9 @@ function checkDim(d: number, min: number): void {
 /**
  * T1 (Figs. 1, 5): (1/3) sum_k N(mu_k, I_d), mu1 = 3 e1, mu2 = -3 e2, mu3 = -3 e1; one macroscopic
  * group with ell = 1 (Lambda = 1); E = (e1, e2).
+ * @param d - dimension (integer >= 2)
+ * @returns a SpectralGroupMixture target (sample, means, reference, groups, constants() for ode-theory)
+ * @throws DomainError for a dimension that is not an integer large enough for the fixture
  */
 export function trimodalGmm(d: number): SpectralGroupMixture {
   checkDim(d, 2);
@@ -47,6 +50,10 @@ export function trimodalGmm(d: number): SpectralGroupMixture {
 /**
  * T2 (Fig. 2): (1/2) N(mu, sigma^2 I) + (1/2) N(-mu, sigma^2 I) with mu = norm * e1
  * (defaults norm = 2, sigma = 1). E = (e1, e2) (the plane containing mu).
+ * @param d - dimension (integer >= 2)
+ * @param opts - norm of the centroid (default 2) and cluster width sigma (default 1)
+ * @returns a SpectralGroupMixture target (sample, means, reference, groups, constants() for ode-theory)
+ * @throws DomainError for a bad dimension, a negative or non-finite norm or sigma
  */
 export function bimodalGmm(d: number, opts: { norm?: number; sigma?: number } = {}): SpectralGroupMixture {
   checkDim(d, 2);
@@ -70,6 +77,9 @@ export function bimodalGmm(d: number, opts: { norm?: number; sigma?: number } = 
  * Block-anisotropic centred Gaussian: three macroscopic groups of fractions (0.1, 0.3, 0.6)
  * (consecutive coordinates; sizes rounded, the last takes the remainder) with eigenvalues (4, 1, 0.2).
  * Lambda = 0.1*4 + 0.3*1 + 0.6*0.2 = 0.82 (up to the rounding of the sizes). E = (e1, e2).
+ * @param d - dimension
+ * @returns a SpectralGroupMixture target (sample, means, reference, groups, constants() for ode-theory)
+ * @throws DomainError for a dimension that is not an integer large enough for the fixture
  */
 export function blockAnisotropic(d: number): SpectralGroupMixture {
   checkDim(d, 10);
@@ -85,6 +95,9 @@ export function blockAnisotropic(d: number): SpectralGroupMixture {
 /**
  * Spiked centred Gaussian: eigenvalue 8 on e1, 4 on e2 (two microscopic groups), 0.3 on the other
  * d - 2 coordinates (one macroscopic group). E = (e1, e2). Lambda = 0.3 (rho = (0, 0, (d-2)/d)).
+ * @param d - dimension
+ * @returns a SpectralGroupMixture target (sample, means, reference, groups, constants() for ode-theory)
+ * @throws DomainError for a dimension that is not an integer large enough for the fixture
  */
 export function spiked(d: number): SpectralGroupMixture {
   checkDim(d, 3);
@@ -100,6 +113,9 @@ export function spiked(d: number): SpectralGroupMixture {
  * Two-cluster heterogeneous mixture: pi = (0.6, 0.4); groups = the two halves of the coordinates;
  * ell_1 = (2, 0.5), ell_2 = (0.5, 1.5); mu1 = 2.5 e1, mu2 = -2 e_{d/2+1} + e2. E = (e1, e2).
  * d must be even.
+ * @param d - dimension (even)
+ * @returns a SpectralGroupMixture target (sample, means, reference, groups, constants() for ode-theory)
+ * @throws DomainError for an odd or too small dimension
  */
 export function twoClusterHeterogeneous(d: number): SpectralGroupMixture {
   checkDim(d, 4);
@@ -123,6 +139,10 @@ export function twoClusterHeterogeneous(d: number): SpectralGroupMixture {
  * `spikes` (default 4, 3, 2, 1.5, 1) on e1.. as microscopic groups, then a two-level bulk: `bulk[0]`
  * (default 0.1) on the first 30 % of the remaining coordinates and `bulk[1]` (default 0.03) on the
  * other 70 %. For d = 784: Lambda = (234*0.1 + 545*0.03)/784 ≈ 0.0507. E = (e1, e2) (the top-2 PCs).
+ * @param d - dimension (default 784)
+ * @param opts - spike eigenvalues, the two bulk levels and the fraction of the bulk at the first level
+ * @returns a SpectralGroupMixture target (spikes as microscopic groups)
+ * @throws DomainError for a dimension too small for the spikes or a bulkFraction that empties a bulk group
  */
 export function mnistLikeSpectrum(
   d = 784,

@@ -227,6 +227,10 @@ export function projectedDensity(m: ProjectedMixture, points: Float64Array | NDA
  * @param m the projected mixture.
  * @param axes distinct axis indices in [0, k).
  * @returns the mixture of the selected coordinates, in the order given.
+ * @param m - a projected mixture
+ * @param axes - the axes to keep
+ * @returns the marginal mixture on those axes
+ * @throws DomainError for an axis out of range or repeated
  */
 export function projectedMarginal(m: ProjectedMixture, axes: readonly number[]): ProjectedMixture {
   const K = mixtureArg(m);
@@ -254,6 +258,10 @@ export function projectedMarginal(m: ProjectedMixture, axes: readonly number[]):
  * @param m the projected mixture.
  * @param sds half-width in component standard deviations (> 0). Default 3.5.
  * @returns k intervals [lo, hi].
+ * @param m - a projected mixture
+ * @param sds - half-width in component standard deviations (default 3.5)
+ * @returns per axis [lo, hi] covering every component
+ * @throws DomainError for a non-positive sds or an axis with zero spread
  */
 export function mixtureBounds(m: ProjectedMixture, sds = 3.5): Array<[number, number]> {
   const K = mixtureArg(m);
@@ -280,6 +288,10 @@ export function mixtureBounds(m: ProjectedMixture, sds = 3.5): Array<[number, nu
  * @param m a projected mixture with dim 2.
  * @param options `sds` (default 3.5) and `square` (default true).
  * @throws ShapeError when m is not 2-D.
+ * @param m - a projected mixture on 2 axes
+ * @param options - sds (default 3.5) and square (equal axis ranges)
+ * @returns the plot box { x: [lo, hi], y: [lo, hi] }
+ * @throws ShapeError for a mixture not on 2 axes; DomainError as mixtureBounds
  */
 export function mixtureBox(m: ProjectedMixture, options: { sds?: number; square?: boolean } = {}): PlaneBox {
   mixtureArg(m);

@@ -130,7 +130,12 @@ function as2d(a: unknown, name: string): NDArray {
   return c;
 }
 
-/** Build a spectral-group Gaussian mixture target (Cui et al. 2025, eq. 8). */
+/**
+ * Build a spectral-group Gaussian mixture target (Cui et al. 2025, eq. 8).
+ * @param opts - weights, means (K x d, in the eigenbasis), groups (length d) or groupSizes, ell (K x Ng or 1 x Ng), microscopic flags, reference E
+ * @returns a SpectralGroupMixture target with constants() for ode-theory
+ * @throws ShapeError / DomainError / NonFiniteError for inconsistent or invalid arrays (docs/errors.md)
+ */
 export function spectralGroupMixture(opts: SpectralGroupMixtureOptions): SpectralGroupMixture {
   assertObject(opts, 'opts');
   const means0 = opts.means === undefined ? undefined : as2d(opts.means, 'means');

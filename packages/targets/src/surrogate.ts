@@ -62,6 +62,10 @@ export interface ImageSetGaussian extends SpectralGroupMixture {
  * @param images n x d data rows, n >= 2, finite.
  * @throws ShapeError when `images` is not a finite n x d NDArray with n >= 2.
  * @throws DomainError when spikes + bulkBins > d or referencePcs > d.
+ * @param images - n x d NDArray (n >= 2)
+ * @param opts - centre, the number of spikes, bulk bins and reference PCs
+ * @returns the Gaussian N(mean, Sigma_empirical) as a spectral-group target with its eigenbasis helpers
+ * @throws ShapeError for fewer than 2 rows; DomainError when spikes + bulkBins or referencePcs exceed d; ParameterError for a non-boolean centre
  */
 export function gaussianSurrogate(images: NDArray, opts: GaussianSurrogateOptions = {}): ImageSetGaussian {
   if (!isNDArray(images) || images.ndim !== 2) throw new ShapeError('images: expected an NDArray of shape [n, d] (one data row per image)');
@@ -149,6 +153,9 @@ export function gaussianSurrogate(images: NDArray, opts: GaussianSurrogateOption
  *
  * @param spectrum eigenvalues >= 0 (length d >= 1).
  * @throws ShapeError for an empty spectrum; DomainError for a negative or non-finite eigenvalue.
+ * @param spectrum - eigenvalues (finite, >= 0), one per coordinate
+ * @returns a kernel SampleSource of N(0, diag(spectrum))
+ * @throws ShapeError for an empty spectrum; DomainError for a negative or non-finite eigenvalue
  */
 export function spectrumSource(spectrum: ArrayLike<number>): SampleSource {
   const d = spectrum?.length ?? 0;
@@ -183,6 +190,9 @@ export function spectrumSource(spectrum: ArrayLike<number>): SampleSource {
  * more steps than there are rows.
  *
  * @throws ShapeError when `rows` is not a finite n x d NDArray with n >= 1.
+ * @param rows - n x d NDArray of data rows
+ * @returns a kernel SampleSource drawing rows uniformly with replacement
+ * @throws ShapeError for an empty or non-2-D array
  */
 export function empiricalSource(rows: NDArray): SampleSource {
   if (!isNDArray(rows) || rows.ndim !== 2) throw new ShapeError('rows: expected an NDArray of shape [n, d]');
