@@ -177,6 +177,30 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
     wBuf.push(new Float64Array(64));
   }
 
+  /**
+   * Given A0, A1 over k directions: the conditional covariances C00 = Q - A0 A0^T, C11 = S - A1 A1^T,
+   * C01 = -A0 A1^T (constant in u) and the pre-activation means mh, shared by `rotate` and `triangular`.
+   */
+  function conditionalFill(f: ClusterFields, ts: TimePoint[], nt: number, k: number): void {
+    const { Q, S } = f;
+    for (let i = 0; i < r; i++) {
+      for (let l = 0; l < r; l++) {
+        let c00 = Q[i * r + l];
+        let c11 = S[i * r + l];
+        let c01 = 0;
+        for (let j = 0; j < k; j++) {
+          c00 -= A0[i * nhMax + j] * A0[l * nhMax + j];
+          c11 -= A1[i * nhMax + j] * A1[l * nhMax + j];
+          c01 -= A0[i * nhMax + j] * A1[l * nhMax + j];
+        }
+        C00[i * r + l] = c00;
+        C11[i * r + l] = c11;
+        C01[i * r + l] = c01;
+      }
+    }
+    for (let a = 0; a < nt; a++) for (let i = 0; i < r; i++) mh[a * r + i] = ts[a].beta * f.M[i] + ts[a].p * f.v[i];
+  }
+
   /** Rotate: fills Us, A0, A1, C00, C11, C01, sv; returns k. */
   function rotate(f: ClusterFields, ts: TimePoint[], nt: number): number {
     const nh = nt * r;
@@ -219,22 +243,7 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
         A1[i * nhMax + j] = a1 / sv[j];
       }
     }
-    for (let i = 0; i < r; i++) {
-      for (let l = 0; l < r; l++) {
-        let c00 = Q[i * r + l];
-        let c11 = S[i * r + l];
-        let c01 = 0;
-        for (let j = 0; j < k; j++) {
-          c00 -= A0[i * nhMax + j] * A0[l * nhMax + j];
-          c11 -= A1[i * nhMax + j] * A1[l * nhMax + j];
-          c01 -= A0[i * nhMax + j] * A1[l * nhMax + j];
-        }
-        C00[i * r + l] = c00;
-        C11[i * r + l] = c11;
-        C01[i * r + l] = c01;
-      }
-    }
-    for (let a = 0; a < nt; a++) for (let i = 0; i < r; i++) mh[a * r + i] = ts[a].beta * f.M[i] + ts[a].p * f.v[i];
+    conditionalFill(f, ts, nt, k);
     return k;
   }
 
@@ -401,22 +410,7 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
         A1[i * nhMax + j] = x1 / Lt[j * nhMax + j];
       }
     }
-    for (let i = 0; i < r; i++) {
-      for (let l = 0; l < r; l++) {
-        let c00 = Q[i * r + l];
-        let c11 = S[i * r + l];
-        let c01 = 0;
-        for (let j = 0; j < nh; j++) {
-          c00 -= A0[i * nhMax + j] * A0[l * nhMax + j];
-          c11 -= A1[i * nhMax + j] * A1[l * nhMax + j];
-          c01 -= A0[i * nhMax + j] * A1[l * nhMax + j];
-        }
-        C00[i * r + l] = c00;
-        C11[i * r + l] = c11;
-        C01[i * r + l] = c01;
-      }
-    }
-    for (let a = 0; a < nt; a++) for (let i = 0; i < r; i++) mh[a * r + i] = ts[a].beta * f.M[i] + ts[a].p * f.v[i];
+    conditionalFill(f, ts, nt, nh);
     for (let l = 0; l < nh; l++) hPart[l] = mh[l];
     for (let l = 0; l < r; l++) {
       l0Part[l] = 0;
