@@ -1,7 +1,7 @@
 import { type AnyExperiment, type Scale, writeJsonAtomic } from '@diffusion-theory/experiments';
 import { ParameterError } from '@diffusion-theory/kernel';
 import { formatCalibration, formatRate, runCalibration } from './calibrate.js';
-import type { CliDeps } from './cli.js';
+import type { CliDeps } from './deps.js';
 import { checkOutFile, MAX_SEED, type Perturbation, perturbRecord } from './flags.js';
 import { onInterrupt } from './interrupt.js';
 import { parseSet, readConfigFile } from './params.js';

@@ -3,35 +3,21 @@ import type { AnyExperiment, Scale } from '@diffusion-theory/experiments';
 import { ParameterError } from '@diffusion-theory/kernel';
 import { Command, CommanderError, Option } from 'commander';
 import { type CalibrateFlags, calibrateCommand } from './calibrate-command.js';
+import type { CliDeps } from './deps.js';
+
+export type { CliDeps } from './deps.js';
+
+import { describeText, pad } from './describe.js';
 import { checkInDir, checkOutDir, type Perturbation, parseCount, parsePerturb, parseRate, parseSeed } from './flags.js';
-import { type InterruptState, onInterrupt } from './interrupt.js';
+import { onInterrupt } from './interrupt.js';
 import { parseSet, readConfigFile, type SetOverride } from './params.js';
 import { isInteractive } from './progress.js';
 import { writeReport } from './report.js';
 import { runExperiments } from './runner.js';
 import { cliVersion } from './version.js';
-import { describeText, pad } from './describe.js';
 
 export { describeText } from './describe.js';
 
-export interface CliDeps {
-  /** Experiments available (default: src/experiments/index.ts). */
-  registry?: AnyExperiment[];
-  stdout?: (s: string) => void;
-  stderr?: (s: string) => void;
-  env?: NodeJS.ProcessEnv;
-  /** Whether stdout is a terminal (live progress bars); default process.stdout.isTTY. */
-  isTTY?: boolean;
-  /** Ends the process on SIGINT (default process.exit); tests pass a recorder. */
-  exit?: (code: number) => void;
-  /** Source of SIGINT (default process); tests pass their own emitter. */
-  signals?: NodeJS.EventEmitter;
-  /**
-   * Told the output directory and the line to print if the command were interrupted now, at
-   * each change (the bin passes it to a supervising parent over IPC, see `supervise`).
-   */
-  onInterruptState?: (state: InterruptState) => void;
-}
 
 interface RunFlags {
   scale: Scale;
