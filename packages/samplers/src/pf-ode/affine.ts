@@ -1,4 +1,4 @@
-import { assertInteger, DivergenceError, gemm, NDArray, NonFiniteError, ParameterError, ShapeError } from '@diffusion-theory/kernel';
+import { assertInteger, DivergenceError, gemm, integrateFixed, NDArray, NonFiniteError, ParameterError, ShapeError } from '@diffusion-theory/kernel';
 import { readSigmaRange, type SigmaRange } from './heun.js';
 
 /** An affine denoiser at one noise level: D(x; sigma) = W x + b (W d x d row-major, b length d or absent = 0). */
@@ -65,30 +65,15 @@ export function affinePushForward(opts: AffinePushForwardOptions): AffinePushFor
     }
   };
   const Mn = new NDArray(M, [d, d]);
-  const f = (state: Float64Array, u: number, out: Float64Array) => {
+  const f = (u: number, state: Float64Array, out: Float64Array) => {
     load(Math.exp(u));
     gemm(Mn, new NDArray(state, [d, m]), { c: new NDArray(out, [d, m]) });
     for (let i = 0; i < d; i++) out[i * m + d] -= bvec[i];
   };
-  const len = d * m;
-  const k1 = new Float64Array(len);
-  const k2 = new Float64Array(len);
-  const k3 = new Float64Array(len);
-  const k4 = new Float64Array(len);
-  const tmp = new Float64Array(len);
-  const u0 = Math.log(sigmaMax);
-  const h = (Math.log(sigmaMin) - u0) / steps;
-  for (let s = 0; s < steps; s++) {
-    const u = u0 + s * h;
-    f(Y, u, k1);
-    for (let i = 0; i < len; i++) tmp[i] = Y[i] + 0.5 * h * k1[i];
-    f(tmp, u + 0.5 * h, k2);
-    for (let i = 0; i < len; i++) tmp[i] = Y[i] + 0.5 * h * k2[i];
-    f(tmp, u + 0.5 * h, k3);
-    for (let i = 0; i < len; i++) tmp[i] = Y[i] + h * k3[i];
-    f(tmp, u + h, k4);
-    for (let i = 0; i < len; i++) Y[i] += (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
-  }
+  // RK4 in u = ln sigma from ln sigma_max down to ln sigma_min (kernel's fixed-step integrator)
+  const res = integrateFixed({ f, y0: Y, t0: Math.log(sigmaMax), t1: Math.log(sigmaMin), steps, method: 'rk4' });
+  if (res.status !== 'success') throw new DivergenceError(`affinePushForward: non-finite state after step ${res.failedAt?.step}`, res.failedAt?.step ?? 0);
+  Y.set(res.y);
   const A = new Float64Array(dd);
   const c = new Float64Array(d);
   for (let i = 0; i < d; i++) {

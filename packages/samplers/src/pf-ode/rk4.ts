@@ -1,4 +1,4 @@
-import { assertFinite, assertInteger, DivergenceError, gaussLegendre, NDArray, ParameterError, ShapeError, type SigmaDenoiser } from '@diffusion-theory/kernel';
+import { assertFinite, assertInteger, DivergenceError, gaussLegendre, integrateFixed, NDArray, ParameterError, ShapeError, type SigmaDenoiser } from '@diffusion-theory/kernel';
 import { readSigmaRange, type SigmaRange } from './heun.js';
 
 export interface PfOdeRk4Options extends SigmaRange {
@@ -32,31 +32,14 @@ export function pfOdeRk4(denoiser: SigmaDenoiser, x: Float64Array, opts: PfOdeRk
   const { sigmaMin, sigmaMax } = readSigmaRange(opts);
   const steps = readSteps(opts.steps, 1500);
   const n = x.length / d;
-  const len = x.length;
-  const y = Float64Array.from(x);
-  const k1 = new Float64Array(len);
-  const k2 = new Float64Array(len);
-  const k3 = new Float64Array(len);
-  const k4 = new Float64Array(len);
-  const tmp = new Float64Array(len);
-  const u0 = Math.log(sigmaMax);
-  const h = (Math.log(sigmaMin) - u0) / steps;
-  const f = (state: Float64Array, u: number, out: Float64Array) => {
+  const f = (u: number, state: Float64Array, out: Float64Array) => {
     denoiser.denoise(state, n, Math.exp(u), out);
-    for (let i = 0; i < len; i++) out[i] = state[i] - out[i];
+    for (let i = 0; i < x.length; i++) out[i] = state[i] - out[i];
   };
-  for (let s = 0; s < steps; s++) {
-    const u = u0 + s * h;
-    f(y, u, k1);
-    for (let i = 0; i < len; i++) tmp[i] = y[i] + 0.5 * h * k1[i];
-    f(tmp, u + 0.5 * h, k2);
-    for (let i = 0; i < len; i++) tmp[i] = y[i] + 0.5 * h * k2[i];
-    f(tmp, u + 0.5 * h, k3);
-    for (let i = 0; i < len; i++) tmp[i] = y[i] + h * k3[i];
-    f(tmp, u + h, k4);
-    for (let i = 0; i < len; i++) y[i] += (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
-    for (let i = 0; i < len; i++) if (!Number.isFinite(y[i])) throw new DivergenceError(`pfOdeRk4: non-finite state after step ${s + 1}`, s + 1);
-  }
+  // RK4 in u = ln sigma from ln sigma_max down to ln sigma_min (kernel's fixed-step integrator)
+  const res = integrateFixed({ f, y0: x, t0: Math.log(sigmaMax), t1: Math.log(sigmaMin), steps, method: 'rk4' });
+  if (res.status !== 'success') throw new DivergenceError(`pfOdeRk4: non-finite state after step ${res.failedAt?.step}`, res.failedAt?.step ?? 0);
+  const y = res.y;
   return new NDArray(y, [n, d]);
 }
 
