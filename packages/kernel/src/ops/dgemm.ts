@@ -2,7 +2,7 @@ import { gemmBlock } from './gemm-block.js';
 import { type GemmPool, gemmPool } from './gemm-threads.js';
 import { type WasmState, loadWasm } from './wasm-gemm-state.js';
 
-export { wasmGemmAvailable } from './wasm-gemm-state.js';
+export { wasmGemmAvailable, wasmGemmFma } from './wasm-gemm-state.js';
 
 /**
  * Unchecked base routines (stdlib style): raw row-major Float64Array + dimensions, no validation.

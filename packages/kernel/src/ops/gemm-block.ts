@@ -21,6 +21,16 @@ export function gemmBlock(
       for (let j0 = 0; j0 < nc; j0 += 4) {
         const cols = Math.min(4, nc - j0);
         let o = bpOff + j0 * kc;
+        if (transB && cols === 4) {
+          const s0 = bOff + (jc + j0) * ldb + pc;
+          for (let p = 0; p < kc; p++, o += 4) {
+            f[o] = B[s0 + p];
+            f[o + 1] = B[s0 + ldb + p];
+            f[o + 2] = B[s0 + 2 * ldb + p];
+            f[o + 3] = B[s0 + 3 * ldb + p];
+          }
+          continue;
+        }
         if (!transB && cols === 4) {
           for (let p = 0; p < kc; p++, o += 4) {
             const s = bOff + (pc + p) * ldb + jc + j0;
@@ -44,6 +54,16 @@ export function gemmBlock(
         for (let i0 = 0; i0 < mc; i0 += 4) {
           const rows = Math.min(4, mc - i0);
           let o = apOff + i0 * kc;
+          if (!transA && rows === 4) {
+            const s0 = aOff + (ic + i0) * lda + pc;
+            for (let p = 0; p < kc; p++, o += 4) {
+              f[o] = A[s0 + p];
+              f[o + 1] = A[s0 + lda + p];
+              f[o + 2] = A[s0 + 2 * lda + p];
+              f[o + 3] = A[s0 + 3 * lda + p];
+            }
+            continue;
+          }
           if (transA && rows === 4) {
             for (let p = 0; p < kc; p++, o += 4) {
               const s = aOff + (pc + p) * lda + ic + i0;

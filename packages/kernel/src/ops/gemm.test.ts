@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NonFiniteError, ShapeError } from '../errors.js';
 import { NDArray, fromNested } from '../ndarray.js';
 import { Rng } from '../rng.js';
-import { dgemm, lastGemmThreadCount, setGemmPath, wasmGemmAvailable } from './dgemm.js';
+import { dgemm, lastGemmThreadCount, setGemmPath, wasmGemmAvailable, wasmGemmFma } from './dgemm.js';
 import { gemmThreads, hardwareCores, setGemmThreads, startGemmThreads } from './gemm-threads.js';
 import { dgemv } from './dgemv.js';
 import { gemm, gemv, matmul, outer, transposeCopy } from './gemm.js';
@@ -208,5 +210,41 @@ describe('checked gemm / matmul / gemv', () => {
     expect(() => matmul(a, bad)).toThrow(/b: .*NaN at \[2, 1\]/);
     expect(() => gemv(a, new Float64Array([1, 2]))).toThrow(ShapeError);
     expect(() => gemv(a, new Float64Array([1, Number.POSITIVE_INFINITY, 2]))).toThrow(NonFiniteError);
+  });
+});
+
+describe('fused multiply-add micro-kernel (relaxed SIMD)', () => {
+  it('is used on this runtime (Node 20 through the V8 flag, Node >= 22 by default) and rounds once per multiply-add', () => {
+    expect(wasmGemmAvailable()).toBe(true);
+    expect(wasmGemmFma()).toBe(true);
+    // C[0,0] = (-1)(1) + (1 + 2^-30)(1 - 2^-30): exactly -2^-60 when fused; the separate multiply rounds
+    // the product to 1 and gives 0.
+    const m = 8;
+    const n = 8;
+    const k = 8;
+    const A = new Float64Array(m * k);
+    const B = new Float64Array(k * n);
+    A[0] = -1;
+    B[0] = 1;
+    A[1] = 1 + 2 ** -30;
+    B[n] = 1 - 2 ** -30;
+    const C = new Float64Array(m * n);
+    setGemmPath('wasm');
+    try {
+      dgemm(false, false, m, n, k, 1, A, k, B, n, 0, C, n);
+    } finally {
+      setGemmPath('auto');
+    }
+    expect(C[0]).toBe(-(2 ** -60));
+  });
+
+  it(`$DIFFUSION_THEORY_WASM_FMA=0 keeps the multiply + add kernel (separate rounding) in a fresh process`, () => {
+    const dist = fileURLToPath(new URL('../../dist/ops/dgemm.js', import.meta.url));
+    const script = `import('${dist}').then((g) => { const A = new Float64Array(64), B = new Float64Array(64), C = new Float64Array(64);
+      A[0] = -1; B[0] = 1; A[1] = 1 + 2 ** -30; B[8] = 1 - 2 ** -30; g.setGemmPath('wasm'); g.dgemm(false, false, 8, 8, 8, 1, A, 8, B, 8, 0, C, 8);
+      console.log(JSON.stringify([g.wasmGemmFma(), C[0]])); })`;
+    const run = (fma: string) => JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, DIFFUSION_THEORY_WASM_FMA: fma }, encoding: 'utf8' }));
+    expect(run('0')).toEqual([false, 0]);
+    expect(run('1')).toEqual([true, -(2 ** -60)]);
   });
 });

@@ -1,5 +1,5 @@
 // Barrel for src/ops (owned by the ops work; append exports here).
-export { dgemm, dgemmJs, setGemmPath, wasmGemmAvailable } from './dgemm.js';
+export { dgemm, dgemmJs, setGemmPath, wasmGemmAvailable, wasmGemmFma } from './dgemm.js';
 export { dgemv } from './dgemv.js';
 export { gemmThreads, hardwareCores, setGemmThreads, startGemmThreads } from './gemm-threads.js';
 export { gemm, gemv, matmul, outer, transposeCopy, type GemmOptions } from './gemm.js';

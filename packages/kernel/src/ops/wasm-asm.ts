@@ -54,3 +54,5 @@ export const simd = (op: number) => [0xfd, ...uleb(op)];
 export const v128zero = [...simd(12), ...new Array(16).fill(0)];
 export const f64x2add = simd(240);
 export const f64x2mul = simd(242);
+/** Relaxed SIMD: f64x2.relaxed_madd(a, b, c) = a * b + c, fused or not as the host decides (FMA on x64 with FMA3). */
+export const f64x2relaxedMadd = simd(0x107);

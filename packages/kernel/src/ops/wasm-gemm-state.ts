@@ -12,6 +12,7 @@ export interface WasmMemory {
   grow(pages: number): number;
 }
 interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
   Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
@@ -22,7 +23,33 @@ export interface WasmState {
   shared: boolean;
   bytes: Uint8Array;
   kernel: WasmKernel;
+  /** Whether `kernel` accumulates with fused multiply-adds (relaxed SIMD). */
+  fma: boolean;
   f64: Float64Array;
+}
+
+/** Environment variable: '0' keeps the multiply + add kernel even where relaxed SIMD is available. */
+export const FMA_ENV_VAR = 'DIFFUSION_THEORY_WASM_FMA';
+
+/**
+ * Whether this runtime accepts the relaxed-SIMD kernel. Node >= 22 and current browsers do by default.
+ * Node 20 (V8 11.3) implements relaxed SIMD behind `--experimental-wasm-relaxed-simd`; there the flag is
+ * switched on through `v8.setFlagsFromString` (it only admits the relaxed-SIMD opcodes in modules
+ * compiled afterwards) unless $DIFFUSION_THEORY_WASM_FMA is '0'.
+ */
+function relaxedSimd(W: WasmApi, shared: boolean): boolean {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
+  if (proc?.env?.[FMA_ENV_VAR] === '0') return false;
+  const probe = gemmKernelBytes(shared, true);
+  if (W.validate(probe)) return true;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
+  if (!v8?.setFlagsFromString) return false;
+  try {
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    return false;
+  }
+  return W.validate(probe);
 }
 
 let wasm: WasmState | null | undefined;
@@ -41,9 +68,10 @@ export function loadWasm(): WasmState | null {
       shared = false;
       mem = new W.Memory({ initial: 64 });
     }
-    const bytes = gemmKernelBytes(shared);
+    const fma = relaxedSimd(W, shared);
+    const bytes = gemmKernelBytes(shared, fma);
     const inst = new W.Instance(new W.Module(bytes), { env: { mem } });
-    wasm = { mem, shared, bytes, kernel: inst.exports.kernel as WasmKernel, f64: new Float64Array(mem.buffer) };
+    wasm = { mem, shared, bytes, kernel: inst.exports.kernel as WasmKernel, fma, f64: new Float64Array(mem.buffer) };
   } catch {
     wasm = null;
   }
@@ -54,6 +82,11 @@ export function loadWasm(): WasmState | null {
 export function wasmSharedState(): { mem: WasmMemory; bytes: Uint8Array } | null {
   const w = loadWasm();
   return w?.shared ? { mem: w.mem, bytes: w.bytes } : null;
+}
+
+/** Whether the gemm micro-kernel accumulates with fused multiply-adds (relaxed SIMD; see README). */
+export function wasmGemmFma(): boolean {
+  return loadWasm()?.fma ?? false;
 }
 
 /** Whether the WebAssembly SIMD micro-kernel is usable on this runtime. */
