@@ -1,7 +1,9 @@
 ;; Text form of the gemm micro-kernel that wasm-gemm-module.ts assembles to bytes at load time.
 ;; For reading only: the encoder in wasm-gemm-module.ts is the source of truth (no toolchain
 ;; is needed or used; `wat2wasm --enable-simd gemm-kernel.wat` gives an equivalent module).
-;; The shared-memory variant imports (memory 1 32768 shared) instead.
+;; The shared-memory variant imports (memory 1 32768 shared) instead. The FMA variant (used where
+;; the runtime has relaxed SIMD) replaces each f64x2.add (c, f64x2.mul (a, b)) below by
+;; f64x2.relaxed_madd (a, b, c).
 (module
   (import "env" "mem" (memory 1))
   ;; For every 4-row panel ip of packed A ([ip][k][4] f64 at pa) and 4-column panel jp of
