@@ -13,7 +13,9 @@ import { stedc } from './base-stedc.js';
 import { tql2 } from './base-tql2.js';
 
 export { tql2 };
-import { SYMV_ROWS, symvWorkspace } from './wasm-symv.js';
+import { SYMV_ROWS, reductionKernels } from './wasm-symv.js';
+import { dgemmInWasm } from '../ops/dgemm.js';
+import { releaseWasm, reserveWasm } from '../ops/wasm-gemm-state.js';
 
 
 /**
@@ -330,12 +332,14 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
     tridiagonalize(n, a, d, e, hh);
     return;
   }
-  // The working matrix lives in the WebAssembly memory of the SIMD mat-vec when it is available.
-  const ws = useWasmSymv ? symvWorkspace(n * n + n + 2) : null;
-  const A = ws ? ws.f : a;
-  if (ws) A.set(a.subarray(0, n * n));
-  const pOff = n * n;
-  const p = ws ? ws.f.subarray(pOff, pOff + n) : new Float64Array(n);
+  if (useWasmSymv && tridiagonalizeBlockedWasm(n, a, d, e, hh, nb)) return;
+  tridiagonalizeBlockedJs(n, a, d, e, hh, nb);
+}
+
+/** The same algorithm in plain JS (no WebAssembly SIMD, or its memory is held by an outer caller). */
+function tridiagonalizeBlockedJs(n: number, a: Float64Array, d: Float64Array, e: Float64Array, hh: Float64Array, nb = 16): void {
+  const A = a;
+  const p = new Float64Array(n);
   // The panel's reflectors u (V) and vectors w (W), one contiguous row of length n per reflector.
   const V = new Float64Array(n * nb);
   const W = new Float64Array(n * nb);
@@ -381,23 +385,6 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
       // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state).
       p.fill(0, 0, i);
       let j = 0;
-      if (ws) {
-        // SIMD: blocks of SYMV_ROWS rows off the diagonal in wasm, the diagonal blocks here.
-        const R = SYMV_ROWS;
-        const nblocks = Math.floor(i / R);
-        ws.symv(0, n * 8, ri * 8, pOff * 8, nblocks);
-        for (let b0 = 0; b0 < nblocks * R; b0 += R) {
-          for (let x = 0; x < R; x++) {
-            let sx = 0;
-            for (let y = 0; y < R; y++) {
-              const axy = x >= y ? A[(b0 + x) * n + b0 + y] : A[(b0 + y) * n + b0 + x];
-              sx += axy * A[ri + b0 + y];
-            }
-            p[b0 + x] += sx;
-          }
-        }
-        j = nblocks * R;
-      }
       for (; j + 3 <= l; j += 4) {
         const r0 = j * n;
         const r1 = r0 + n;
@@ -522,7 +509,162 @@ export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Arra
   hh[0] = 0;
   e[0] = 0;
   d[0] = A[0];
-  if (ws) a.set(A.subarray(0, n * n));
+}
+
+/**
+ * The blocked reduction with everything in the WebAssembly memory (reserveWasm): the matrix, the
+ * panel's W and V rows and the vectors; the symmetric mat-vec, the row update of the panel and its
+ * corrections run in SIMD kernels (wasm-symv.ts), the trailing rank-2nb update in the gemm
+ * micro-kernel accumulating into the matrix in place (dgemmInWasm). Returns false (nothing done)
+ * when the kernels or the memory are unavailable.
+ */
+function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, e: Float64Array, hh: Float64Array, nb: number): boolean {
+  const k = reductionKernels();
+  if (!k) return false;
+  const al = (x: number) => (x + 7) & ~7;
+  // Layout (doubles): A n*n | p n | WV 2nb rows of n (W_0..W_{nb-1}, V_0..V_{nb-1}) | NX 2nb rows (-V, -W) | coefficients 2nb.
+  const pOff = al(n * n);
+  const wvOff = al(pOff + n + 2);
+  const vOff = wvOff + nb * n;
+  const nxOff = al(wvOff + 2 * nb * n);
+  const cfOff = al(nxOff + 2 * nb * n);
+  const total = al(cfOff + 2 * nb + 2);
+  const w = reserveWasm(total, 4 * (64 * 256 + 256 * 512) + 64);
+  if (!w) return false;
+  try {
+    let A = w.f64;
+    A.set(a.subarray(0, n * n));
+    const { symv, axpys, dots } = k;
+    const R = SYMV_ROWS;
+    for (let ihi = n - 1; ihi >= 1; ihi -= nb) {
+      const ilo = Math.max(1, ihi - nb + 1);
+      A.fill(0, wvOff, wvOff + 2 * nb * n);
+      for (let i = ihi; i >= ilo; i--) {
+        const jc = ihi - i; // rows 0..jc-1 of W and V hold the panel's earlier reflectors
+        const ri = i * n;
+        if (jc > 0) {
+          // Row i (columns 0..i) -= sum_t W_t V_t[i] + V_t W_t[i].
+          for (let t = 0; t < jc; t++) {
+            A[cfOff + t] = -A[vOff + t * n + i];
+            A[cfOff + nb + t] = -A[wvOff + t * n + i];
+          }
+          const len2 = (i + 1) >> 1;
+          axpys(wvOff * 8, n * 8, cfOff * 8, jc, ri * 8, len2);
+          axpys(vOff * 8, n * 8, (cfOff + nb) * 8, jc, ri * 8, len2);
+          if ((i + 1) & 1) {
+            let s = 0;
+            for (let t = 0; t < jc; t++) s += A[wvOff + t * n + i] * A[cfOff + t] + A[vOff + t * n + i] * A[cfOff + nb + t];
+            A[ri + i] += s;
+          }
+        }
+        d[i] = A[ri + i];
+        const l = i - 1;
+        let scale = 0;
+        for (let c = 0; c <= l; c++) scale += Math.abs(A[ri + c]);
+        if (l === 0 || scale === 0) {
+          e[i] = A[ri + l];
+          hh[i] = 0;
+          continue;
+        }
+        let h = 0;
+        for (let c = 0; c <= l; c++) {
+          const u = A[ri + c] / scale;
+          A[ri + c] = u;
+          h += u * u;
+        }
+        const f = A[ri + l];
+        const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+        e[i] = scale * g;
+        h -= f * g;
+        A[ri + l] = f - g;
+        // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state): off-diagonal R-row
+        // blocks in SIMD, the R x R diagonal blocks and the last rows here.
+        A.fill(0, pOff, pOff + i);
+        const nblocks = Math.floor(i / R);
+        symv(0, n * 8, ri * 8, pOff * 8, nblocks, 0);
+        for (let b0 = 0; b0 < nblocks * R; b0 += R) {
+          for (let x = 0; x < R; x++) {
+            let sx = 0;
+            for (let y = 0; y < R; y++) {
+              const axy = x >= y ? A[(b0 + x) * n + b0 + y] : A[(b0 + y) * n + b0 + x];
+              sx += axy * A[ri + b0 + y];
+            }
+            A[pOff + b0 + x] += sx;
+          }
+        }
+        for (let j = nblocks * R; j <= l; j++) {
+          const rj = j * n;
+          const uj = A[ri + j];
+          let acc = 0;
+          for (let c = 0; c < j; c++) {
+            const ajc = A[rj + c];
+            acc += ajc * A[ri + c];
+            A[pOff + c] += ajc * uj;
+          }
+          A[pOff + j] += acc + A[rj + j] * uj;
+        }
+        if (jc > 0) {
+          // p -= V (W^T u) + W (V^T u) over the panel's earlier reflectors (support 0..l).
+          const len2 = i >> 1;
+          dots(wvOff * 8, n * 8, ri * 8, jc, cfOff * 8, len2);
+          dots(vOff * 8, n * 8, ri * 8, jc, (cfOff + nb) * 8, len2);
+          if (i & 1) {
+            const ul = A[ri + l];
+            for (let t = 0; t < jc; t++) {
+              A[cfOff + t] += A[wvOff + t * n + l] * ul;
+              A[cfOff + nb + t] += A[vOff + t * n + l] * ul;
+            }
+          }
+          for (let t = 0; t < 2 * nb; t++) A[cfOff + t] = t % nb < jc ? -A[cfOff + t] : 0;
+          // coefficient of V_t is -(W_t . u), of W_t is -(V_t . u)
+          axpys(vOff * 8, n * 8, cfOff * 8, jc, pOff * 8, len2);
+          axpys(wvOff * 8, n * 8, (cfOff + nb) * 8, jc, pOff * 8, len2);
+          if (i & 1) {
+            let s = 0;
+            for (let t = 0; t < jc; t++) s += A[vOff + t * n + l] * A[cfOff + t] + A[wvOff + t * n + l] * A[cfOff + nb + t];
+            A[pOff + l] += s;
+          }
+        }
+        let up = 0;
+        for (let c = 0; c <= l; c++) {
+          A[pOff + c] /= h;
+          up += A[ri + c] * A[pOff + c];
+        }
+        const kk = up / (2 * h);
+        const ov = vOff + jc * n;
+        const ow = wvOff + jc * n;
+        for (let c = 0; c <= l; c++) {
+          const u = A[ri + c];
+          A[ov + c] = u;
+          A[ow + c] = A[pOff + c] - kk * u;
+        }
+        hh[i] = h;
+      }
+      // Trailing block A[0..ilo-1] -= V W^T + W V^T = NX^T WV with NX = [-V; -W] (2nb x n), by row
+      // blocks of the lower triangle, accumulated in place.
+      const m = ilo;
+      if (m === 0) continue;
+      for (let t = 0; t < nb; t++) {
+        for (let c = 0; c < m; c++) {
+          A[nxOff + t * n + c] = -A[vOff + t * n + c];
+          A[nxOff + (nb + t) * n + c] = -A[wvOff + t * n + c];
+        }
+      }
+      const RB = 128;
+      for (let r0 = 0; r0 < m; r0 += RB) {
+        const r1 = Math.min(m, r0 + RB);
+        dgemmInWasm(true, false, r1 - r0, r1, 2 * nb, nxOff + r0, n, wvOff, n, r0 * n, n);
+      }
+      A = w.f64; // a grow of the memory (more threads than the slack allowed for) replaces the view
+    }
+    hh[0] = 0;
+    e[0] = 0;
+    d[0] = A[0];
+    a.set(A.subarray(0, n * n));
+  } finally {
+    releaseWasm();
+  }
+  return true;
 }
 
 let useWasmSymv = true;

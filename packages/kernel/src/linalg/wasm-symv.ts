@@ -1,18 +1,25 @@
 /**
- * WebAssembly SIMD (f64x2) kernel for the symmetric mat-vec of the tridiagonal reduction, on its
- * own (non-shared) memory: the reduction keeps its working matrix there and the JS code reads and
- * writes it through a Float64Array view. Assembled at load time by a tiny encoder (as the gemm
- * kernel in ../ops/wasm-gemm-module.ts; no toolchain, nothing binary committed).
+ * WebAssembly SIMD (f64x2) kernels of the blocked tridiagonal reduction, compiled against the gemm's
+ * WebAssembly memory (../ops/wasm-gemm-state.ts): the reduction keeps its working matrix, its panel
+ * (V, W) and its vectors in a reserved region there, so the symmetric mat-vec, the panel's thin
+ * products and the trailing rank-2k gemm (`dgemmInWasm`) all work in place. Assembled at load time
+ * by a tiny encoder (as the gemm kernel in ../ops/wasm-gemm-module.ts; no toolchain, nothing binary
+ * committed). Where the gemm kernel uses fused multiply-adds (relaxed SIMD), these do too.
  *
- * Exported `symv(pa, ldBytes, pu, pp, nblocks)`: for each block of R = SYMV_ROWS rows j = R t .. R t + R - 1
- * (t < nblocks) of the row-major lower triangle at byte address pa, with u at pu and p at pp (f64,
- * byte addresses), in one pass over columns 0..R t - 1 (two at a time):
- *   p[0..R t) += sum_r A[R t + r][0..R t) u_{R t + r}          (the scatter half),
- *   p[R t + r] += A[R t + r][0..R t) . u[0..R t)                (the dot half).
- * The R x R diagonal blocks (and the last rows beyond R nblocks) are left to the caller.
+ * All arguments are byte addresses / byte strides (i32). Exports:
+ * - `symv(pa, ldBytes, pu, pp, nblocks, _)`: for each block of R = SYMV_ROWS rows j = R t .. R t + R - 1
+ *   (t < nblocks) of the row-major lower triangle at pa, with u at pu and p at pp, in one pass over
+ *   columns 0..R t - 1 (two at a time):
+ *     p[0..R t) += sum_r A[R t + r][0..R t) u_{R t + r}          (the scatter half),
+ *     p[R t + r] += A[R t + r][0..R t) . u[0..R t)                (the dot half).
+ *   The R x R diagonal blocks (and the last rows beyond R nblocks) are left to the caller.
+ * - `axpys(px, ldxBytes, pc, nrows, py, len2)`: y[0..2 len2) += sum_{t < nrows} c[t] X[t][0..2 len2).
+ * - `dots(px, ldxBytes, pu, nrows, pout, len2)`: out[t] = X[t][0..2 len2) . u[0..2 len2) for t < nrows.
  */
 
-import { I32, V128, uleb, vec, section, name, get, set, i32c, i32add, i32mul, i32ltS, i32eqz, brIf, br, block, loop, end, simd, v128zero, f64x2add, f64x2mul } from '../ops/wasm-asm.js';
+import { I32, V128, uleb, vec, section, name, get, set, i32c, i32add, i32mul, i32ltS, i32eqz, brIf, br, block, loop, end, simd, v128zero, f64x2add, f64x2mul, f64x2relaxedMadd } from '../ops/wasm-asm.js';
+import { SHARED_MAX_PAGES } from '../ops/wasm-gemm-module.js';
+import { type WasmState, loadWasm } from '../ops/wasm-gemm-state.js';
 
 const f64load = (offset: number) => [0x2b, 3, ...uleb(offset)];
 const f64store = (offset: number) => [0x39, 3, ...uleb(offset)];
@@ -22,108 +29,161 @@ const v128store = (offset: number) => [...simd(11), 3, ...uleb(offset)];
 const f64x2splat = simd(20);
 const extract = (lane: number) => [...simd(33), lane];
 
-function symvBytes(R: number): Uint8Array<ArrayBuffer> {
-  // Params 0 pa, 1 ldBytes, 2 pu, 3 pp, 4 nblocks (of R rows). i32 locals: 5 t, 6 k, 7 kEnd, 8.. row pointers.
-  // v128 locals after them: R accumulators, R splats of u_{j+r}, R loaded A vectors.
-  const [t, k, kEnd] = [5, 6, 7];
-  const row = (r: number) => 8 + r;
-  const acc = (r: number) => 8 + R + r;
-  const us = (r: number) => 8 + 2 * R + r;
-  const av = (r: number) => 8 + 3 * R + r;
-  const body: number[] = [
-    ...i32c(0), ...set(t),
-    ...block, ...loop,
-    ...get(t), ...get(4), ...i32ltS, ...i32eqz, ...brIf(1),
-    // kEnd = 8 j bytes with j = R t
-    ...get(t), ...i32c(8 * R), ...i32mul, ...set(kEnd),
-  ];
+/** c + a b: one relaxed fused multiply-add, or a multiply and an add. */
+function madd(fma: boolean, a: number[], b: number[], c: number[]): number[] {
+  return fma ? [...a, ...b, ...c, ...f64x2relaxedMadd] : [...c, ...a, ...b, ...f64x2mul, ...f64x2add];
+}
+
+/** while (cond) { body } as block/loop; `exitIfNot` pushes the i32 condition. */
+function whileLoop(cond: number[], body: number[]): number[] {
+  return [...block, ...loop, ...cond, ...i32eqz, ...brIf(1), ...body, ...br(0), ...end, ...end];
+}
+
+function symvBody(R: number, fma: boolean, U: number): { locals: number[]; body: number[] } {
+  // Params 0 pa, 1 ldBytes, 2 pu, 3 pp, 4 nblocks, 5 unused. i32 locals: 6 t, 7 k, 8 kEnd, 9.. row pointers.
+  // v128 locals after them: U x R accumulators (U independent chains per row hide the multiply-add
+  // latency), R splats of u_{j+r}, and the temporaries av (A), uv (u), pv (p). Each step covers U
+  // column pairs; kEnd = 8 R t bytes must be a multiple of 16 U (R = 4, U = 2).
+  const [t, k, kEnd] = [6, 7, 8];
+  const row = (r: number) => 9 + r;
+  const acc = (r: number, q: number) => 9 + R + q * R + r;
+  const us = (r: number) => 9 + R + U * R + r;
+  const av = 9 + 2 * R + U * R;
+  const uv = av + 1;
+  const pv = av + 2;
+  const head: number[] = [...get(t), ...i32c(8 * R), ...i32mul, ...set(kEnd)];
   for (let r = 0; r < R; r++) {
     // row_r = pa + (R t + r) ldBytes
-    body.push(...get(t), ...i32c(R), ...i32mul, ...i32c(r), ...i32add, ...get(1), ...i32mul, ...get(0), ...i32add, ...set(row(r)));
-    body.push(...get(2), ...get(kEnd), ...i32add, ...f64load(8 * r), ...f64x2splat, ...set(us(r)));
-    body.push(...v128zero, ...set(acc(r)));
+    head.push(...get(t), ...i32c(R), ...i32mul, ...i32c(r), ...i32add, ...get(1), ...i32mul, ...get(0), ...i32add, ...set(row(r)));
+    head.push(...get(2), ...get(kEnd), ...i32add, ...f64load(8 * r), ...f64x2splat, ...set(us(r)));
+    for (let q = 0; q < U; q++) head.push(...v128zero, ...set(acc(r, q)));
   }
-  body.push(
-    ...i32c(0), ...set(k),
-    ...block, ...loop,
-    ...get(k), ...get(kEnd), ...i32ltS, ...i32eqz, ...brIf(1),
-  );
-  for (let r = 0; r < R; r++) {
-    body.push(...get(row(r)), ...get(k), ...i32add, ...v128load(0), ...set(av(r)));
-    body.push(...get(acc(r)), ...get(av(r)), ...get(2), ...get(k), ...i32add, ...v128load(0), ...f64x2mul, ...f64x2add, ...set(acc(r)));
+  const inner: number[] = [];
+  for (let q = 0; q < U; q++) {
+    inner.push(...get(2), ...get(k), ...i32add, ...v128load(16 * q), ...set(uv));
+    inner.push(...get(3), ...get(k), ...i32add, ...v128load(16 * q), ...set(pv));
+    for (let r = 0; r < R; r++) {
+      inner.push(...get(row(r)), ...get(k), ...i32add, ...v128load(16 * q), ...set(av));
+      inner.push(...madd(fma, get(av), get(uv), get(acc(r, q))), ...set(acc(r, q)));
+      inner.push(...madd(fma, get(av), get(us(r)), get(pv)), ...set(pv));
+    }
+    inner.push(...get(3), ...get(k), ...i32add, ...get(pv), ...v128store(16 * q));
   }
-  body.push(...get(3), ...get(k), ...i32add, ...get(3), ...get(k), ...i32add, ...v128load(0));
-  for (let r = 0; r < R; r++) body.push(...get(av(r)), ...get(us(r)), ...f64x2mul, ...f64x2add);
-  body.push(
-    ...v128store(0),
-    ...get(k), ...i32c(16), ...i32add, ...set(k),
-    ...br(0),
-    ...end, ...end,
-  );
+  inner.push(...get(k), ...i32c(16 * U), ...i32add, ...set(k));
+  const tail: number[] = [];
   for (let r = 0; r < R; r++) {
-    body.push(
+    let sum: number[] = get(acc(r, 0));
+    for (let q = 1; q < U; q++) sum = [...sum, ...get(acc(r, q)), ...f64x2add];
+    tail.push(
       ...get(3), ...get(kEnd), ...i32add,
       ...get(3), ...get(kEnd), ...i32add, ...f64load(8 * r),
-      ...get(acc(r)), ...extract(0), ...get(acc(r)), ...extract(1), ...f64add, ...f64add,
+      ...sum, ...set(av), ...get(av), ...extract(0), ...get(av), ...extract(1), ...f64add, ...f64add,
       ...f64store(8 * r),
     );
   }
-  body.push(...get(t), ...i32c(1), ...i32add, ...set(t), ...br(0), ...end, ...end);
-  const locals = vec([
-    [...uleb(3 + R), I32],
-    [...uleb(3 * R), V128],
-  ]);
-  const func = [...locals, ...body, ...end];
+  const body = [
+    ...i32c(0), ...set(t),
+    ...whileLoop([...get(t), ...get(4), ...i32ltS], [
+      ...head,
+      ...i32c(0), ...set(k),
+      ...whileLoop([...get(k), ...get(kEnd), ...i32ltS], inner),
+      ...tail,
+      ...get(t), ...i32c(1), ...i32add, ...set(t),
+    ]),
+  ];
+  return { locals: vec([[...uleb(3 + R), I32], [...uleb(U * R + R + 3), V128]]), body };
+}
+
+/**
+ * axpys (dot = false) or dots (dot = true) over rows of X in groups of G = 4, then one at a time.
+ * Params 0 px, 1 ldxBytes, 2 pc|pu, 3 nrows, 4 py|pout, 5 len2. i32 locals: 6 t, 7 k, 8 kEnd, 9..12 row pointers.
+ * v128 locals: 13..16 coefficients (axpys) or accumulators (dots), 17 y (axpys) or u (dots).
+ */
+function rowsBody(dot: boolean, fma: boolean): { locals: number[]; body: number[] } {
+  const [t, k, kEnd] = [6, 7, 8];
+  const row = (r: number) => 9 + r;
+  const cv = (r: number) => 13 + r;
+  const y = 17;
+  const group = (G: number): number[] => {
+    const head: number[] = [];
+    for (let r = 0; r < G; r++) {
+      head.push(...get(t), ...i32c(r), ...i32add, ...get(1), ...i32mul, ...get(0), ...i32add, ...set(row(r)));
+      if (dot) head.push(...v128zero, ...set(cv(r)));
+      else head.push(...get(2), ...get(t), ...i32c(8), ...i32mul, ...i32add, ...f64load(8 * r), ...f64x2splat, ...set(cv(r)));
+    }
+    const inner: number[] = [];
+    if (dot) {
+      inner.push(...get(2), ...get(k), ...i32add, ...v128load(0), ...set(y));
+      for (let r = 0; r < G; r++) inner.push(...madd(fma, [...get(row(r)), ...get(k), ...i32add, ...v128load(0)], get(y), get(cv(r))), ...set(cv(r)));
+    } else {
+      let acc: number[] = [...get(4), ...get(k), ...i32add, ...v128load(0)];
+      for (let r = 0; r < G; r++) acc = madd(fma, [...get(row(r)), ...get(k), ...i32add, ...v128load(0)], get(cv(r)), acc);
+      inner.push(...get(4), ...get(k), ...i32add, ...acc, ...v128store(0));
+    }
+    inner.push(...get(k), ...i32c(16), ...i32add, ...set(k));
+    const tail: number[] = [];
+    if (dot) {
+      for (let r = 0; r < G; r++) {
+        tail.push(...get(4), ...get(t), ...i32c(8), ...i32mul, ...i32add, ...get(cv(r)), ...extract(0), ...get(cv(r)), ...extract(1), ...f64add, ...f64store(8 * r));
+      }
+    }
+    return [...head, ...i32c(0), ...set(k), ...whileLoop([...get(k), ...get(kEnd), ...i32ltS], inner), ...tail, ...get(t), ...i32c(G), ...i32add, ...set(t)];
+  };
+  const body = [
+    ...get(5), ...i32c(16), ...i32mul, ...set(kEnd),
+    ...i32c(0), ...set(t),
+    ...whileLoop([...get(t), ...i32c(3), ...i32add, ...get(3), ...i32ltS], group(4)),
+    ...whileLoop([...get(t), ...get(3), ...i32ltS], group(1)),
+  ];
+  return { locals: vec([[...uleb(7), I32], [...uleb(5), V128]]), body };
+}
+
+function reductionKernelBytes(R: number, shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
+  const fns = [symvBody(R, fma, SYMV_UNROLL), rowsBody(false, fma), rowsBody(true, fma)].map(({ locals, body }) => {
+    const func = [...locals, ...body, ...end];
+    return [...uleb(func.length), ...func];
+  });
+  const names = ['symv', 'axpys', 'dots'];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(new Array(5).fill([I32])), ...vec([])]])),
-    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...name('symv'), 0x00, 0x00]])),
-    ...section(10, vec([[...uleb(func.length), ...func]])),
+    ...section(1, vec([[0x60, ...vec(new Array(6).fill([I32])), ...vec([])]])),
+    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, ...(shared ? [0x03, 0x01, ...uleb(SHARED_MAX_PAGES)] : [0x00, 0x01])]])),
+    ...section(3, vec([[0], [0], [0]])),
+    ...section(7, vec(names.map((nm, i) => [...name(nm), 0x00, i]))),
+    ...section(10, vec(fns)),
   ];
   return new Uint8Array(bytes);
 }
 
-interface WasmMem {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Memory: new (d: { initial: number }) => WasmMem;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-}
+export type RowKernel = (a0: number, a1: number, a2: number, a3: number, a4: number, a5: number) => void;
 
-export type SymvKernel = (pa: number, ldBytes: number, pu: number, pp: number, nblocks: number) => void;
-
-/** Rows per block of the kernel. */
+/** Rows per block of the symmetric mat-vec. */
 export const SYMV_ROWS = 4;
+/** Column pairs per step of the symmetric mat-vec (independent accumulator chains per row). */
+const SYMV_UNROLL = 2;
 
-let state: { mem: WasmMem; symv: SymvKernel } | null | undefined;
+export interface ReductionKernels {
+  w: WasmState;
+  symv: RowKernel;
+  axpys: RowKernel;
+  dots: RowKernel;
+}
 
-/**
- * The kernel and a Float64Array view of its memory holding at least `doubles` doubles (grown as
- * needed; the view is invalidated by the next call). Null without WebAssembly SIMD or memory.
- */
-export function symvWorkspace(doubles: number): { f: Float64Array; symv: SymvKernel } | null {
-  if (state === undefined) {
-    try {
-      const W = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-      if (!W) throw new Error('no WebAssembly');
-      const mem = new W.Memory({ initial: 1 });
-      const inst = new W.Instance(new W.Module(symvBytes(SYMV_ROWS)), { env: { mem } });
-      state = { mem, symv: inst.exports.symv as SymvKernel };
-    } catch {
-      state = null;
-    }
-  }
-  if (!state) return null;
-  const need = doubles * 8;
+let kernels: ReductionKernels | null | undefined;
+
+/** The reduction kernels on the gemm's memory (null without WebAssembly SIMD). */
+export function reductionKernels(): ReductionKernels | null {
+  if (kernels !== undefined) return kernels;
   try {
-    if (state.mem.buffer.byteLength < need) state.mem.grow(Math.ceil((need - state.mem.buffer.byteLength) / 65536));
+    const w = loadWasm();
+    if (!w) throw new Error('no WebAssembly gemm');
+    const W = (globalThis as { WebAssembly?: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+    if (!W) throw new Error('no WebAssembly');
+    const inst = new W.Instance(new W.Module(reductionKernelBytes(SYMV_ROWS, w.shared, w.fma)), { env: { mem: w.mem } });
+    const ex = inst.exports as Record<string, RowKernel>;
+    kernels = { w, symv: ex.symv, axpys: ex.axpys, dots: ex.dots };
   } catch {
-    return null;
+    kernels = null;
   }
-  return { f: new Float64Array(state.mem.buffer), symv: state.symv };
+  return kernels;
 }

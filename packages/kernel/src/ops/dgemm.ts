@@ -1,6 +1,6 @@
 import { gemmBlock } from './gemm-block.js';
 import { type GemmPool, gemmPool } from './gemm-threads.js';
-import { type WasmState, loadWasm } from './wasm-gemm-state.js';
+import { type WasmState, ensureWasmDoubles, loadWasm, wasmScratchBase } from './wasm-gemm-state.js';
 
 export { wasmGemmAvailable, wasmGemmFma } from './wasm-gemm-state.js';
 
@@ -31,14 +31,7 @@ export function setGemmPath(path: 'auto' | 'js' | 'wasm'): void {
   forced = path;
 }
 
-function ensureDoubles(w: WasmState, n: number): Float64Array {
-  const need = n * 8;
-  if (w.mem.buffer.byteLength < need) {
-    w.mem.grow(Math.ceil((need - w.mem.buffer.byteLength) / 65536));
-    w.f64 = new Float64Array(w.mem.buffer);
-  }
-  return w.f64;
-}
+const ensureDoubles = ensureWasmDoubles;
 
 /** Scale C (m x n, ldc) by beta; beta = 0 writes zeros. */
 function scaleC(m: number, n: number, beta: number, C: Float64Array, ldc: number): void {
@@ -197,9 +190,9 @@ function dgemmWasm(
   const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK && m >= 64 ? gemmPool(w.mem, w.bytes) : null;
   const workers = pool ? pool.readyWorkers() : 0;
   lastThreads = workers + 1;
-  // Layout (in doubles): [Cpad mp*np][pack area per thread][copies of A and B when threaded].
-  const cOff = 0;
-  const packOff = align8(mp * np);
+  // Layout (in doubles, after any reserved region): [Cpad mp*np][pack area per thread][copies of A and B when threaded].
+  const cOff = wasmScratchBase();
+  const packOff = align8(cOff + mp * np);
   if (workers === 0) {
     const f = ensureDoubles(w, packOff + packSize);
     f.fill(0, cOff, cOff + mp * np);
@@ -244,4 +237,51 @@ function dgemmWasm(
 
 function align8(n: number): number {
   return (n + 7) & ~7;
+}
+
+/**
+ * C += op(A) op(B) with all three operands already in the WebAssembly memory (`f` = its view,
+ * offsets in doubles, row-major with leading dimensions), accumulated into C in place: no copies.
+ * The micro-kernel writes whole 4 x 4 tiles, so C's rows up to m rounded up to 4 and columns up to
+ * n rounded up to 4 must lie in the caller's storage: the padding receives + 0 (op(A) and op(B) are
+ * zero-padded), which leaves finite entries unchanged. Threads split C by row blocks of 4 as dgemm
+ * does (bit-identical for any thread count). For the blocked reductions (reserveWasm); returns false
+ * (nothing done) when the WebAssembly kernel is unavailable.
+ */
+export function dgemmInWasm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  aOff: number, lda: number, bOff: number, ldb: number, cOff: number, ldc: number,
+): boolean {
+  const w = loadWasm();
+  if (!w) return false;
+  if (m === 0 || n === 0 || k === 0) return true;
+  const np = (n + 3) & ~3;
+  const packSize = align8(MC * KC + KC * Math.min(NC, np));
+  const packOff = align8(wasmScratchBase());
+  const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK && m >= 64 ? gemmPool(w.mem, w.bytes) : null;
+  const workers = pool ? pool.readyWorkers() : 0;
+  const T = workers + 1;
+  const f = ensureDoubles(w, packOff + T * packSize);
+  lastThreads = T;
+  if (workers === 0) {
+    gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+    return true;
+  }
+  const chunk = Math.ceil(m / T / 4) * 4;
+  const jobs = [];
+  for (let t = 1; t < T; t++) {
+    const r0 = Math.min(m, t * chunk);
+    const r1 = Math.min(m, (t + 1) * chunk);
+    if (r0 >= r1) continue;
+    const ap = packOff + t * packSize;
+    jobs.push({ job: [transA ? 1 : 0, transB ? 1 : 0, aOff, lda, bOff, ldb, r0, r1, n, k, ldc, cOff, ap, ap + MC * KC, KC, MC, NC], r0, r1 });
+  }
+  const handles = (pool as GemmPool).dispatch(jobs.map((j) => j.job));
+  gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, Math.min(m, chunk), n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+  const failed = (pool as GemmPool).wait(handles);
+  if (failed.length > 0) {
+    // A worker failed part-way: its rows of C may hold a partial sum, which cannot be undone in place.
+    throw new Error('dgemmInWasm: a gemm worker thread failed');
+  }
+  return true;
 }

@@ -84,6 +84,49 @@ export function wasmSharedState(): { mem: WasmMemory; bytes: Uint8Array } | null
   return w?.shared ? { mem: w.mem, bytes: w.bytes } : null;
 }
 
+/**
+ * A caller's region at the start of the WebAssembly memory (doubles [0, reserved)): the blocked
+ * reductions keep their working matrix there so that gemm accumulates into it in place
+ * (`dgemmInWasm`) and their SIMD kernels read it without copies. dgemm's own scratch starts after it.
+ * One region at a time (JS is single-threaded and the reductions do not nest).
+ */
+let reserved = 0;
+
+/** Start (in doubles) of dgemm's scratch: after the reserved region. */
+export function wasmScratchBase(): number {
+  return reserved;
+}
+
+/** Grow the memory to hold `doubles` doubles; returns the current view (a grow replaces it). */
+export function ensureWasmDoubles(w: WasmState, doubles: number): Float64Array {
+  const need = doubles * 8;
+  if (w.mem.buffer.byteLength < need) w.mem.grow(Math.ceil((need - w.mem.buffer.byteLength) / 65536));
+  if (w.f64.length * 8 !== w.mem.buffer.byteLength) w.f64 = new Float64Array(w.mem.buffer);
+  return w.f64;
+}
+
+/**
+ * Reserve doubles [0, doubles) of the WebAssembly memory, plus `slack` doubles beyond for dgemm's
+ * scratch (so that gemms of that size do not grow the memory, which would replace the view).
+ * Returns the state, or null (no WebAssembly, the memory cannot grow, or a region is already held).
+ * Release with `releaseWasm()`.
+ */
+export function reserveWasm(doubles: number, slack: number): WasmState | null {
+  const w = loadWasm();
+  if (!w || reserved !== 0) return null;
+  try {
+    ensureWasmDoubles(w, doubles + slack + 8);
+  } catch {
+    return null;
+  }
+  reserved = (doubles + 7) & ~7;
+  return w;
+}
+
+export function releaseWasm(): void {
+  reserved = 0;
+}
+
 /** Whether the gemm micro-kernel accumulates with fused multiply-adds (relaxed SIMD; see README). */
 export function wasmGemmFma(): boolean {
   return loadWasm()?.fma ?? false;

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { NDArray } from '../ndarray.js';
+import { dgemm, dgemmInWasm, lastGemmThreadCount } from '../ops/dgemm.js';
+import { gemmThreads, setGemmThreads, startGemmThreads } from '../ops/gemm-threads.js';
+import { loadWasm, releaseWasm, reserveWasm } from '../ops/wasm-gemm-state.js';
+import { Rng } from '../rng.js';
+import { eigh, eigvalsh } from './eigh.js';
+import { svd } from './svd.js';
+
+const rng = new Rng(20261205);
+
+function gram(n: number): NDArray {
+  const G = rng.normals(n * n);
+  const A = new Float64Array(n * n);
+  dgemm(false, true, n, n, n, 1 / n, G, n, G, n, 0, A, n);
+  return new NDArray(A, [n, n]);
+}
+
+async function withThreads<T>(t: number, f: () => T): Promise<T> {
+  const before = gemmThreads();
+  setGemmThreads(t);
+  try {
+    if (t > 1) expect(await startGemmThreads(20_000)).toBe(t - 1);
+    return f();
+  } finally {
+    setGemmThreads(before);
+  }
+}
+
+describe('dgemmInWasm (in-place accumulation for the blocked reductions)', () => {
+  it('adds op(A) op(B) into C in place, leaves the 4 x 4 tile padding unchanged, and is bit-identical for 1, 2 and 3 threads', async () => {
+    const [m, n, k, ldc] = [301, 203, 37, 211];
+    const A = rng.normals(k * m); // op(A) = A^T
+    const B = rng.normals(k * n);
+    const C0 = rng.normals((m + 3) * ldc);
+    const want = C0.slice();
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[p * m + i] * B[p * n + j];
+        want[i * ldc + j] += s;
+      }
+    }
+    const results: Float64Array[] = [];
+    for (const t of [1, 2, 3]) {
+      const got = await withThreads(t, () => {
+        const total = A.length + B.length + C0.length;
+        const w = reserveWasm(total, 1 << 20);
+        expect(w).not.toBeNull();
+        try {
+          const f = (loadWasm() as { f64: Float64Array }).f64;
+          f.set(A, 0);
+          f.set(B, A.length);
+          f.set(C0, A.length + B.length);
+          expect(dgemmInWasm(true, false, m, n, k, 0, m, A.length, n, A.length + B.length, ldc)).toBe(true);
+          expect(lastGemmThreadCount()).toBe(t);
+          const g = (loadWasm() as { f64: Float64Array }).f64;
+          return g.slice(A.length + B.length, A.length + B.length + C0.length);
+        } finally {
+          releaseWasm();
+        }
+      });
+      results.push(got);
+    }
+    let err = 0;
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) err = Math.max(err, Math.abs(results[0][i * ldc + j] - want[i * ldc + j]));
+    expect(err).toBeLessThan(1e-12);
+    // everything outside the m x n block (the padding columns n..ldc and rows m..m+2) is untouched
+    for (let i = 0; i < m + 3; i++) {
+      for (let j = 0; j < ldc; j++) if (i >= m || j >= n) expect(results[0][i * ldc + j]).toBe(C0[i * ldc + j]);
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+
+  it('refuses a second reservation while one is held', () => {
+    expect(reserveWasm(100, 100)).not.toBeNull();
+    try {
+      expect(reserveWasm(100, 100)).toBeNull();
+    } finally {
+      releaseWasm();
+    }
+  });
+});
+
+describe('eigensolver and SVD: bit-identical for any gemm thread count', () => {
+  it('eigh, eigvalsh (n = 600, threaded trailing updates and back-transformation) and svd (600 x 500) with 1 and 3 threads', async () => {
+    const a = gram(600);
+    const x = new NDArray(rng.normals(600 * 500), [600, 500]);
+    const run = () => ({ e: eigh(a), v: eigvalsh(a), s: svd(x) });
+    const one = await withThreads(1, run);
+    const three = await withThreads(3, run);
+    expect(three.e.values).toEqual(one.e.values);
+    expect(three.e.vectors.data).toEqual(one.e.vectors.data);
+    expect(three.v).toEqual(one.v);
+    expect(three.s.s).toEqual(one.s.s);
+    expect(three.s.u.data).toEqual(one.s.u.data);
+    expect(three.s.vt.data).toEqual(one.s.vt.data);
+  }, 60_000);
+});
