@@ -10,6 +10,7 @@
 
 import { dgemm } from '../ops/dgemm.js';
 import { stedc } from './base-stedc.js';
+import { sterf } from './base-sterf.js';
 import { tql2 } from './base-tql2.js';
 
 export { tql2 };
@@ -258,10 +259,15 @@ export function eighInPlace(
     for (let i = 1; i < n; i++) off[i - 1] = e[i];
     if (!stedc(n, values, off, vectors)) return false;
     applyQ(n, a, hh, vectors, n);
-  } else {
-    if (vectors) accumulateQ(n, a, hh, vectors);
+  } else if (vectors) {
+    accumulateQ(n, a, hh, vectors);
     if (!tql2(n, values, e, vectors, n)) return false;
     sortAscending(n, values, vectors);
+  } else {
+    // Eigenvalues only: the root-free QL / QR on the squared off-diagonal (dsterf).
+    const off = new Float64Array(n);
+    for (let i = 0; i + 1 < n; i++) off[i] = e[i + 1];
+    if (!sterf(n, values, off)) return false;
   }
   if (scale !== 1) for (let i = 0; i < n; i++) values[i] *= scale;
   return true;
