@@ -51,6 +51,9 @@ function startWorker(threads) {
   };
 }
 
+/** Pause after each multi-threaded NumPy call (ms); see the loop in compareWithNumpy. */
+const PAUSE_MS = 300;
+
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -149,6 +152,9 @@ export async function compareWithNumpy(k, { reps = 7, filter, log = console.log,
           bt.push(performance.now() - t);
         }
         nt.push(await py.time(w.name));
+        // OpenBLAS's worker threads busy-wait after a call (its thread timeout, ~2^28 cycles) and would
+        // take a core from the next kernel run; with more than one thread, let them go to sleep first.
+        if (mode.numpy > 1) await new Promise((res) => setTimeout(res, PAUSE_MS));
       }
       const kernel = stats(kt);
       const numpy = stats(nt);

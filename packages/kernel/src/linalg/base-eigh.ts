@@ -656,7 +656,7 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
           A[nxOff + (nb + t) * n + c] = -A[wvOff + t * n + c];
         }
       }
-      const RB = 128;
+      const RB = 256;
       for (let r0 = 0; r0 < m; r0 += RB) {
         const r1 = Math.min(m, r0 + RB);
         dgemmInWasm(true, false, r1 - r0, r1, 2 * nb, nxOff + r0, n, wvOff, n, r0 * n, n);

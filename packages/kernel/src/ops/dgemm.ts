@@ -170,6 +170,8 @@ export function dgemmJs(
 }
 
 const THREAD_MIN_MNK = 128 * 128 * 128;
+/** In place (no copies of A and B into the shared memory) threads pay off from smaller products. */
+const THREAD_MIN_MNK_IN_PLACE = 1 << 21;
 
 let lastThreads = 0;
 /** Threads used by the last WebAssembly gemm (1 = calling thread only); for tests and benchmarks. */
@@ -258,7 +260,7 @@ export function dgemmInWasm(
   const np = (n + 3) & ~3;
   const packSize = align8(MC * KC + KC * Math.min(NC, np));
   const packOff = align8(wasmScratchBase());
-  const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK && m >= 64 ? gemmPool(w.mem, w.bytes) : null;
+  const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK_IN_PLACE && m >= 128 ? gemmPool(w.mem, w.bytes) : null;
   const workers = pool ? pool.readyWorkers() : 0;
   const T = workers + 1;
   const f = ensureDoubles(w, packOff + T * packSize);

@@ -21,6 +21,8 @@ import { type WasmMemory, wasmSharedState } from './wasm-gemm-state.js';
  */
 
 const SLOT = 32; // Int32 words per worker in the control array
+/** Busy-wait (ms) before a futex sleep, on both sides: a worker after its job, the caller before a result. */
+const SPIN_MS = 0.2;
 const JOB = 4; // job parameters start here; [0] seq, [1] done seq, [2] ready, [3] failed
 
 export interface GemmPool {
@@ -81,13 +83,17 @@ function workerSource(): string {
 const { workerData } = require('node:worker_threads');
 const __name = (f) => f;
 const gemmBlock = ${gemmBlock.toString()};
-const { mem, bytes, ctrl: sab, slot, SLOT, JOB } = workerData;
+const { mem, bytes, ctrl: sab, slot, SLOT, JOB, SPIN_MS } = workerData;
 const ctrl = new Int32Array(sab);
 const base = slot * SLOT;
 const kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem } }).exports.kernel;
 Atomics.store(ctrl, base + 2, 1);
 let seq = 0;
 for (;;) {
+  // Spin briefly before sleeping: the next job of a blocked factorisation usually comes within
+  // microseconds, and a futex wake-up costs tens of microseconds on a virtual machine.
+  const spinUntil = performance.now() + SPIN_MS;
+  while (Atomics.load(ctrl, base) === seq && performance.now() < spinUntil);
   Atomics.wait(ctrl, base, seq);
   seq = Atomics.load(ctrl, base);
   const j = ctrl.subarray(base + JOB, base + SLOT);
@@ -113,7 +119,7 @@ function createPool(mem: WasmMemory, bytes: Uint8Array) {
 
   function spawn(slot: number): void {
     if (!WorkerCtor) return;
-    const w = new WorkerCtor(workerSource(), { eval: true, workerData: { mem, bytes, ctrl: ctrl.buffer, slot, SLOT, JOB } });
+    const w = new WorkerCtor(workerSource(), { eval: true, workerData: { mem, bytes, ctrl: ctrl.buffer, slot, SLOT, JOB, SPIN_MS } });
     w.unref();
     w.on('error', () => {
       dead.add(slot);
@@ -172,6 +178,8 @@ function createPool(mem: WasmMemory, bytes: Uint8Array) {
       const failed: number[] = [];
       handles.forEach(({ slot, seq }, i) => {
         const base = slot * SLOT;
+        const spinUntil = performance.now() + SPIN_MS;
+        while (Atomics.load(ctrl, base + 1) !== seq && performance.now() < spinUntil);
         for (;;) {
           const done = Atomics.load(ctrl, base + 1);
           if (done === seq) break;
