@@ -583,21 +583,11 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
         e[i] = scale * g;
         h -= f * g;
         A[ri + l] = f - g;
-        // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state): off-diagonal R-row
-        // blocks in SIMD, the R x R diagonal blocks and the last rows here.
+        // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state): R-row blocks with
+        // their diagonal blocks in SIMD, the last rows here.
         A.fill(0, pOff, pOff + i);
         const nblocks = Math.floor(i / R);
         symv(0, n * 8, ri * 8, pOff * 8, nblocks, 0);
-        for (let b0 = 0; b0 < nblocks * R; b0 += R) {
-          for (let x = 0; x < R; x++) {
-            let sx = 0;
-            for (let y = 0; y < R; y++) {
-              const axy = x >= y ? A[(b0 + x) * n + b0 + y] : A[(b0 + y) * n + b0 + x];
-              sx += axy * A[ri + b0 + y];
-            }
-            A[pOff + b0 + x] += sx;
-          }
-        }
         for (let j = nblocks * R; j <= l; j++) {
           const rj = j * n;
           const uj = A[ri + j];

@@ -12,7 +12,8 @@
  *   columns 0..R t - 1 (two at a time):
  *     p[0..R t) += sum_r A[R t + r][0..R t) u_{R t + r}          (the scatter half),
  *     p[R t + r] += A[R t + r][0..R t) . u[0..R t)                (the dot half).
- *   The R x R diagonal blocks (and the last rows beyond R nblocks) are left to the caller.
+ *   and the R x R diagonal block of each block row: p[R t + x] += sum_y A[R t + x][R t + y] u[R t + y]
+ *   (symmetric, from the stored lower triangle). The last rows beyond R nblocks are left to the caller.
  * - `axpys(px, ldxBytes, pc, nrows, py, len2)`: y[0..2 len2) += sum_{t < nrows} c[t] X[t][0..2 len2).
  * - `dots(px, ldxBytes, pu, nrows, pout, len2)`: out[t] = X[t][0..2 len2) . u[0..2 len2) for t < nrows.
  */
@@ -24,6 +25,7 @@ import { type WasmState, loadWasm } from '../ops/wasm-gemm-state.js';
 const f64load = (offset: number) => [0x2b, 3, ...uleb(offset)];
 const f64store = (offset: number) => [0x39, 3, ...uleb(offset)];
 const f64add = [0xa0];
+const f64mul = [0xa2];
 const v128load = (offset: number) => [...simd(0), 3, ...uleb(offset)];
 const v128store = (offset: number) => [...simd(11), 3, ...uleb(offset)];
 const f64x2splat = simd(20);
@@ -78,10 +80,19 @@ function symvBody(R: number, fma: boolean, U: number): { locals: number[]; body:
   for (let r = 0; r < R; r++) {
     let sum: number[] = get(acc(r, 0));
     for (let q = 1; q < U; q++) sum = [...sum, ...get(acc(r, q)), ...f64x2add];
+    // The R x R diagonal block, scalar: after the loop row(x) points at A[R t + x][R t], so the stored
+    // lower triangle gives A[R t + x][R t + y] = row(x)[y] for y <= x and row(y)[x] for y > x.
+    const diag: number[] = [];
+    for (let y = 0; y < R; y++) {
+      diag.push(...(y <= r ? get(row(r)) : get(row(y))), ...f64load(8 * (y <= r ? y : r)));
+      diag.push(...get(2), ...get(kEnd), ...i32add, ...f64load(8 * y), ...f64mul);
+      if (y > 0) diag.push(...f64add);
+    }
     tail.push(
       ...get(3), ...get(kEnd), ...i32add,
       ...get(3), ...get(kEnd), ...i32add, ...f64load(8 * r),
       ...sum, ...set(av), ...get(av), ...extract(0), ...get(av), ...extract(1), ...f64add, ...f64add,
+      ...diag, ...f64add,
       ...f64store(8 * r),
     );
   }
