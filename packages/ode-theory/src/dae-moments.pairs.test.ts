@@ -1,0 +1,263 @@
+/**
+ * Cross-time pair moments at r >= 3 (the O(eta) noise on a multi-time grid): the 'marginal' rule
+ * (dae-pairs.ts, the default for smooth sigma at r >= 3) against a refined rule of the same kind, and
+ * against independent methods: a Gauss-Hermite product rule in 2r dimensions where it converges (small
+ * sd(h), r = 2 and 3), Monte Carlo from the definitions (fixed seed, within its standard error), and the
+ * single-time moments at equal times (the degenerate, rho = 1 branch). Tolerances are a few times the
+ * errors measured on these states (listed per test), so that a wrong factor or a dropped term fails.
+ */
+import { linearInterpolant, tanhActivation } from '@diffusion-theory/kernel';
+import { describe, expect, it } from 'vitest';
+import { type ClusterFields, type DaeQuadratureOptions, type PairMoments, pairMoments, rotatedEngine, singleMoments, type TimePoint } from './dae-moments.js';
+import { daeOdeRhs } from './dae-ode.js';
+import { daeStateLayout, packState } from './dae-state.js';
+import { spectralMixtureFromCentroids } from './spectral-mixture.js';
+
+/** r = 3 fields; sd(h_t) = scale x 0.67-0.79 over the units at t in [0.3, 0.7] (alpha = 1 - t, beta = t). */
+function fields3(scale: number): ClusterFields {
+  const s2 = scale * scale;
+  return {
+    Q: Float64Array.from([0.9, 0.2, -0.1, 0.2, 0.6, 0.15, -0.1, 0.15, 0.5], (x) => x * s2),
+    S: Float64Array.from([1.1, -0.2, 0.1, -0.2, 0.8, 0.05, 0.1, 0.05, 0.7], (x) => x * s2),
+    M: Float64Array.from([0.5, -0.3, 0.2], (x) => x * scale),
+    b: 0.4,
+    v: Float64Array.from([0.3, -0.2, 0.1]),
+  };
+}
+function fields2(scale: number): ClusterFields {
+  const s2 = scale * scale;
+  return {
+    Q: Float64Array.from([0.9, 0.25, 0.25, 0.6], (x) => x * s2),
+    S: Float64Array.from([1.1, -0.2, -0.2, 0.8], (x) => x * s2),
+    M: Float64Array.from([0.5, -0.3], (x) => x * scale),
+    b: 0.4,
+    v: Float64Array.from([0.3, -0.2]),
+  };
+}
+const tp = (t: number): TimePoint => ({ alpha: 1 - t, beta: t, p: t });
+const flat = (o: PairMoments): number[] => [...o.Ess, ...o.Espsi, ...o.Epsis, ...o.Epsipsi];
+const REFINED: DaeQuadratureOptions = { crossRule: 'marginal', crossSpacing: 0.2, crossRidge: 0.5 };
+
+function pairOf(r: number, f: ClusterFields, ta: TimePoint, tb: TimePoint, opts: DaeQuadratureOptions = {}): number[] {
+  const out = pairMoments(r);
+  rotatedEngine(r, tanhActivation, opts, false).pair(f, ta, tb, out);
+  return flat(out);
+}
+/** Relative max-norm error of a against b. */
+function relErr(a: number[], b: number[]): number {
+  let d = 0;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    s = Math.max(s, Math.abs(b[i]));
+  }
+  return d / s;
+}
+
+/** Monte Carlo of the four pair accumulators straight from their definitions (fixed-seed xorshift + Box-Muller). */
+function monteCarlo(r: number, f: ClusterFields, ta: TimePoint, tb: TimePoint, n: number): { mean: number[]; se: number[] } {
+  const chol = (A: Float64Array): Float64Array => {
+    const L = new Float64Array(r * r);
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = A[i * r + j];
+        for (let k = 0; k < j; k++) s -= L[i * r + k] * L[j * r + k];
+        L[i * r + j] = i === j ? Math.sqrt(s) : s / L[j * r + j];
+      }
+    }
+    return L;
+  };
+  const LQ = chol(f.Q);
+  const LS = chol(f.S);
+  let x = 0x9e3779b9 | 0;
+  let y = 0x243f6a88 | 0;
+  const uni = (): number => {
+    // xorshift64 in two 32-bit halves (xorshift32 pair), uniform in (0, 1)
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    y ^= y << 13;
+    y ^= y >>> 17;
+    y ^= y << 5;
+    return ((x >>> 0) * 2 ** 21 + ((y >>> 0) >>> 11) + 0.5) / 2 ** 53;
+  };
+  const z = new Float64Array(2 * r);
+  const l0 = new Float64Array(r);
+  const l1 = new Float64Array(r);
+  const sg = [new Float64Array(r), new Float64Array(r)];
+  const ps = [new Float64Array(r), new Float64Array(r)];
+  const m = 4 * r * r;
+  const sum = new Float64Array(m);
+  const sum2 = new Float64Array(m);
+  for (let it = 0; it < n; it++) {
+    for (let k = 0; k < 2 * r; k += 2) {
+      const rad = Math.sqrt(-2 * Math.log(uni()));
+      const th = 2 * Math.PI * uni();
+      z[k] = rad * Math.cos(th);
+      if (k + 1 < 2 * r) z[k + 1] = rad * Math.sin(th);
+    }
+    for (let i = 0; i < r; i++) {
+      let a0 = 0;
+      let a1 = 0;
+      for (let k = 0; k <= i; k++) {
+        a0 += LQ[i * r + k] * z[k];
+        a1 += LS[i * r + k] * z[r + k];
+      }
+      l0[i] = a0;
+      l1[i] = a1;
+    }
+    for (let a = 0; a < 2; a++) {
+      const t = a === 0 ? ta : tb;
+      const c1 = 1 - f.b * t.beta;
+      const c0 = -f.b * t.alpha;
+      for (let i = 0; i < r; i++) sg[a][i] = Math.tanh(t.alpha * l0[i] + t.beta * l1[i] + t.beta * f.M[i] + t.p * f.v[i]);
+      for (let i = 0; i < r; i++) {
+        let qs = 0;
+        for (let l = 0; l < r; l++) qs += f.Q[i * r + l] * sg[a][l];
+        ps[a][i] = (1 - sg[a][i] ** 2) * (c1 * (f.M[i] + l1[i]) + c0 * l0[i] - qs);
+      }
+    }
+    for (let i = 0; i < r; i++) {
+      for (let l = 0; l < r; l++) {
+        const v = [sg[0][i] * sg[1][l], sg[0][i] * ps[1][l], ps[0][i] * sg[1][l], ps[0][i] * ps[1][l]];
+        for (let q = 0; q < 4; q++) {
+          const o = q * r * r + i * r + l;
+          sum[o] += v[q];
+          sum2[o] += v[q] * v[q];
+        }
+      }
+    }
+  }
+  const mean = Array.from(sum, (s) => s / n);
+  const se = mean.map((mu, o) => Math.sqrt((sum2[o] / n - mu * mu) / n));
+  return { mean, se };
+}
+const maxZ = (q: number[], mc: { mean: number[]; se: number[] }): number => Math.max(...q.map((v, o) => Math.abs(v - mc.mean[o]) / mc.se[o]));
+
+describe("cross-time pair moments, 'marginal' rule (default for smooth sigma at r >= 3)", () => {
+  it('is the default for tanh at r = 3 and matches a refined rule: sd(h) ~ 1, 2.5, 5', () => {
+    // measured (relative max-norm over the 36 entries): scale 1.4 (sd ~ 1): 1.7e-8, 1.4e-7, 1.3e-8;
+    // scale 3.5 (sd ~ 2.5): 1.3e-7, 2.1e-7; scale 7 (sd ~ 5): 2.3e-8
+    const cases: [number, number, number, number][] = [
+      [1.4, 0.3, 0.5, 1e-7],
+      [1.4, 0.3, 0.7, 5e-7],
+      [1.4, 0.5, 0.7, 1e-7],
+      [3.5, 0.3, 0.5, 5e-7],
+      [3.5, 0.5, 0.7, 1e-6],
+      [7, 0.3, 0.5, 1e-7],
+    ];
+    for (const [scale, a, b, tol] of cases) {
+      const f = fields3(scale);
+      const def = pairOf(3, f, tp(a), tp(b));
+      expect(def).toEqual(pairOf(3, f, tp(a), tp(b), { crossRule: 'marginal' }));
+      const e = relErr(def, pairOf(3, f, tp(a), tp(b), REFINED));
+      expect(e).toBeLessThan(tol);
+    }
+  });
+
+  it('agrees with a 6-D Gauss-Hermite product rule where that converges (sd(h) ~ 0.35)', () => {
+    // measured: 11 nodes per axis 2e-7, 13 nodes 3.3e-8, 16 nodes 1.4e-9 against the refined marginal rule
+    const f = fields3(0.5);
+    const m = pairOf(3, f, tp(0.3), tp(0.5));
+    const gh = pairOf(3, f, tp(0.3), tp(0.5), { crossRule: 'gauss-hermite', crossNodes: 11 });
+    expect(relErr(gh, m)).toBeLessThan(1e-6);
+  });
+
+  it('r = 2: the marginal rule agrees with a 4-D Gauss-Hermite rule of 18 nodes per axis', () => {
+    // measured 8e-10 (Gauss-Hermite 14 / 18 / 24 / 30 nodes: 6.5e-9 / 8.2e-10 / 8.3e-10 / 8.3e-10, so converged)
+    const f = fields2(0.5);
+    for (const [a, b] of [
+      [0.3, 0.7],
+      [0.4, 0.5],
+    ]) {
+      const m = pairOf(2, f, tp(a), tp(b), { crossRule: 'marginal' });
+      const gh = pairOf(2, f, tp(a), tp(b), { crossRule: 'gauss-hermite', crossNodes: 18 });
+      expect(relErr(gh, m)).toBeLessThan(5e-9);
+    }
+  });
+
+  it('agrees with Monte Carlo (1e6 samples) within 4.5 standard errors, where Gauss-Hermite 10 does not', () => {
+    for (const scale of [1.4, 3.5]) {
+      const f = fields3(scale);
+      const mc = monteCarlo(3, f, tp(0.3), tp(0.7), 1_000_000);
+      expect(maxZ(pairOf(3, f, tp(0.3), tp(0.7)), mc)).toBeLessThan(4.5);
+      if (scale > 3) expect(maxZ(pairOf(3, f, tp(0.3), tp(0.7), { crossRule: 'gauss-hermite' }), mc)).toBeGreaterThan(20);
+    }
+  }, 30_000);
+
+  it('equal times (rho = 1 on every canonical pair) reproduce the single-time moments', () => {
+    // measured 2e-10 / 8e-9 / 8e-9 / 1.1e-8 (E[sigma sigma^T], E[sigma psi^T], E[psi sigma^T], E[psi psi^T])
+    const f = fields3(1.4);
+    const t = tp(0.4);
+    const pm = pairMoments(3);
+    const eng = rotatedEngine(3, tanhActivation, {}, false);
+    eng.pair(f, t, t, pm);
+    const sm = singleMoments(3);
+    rotatedEngine(3, tanhActivation, { spacing: 0.15 }, false).single(f, t, sm, false);
+    const symEspsi = [...sm.Espsi];
+    expect(relErr([...pm.Ess], [...sm.Ess])).toBeLessThan(5e-8);
+    expect(relErr([...pm.Espsi], symEspsi)).toBeLessThan(5e-8);
+    expect(relErr([...pm.Epsis], Array.from({ length: 9 }, (_, k) => symEspsi[(k % 3) * 3 + ((k / 3) | 0)]))).toBeLessThan(5e-8);
+    expect(relErr([...pm.Epsipsi], [...sm.Epsipsi])).toBeLessThan(5e-8);
+  });
+
+  it('identical units (rank-deficient Q, S) stay finite and match the refined rule', () => {
+    const f: ClusterFields = {
+      Q: Float64Array.from([1, 1, 0.2, 1, 1, 0.2, 0.2, 0.2, 0.7]),
+      S: Float64Array.from([0.5, 0.5, 0.1, 0.5, 0.5, 0.1, 0.1, 0.1, 0.6]),
+      M: Float64Array.from([0.2, 0.2, -0.3]),
+      b: 0.3,
+      v: Float64Array.from([0, 0, 0.1]),
+    };
+    const def = pairOf(3, f, tp(0.3), tp(0.6));
+    expect(def.every(Number.isFinite)).toBe(true);
+    expect(relErr(def, pairOf(3, f, tp(0.3), tp(0.6), REFINED))).toBeLessThan(1e-7);
+  });
+
+  it('refuses bad options before any work', () => {
+    expect(() => rotatedEngine(3, tanhActivation, { crossSpacing: 0 })).toThrow(/crossSpacing/);
+    expect(() => rotatedEngine(3, tanhActivation, { crossRidge: 5 })).toThrow(/crossRidge/);
+  });
+});
+
+describe('RHS with a 3-time grid at r = 3 (tanh, noise on)', () => {
+  function heterogeneous(d = 40) {
+    const mu1 = new Float64Array(d);
+    const mu2 = new Float64Array(d);
+    mu1[0] = 2.5;
+    mu2[d / 2] = -2;
+    mu2[1] = 1;
+    const groupOf = new Int32Array(d).map((_, i) => (i < d / 2 ? 0 : 1));
+    const E = new Float64Array(d * 2);
+    E[0] = 1;
+    E[(d / 2) * 2 + 1] = 1;
+    return spectralMixtureFromCentroids({ d, pi: [0.6, 0.4], mus: [mu1, mu2], groupOf, Ng: 2, ell: [2, 0.5, 0.5, 1.5], E, R: 2 });
+  }
+  const spec = heterogeneous();
+  const state = {
+    q: [0.9, 0.2, -0.1, 0.2, 0.5, 0.1, -0.1, 0.1, 0.6, 0.4, -0.1, 0.05, -0.1, 0.7, 0.1, 0.05, 0.1, 0.3],
+    m: [1.1, 0.3, -0.2, 0.2, -0.4, 0.3, -0.5, 0.6, 0.1, 0.1, -0.9, 0.2],
+    g: [0.5, 0.1, 0.2, -0.3, 0.05, 0.4, -0.2, 0.1, 0.3, 0.1, 0.2, -0.2],
+    v: [0.3, -0.2, 0.1],
+    b: 0.4,
+  };
+  function rhs(quadrature: DaeQuadratureOptions): number[] {
+    const opts = { r: 3, grid: { times: [0.3, 0.5, 0.7], weights: [0.3, 0.4, 0.3] }, schedule: linearInterpolant(), eta: 0.2, lambda: 0.3, timeEncoding: (t: number) => t, activation: 'tanh', quadrature } as const;
+    const f = daeOdeRhs(spec, opts);
+    const L = daeStateLayout({ r: 3, K: spec.K, Ng: spec.Ng, R: spec.R, nMicro: 0 });
+    const y = packState(L, state);
+    const dy = new Float64Array(y.length);
+    f(0, y, dy);
+    return Array.from(dy);
+  }
+
+  it('default vs refined: 1e-8 (measured 6e-10); the old Gauss-Hermite rule is selectable and 7e-6 off', () => {
+    const def = rhs({});
+    const ref = rhs(REFINED);
+    expect(relErr(def, ref)).toBeLessThan(1e-8);
+    const gh = relErr(rhs({ crossRule: 'gauss-hermite' }), ref);
+    expect(gh).toBeGreaterThan(1e-6);
+    expect(gh).toBeLessThan(1e-4);
+    expect(rhs({})).toEqual(def); // bit-identical on repeat
+  }, 30_000);
+});
