@@ -17,6 +17,12 @@ export { tql2 };
 import { SYMV_ROWS, reductionKernels } from './wasm-symv.js';
 import { dgemmInWasm } from '../ops/dgemm.js';
 import { releaseWasm, reserveWasm } from '../ops/wasm-gemm-state.js';
+import { KIND, gemmPool } from '../ops/gemm-threads.js';
+
+/** Chunks of the reduction's symmetric mat-vec (at most this many threads share it). */
+const SYMV_CHUNKS = 4;
+/** Mat-vecs of at least this many 4-row blocks are shared with the gemm worker threads. */
+const SYMV_THREAD_MIN_BLOCKS = 96;
 
 
 /**
@@ -534,12 +540,24 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
   const vOff = wvOff + nb * n;
   const nxOff = al(wvOff + 2 * nb * n);
   const cfOff = al(nxOff + 2 * nb * n);
-  const total = al(cfOff + 2 * nb + 2);
+  // S - 1 more mat-vec buffers (chunk 0 uses p itself) and the constant 1.
+  const S = SYMV_CHUNKS;
+  const pBuf = [pOff];
+  for (let c = 1; c < S; c++) pBuf.push(al(cfOff + 2 * nb + 2) + (c - 1) * al(n + 2));
+  const oneOff = al(cfOff + 2 * nb + 2) + (S - 1) * al(n + 2);
+  const total = al(oneOff + 1);
+  const tb = new Int32Array(S + 1);
+  let alone = false;
+  let sharedCalls = 0;
+  let sharedMs = 0;
+  let soloMs = 0;
   const w = reserveWasm(total, 4 * (64 * 256 + 256 * 512) + 64);
   if (!w) return false;
+  const pool = w.shared ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
   try {
     let A = w.f64;
     A.set(a.subarray(0, n * n));
+    A[oneOff] = 1;
     const { symv, axpys, dots } = k;
     const R = SYMV_ROWS;
     for (let ihi = n - 1; ihi >= 1; ihi -= nb) {
@@ -585,9 +603,58 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
         A[ri + l] = f - g;
         // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state): R-row blocks with
         // their diagonal blocks in SIMD, the last rows here.
-        A.fill(0, pOff, pOff + i);
+        // S chunks of block rows with equal areas, each into its own buffer and summed in a fixed order,
+        // so the bits do not depend on how many threads took chunks (workers take the later chunks).
         const nblocks = Math.floor(i / R);
-        symv(0, n * 8, ri * 8, pOff * 8, nblocks, 0);
+        for (let c = 0; c < S; c++) tb[c] = Math.floor(nblocks * Math.sqrt(c / S));
+        tb[S] = nblocks;
+        A.fill(0, pOff, pOff + i);
+        for (let c = 1; c < S; c++) A.fill(0, pBuf[c], pBuf[c] + R * tb[c + 1]);
+        const T = pool && !alone && nblocks >= SYMV_THREAD_MIN_BLOCKS ? Math.min(S, pool.readyWorkers() + 1) : 1;
+        const t0 = T > 1 ? performance.now() : 0;
+        const mine = Math.floor(S / T);
+        let handles: Array<{ slot: number; seq: number }> | null = null;
+        const jobs: number[][] = [];
+        if (T > 1 && pool) {
+          for (let j = 1; j < T; j++) {
+            const job = new Array(KIND + 1).fill(0);
+            const c0 = Math.floor((S * j) / T);
+            const c1 = Math.floor((S * (j + 1)) / T);
+            job[0] = 0;
+            job[1] = n * 8;
+            job[2] = ri * 8;
+            job[3] = c1 - c0;
+            for (let c = c0; c < c1; c++) {
+              job[4 + 3 * (c - c0)] = tb[c];
+              job[5 + 3 * (c - c0)] = tb[c + 1];
+              job[6 + 3 * (c - c0)] = pBuf[c] * 8;
+            }
+            job[KIND] = 1;
+            jobs.push(job);
+          }
+          handles = pool.dispatch(jobs);
+        }
+        for (let c = 0; c < (handles ? mine : S); c++) symv(0, n * 8, ri * 8, pBuf[c] * 8, tb[c + 1], tb[c]);
+        if (handles && pool) {
+          const t1 = performance.now();
+          for (const f of pool.wait(handles)) {
+            // A worker failed: redo its chunks here (same chunks, same buffers, same bits).
+            const job = jobs[f];
+            for (let q = 0; q < job[3]; q++) {
+              const pp = job[6 + 3 * q] / 8;
+              A.fill(0, pp, pp + R * job[5 + 3 * q]);
+              symv(0, n * 8, ri * 8, job[6 + 3 * q], job[5 + 3 * q], job[4 + 3 * q]);
+            }
+          }
+          // Sharing pays only if the worker answers about when this thread finishes its own chunks. On an
+          // oversubscribed host the spinning threads take turns on one core and it costs more than it
+          // saves: after 8 shared mat-vecs, if they took longer in total than this thread alone would
+          // have (its own time scaled by S / mine), this reduction goes on alone.
+          sharedMs += performance.now() - t0;
+          soloMs += ((t1 - t0) * S) / mine;
+          if (++sharedCalls >= 8 && sharedMs > 0.9 * soloMs) alone = true;
+        }
+        for (let c = 1; c < S; c++) if (tb[c + 1] > tb[c]) axpys(pBuf[c] * 8, 0, oneOff * 8, 1, pOff * 8, (R * tb[c + 1]) >> 1);
         for (let j = nblocks * R; j <= l; j++) {
           const rj = j * n;
           const uj = A[ri + j];

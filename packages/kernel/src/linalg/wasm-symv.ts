@@ -1,180 +1,14 @@
 /**
- * WebAssembly SIMD (f64x2) kernels of the blocked tridiagonal reduction, compiled against the gemm's
- * WebAssembly memory (../ops/wasm-gemm-state.ts): the reduction keeps its working matrix, its panel
- * (V, W) and its vectors in a reserved region there, so the symmetric mat-vec, the panel's thin
- * products and the trailing rank-2k gemm (`dgemmInWasm`) all work in place. Assembled at load time
- * by a tiny encoder (as the gemm kernel in ../ops/wasm-gemm-module.ts; no toolchain, nothing binary
- * committed). Where the gemm kernel uses fused multiply-adds (relaxed SIMD), these do too.
- *
- * All arguments are byte addresses / byte strides (i32). Exports:
- * - `symv(pa, ldBytes, pu, pp, nblocks, _)`: for each block of R = SYMV_ROWS rows j = R t .. R t + R - 1
- *   (t < nblocks) of the row-major lower triangle at pa, with u at pu and p at pp, in one pass over
- *   columns 0..R t - 1 (two at a time):
- *     p[0..R t) += sum_r A[R t + r][0..R t) u_{R t + r}          (the scatter half),
- *     p[R t + r] += A[R t + r][0..R t) . u[0..R t)                (the dot half).
- *   and the R x R diagonal block of each block row: p[R t + x] += sum_y A[R t + x][R t + y] u[R t + y]
- *   (symmetric, from the stored lower triangle). The last rows beyond R nblocks are left to the caller.
- * - `axpys(px, ldxBytes, pc, nrows, py, len2)`: y[0..2 len2) += sum_{t < nrows} c[t] X[t][0..2 len2).
- * - `dots(px, ldxBytes, pu, nrows, pout, len2)`: out[t] = X[t][0..2 len2) . u[0..2 len2) for t < nrows.
+ * The reduction's SIMD kernels (../ops/wasm-reduction-module.ts) instantiated on the gemm's
+ * WebAssembly memory, where the blocked reduction keeps its working set (reserveWasm).
  */
 
-import { I32, V128, uleb, vec, section, name, get, set, i32c, i32add, i32mul, i32ltS, i32eqz, brIf, br, block, loop, end, simd, v128zero, f64x2add, f64x2mul, f64x2relaxedMadd } from '../ops/wasm-asm.js';
-import { SHARED_MAX_PAGES } from '../ops/wasm-gemm-module.js';
 import { type WasmState, loadWasm } from '../ops/wasm-gemm-state.js';
 
-const f64load = (offset: number) => [0x2b, 3, ...uleb(offset)];
-const f64store = (offset: number) => [0x39, 3, ...uleb(offset)];
-const f64add = [0xa0];
-const f64mul = [0xa2];
-const v128load = (offset: number) => [...simd(0), 3, ...uleb(offset)];
-const v128store = (offset: number) => [...simd(11), 3, ...uleb(offset)];
-const f64x2splat = simd(20);
-const extract = (lane: number) => [...simd(33), lane];
-
-/** c + a b: one relaxed fused multiply-add, or a multiply and an add. */
-function madd(fma: boolean, a: number[], b: number[], c: number[]): number[] {
-  return fma ? [...a, ...b, ...c, ...f64x2relaxedMadd] : [...c, ...a, ...b, ...f64x2mul, ...f64x2add];
-}
-
-/** while (cond) { body } as block/loop; `exitIfNot` pushes the i32 condition. */
-function whileLoop(cond: number[], body: number[]): number[] {
-  return [...block, ...loop, ...cond, ...i32eqz, ...brIf(1), ...body, ...br(0), ...end, ...end];
-}
-
-function symvBody(R: number, fma: boolean, U: number): { locals: number[]; body: number[] } {
-  // Params 0 pa, 1 ldBytes, 2 pu, 3 pp, 4 nblocks, 5 unused. i32 locals: 6 t, 7 uPtr, 8 kEnd (= 8 R t bytes),
-  // 9 pPtr, 10 uEnd, 11.. row pointers (all moving). v128 locals after them: U x R accumulators (U
-  // independent chains per row), R splats of u_{j+r}, and the temporaries av (A), uv (u), pv (p).
-  // Each step covers U column pairs with constant load offsets and R + 2 pointer adds; kEnd must be
-  // a multiple of 16 U. R = 4, U = 1 measured fastest here (4.8 G elements/s; U = 2: 3.5, R = 6: 2.1,
-  // R = 8: 0.9): more live vectors than the 16 SIMD registers V8 allocates on x64 spill.
-  const [t, uPtr, kEnd, pPtr, uEnd] = [6, 7, 8, 9, 10];
-  const row = (r: number) => 11 + r;
-  const acc = (r: number, q: number) => 11 + R + q * R + r;
-  const us = (r: number) => 11 + R + U * R + r;
-  const av = 11 + 2 * R + U * R;
-  const uv = av + 1;
-  const pv = av + 2;
-  const head: number[] = [...get(t), ...i32c(8 * R), ...i32mul, ...set(kEnd)];
-  for (let r = 0; r < R; r++) {
-    // row_r = pa + (R t + r) ldBytes
-    head.push(...get(t), ...i32c(R), ...i32mul, ...i32c(r), ...i32add, ...get(1), ...i32mul, ...get(0), ...i32add, ...set(row(r)));
-    head.push(...get(2), ...get(kEnd), ...i32add, ...f64load(8 * r), ...f64x2splat, ...set(us(r)));
-    for (let q = 0; q < U; q++) head.push(...v128zero, ...set(acc(r, q)));
-  }
-  head.push(...get(2), ...set(uPtr), ...get(3), ...set(pPtr), ...get(2), ...get(kEnd), ...i32add, ...set(uEnd));
-  const inner: number[] = [];
-  for (let q = 0; q < U; q++) {
-    inner.push(...get(uPtr), ...v128load(16 * q), ...set(uv));
-    inner.push(...get(pPtr), ...v128load(16 * q), ...set(pv));
-    for (let r = 0; r < R; r++) {
-      inner.push(...get(row(r)), ...v128load(16 * q), ...set(av));
-      inner.push(...madd(fma, get(av), get(uv), get(acc(r, q))), ...set(acc(r, q)));
-      inner.push(...madd(fma, get(av), get(us(r)), get(pv)), ...set(pv));
-    }
-    inner.push(...get(pPtr), ...get(pv), ...v128store(16 * q));
-  }
-  for (let r = 0; r < R; r++) inner.push(...get(row(r)), ...i32c(16 * U), ...i32add, ...set(row(r)));
-  inner.push(...get(uPtr), ...i32c(16 * U), ...i32add, ...set(uPtr), ...get(pPtr), ...i32c(16 * U), ...i32add, ...set(pPtr));
-  const tail: number[] = [];
-  for (let r = 0; r < R; r++) {
-    let sum: number[] = get(acc(r, 0));
-    for (let q = 1; q < U; q++) sum = [...sum, ...get(acc(r, q)), ...f64x2add];
-    // The R x R diagonal block, scalar: after the loop row(x) points at A[R t + x][R t], so the stored
-    // lower triangle gives A[R t + x][R t + y] = row(x)[y] for y <= x and row(y)[x] for y > x.
-    const diag: number[] = [];
-    for (let y = 0; y < R; y++) {
-      diag.push(...(y <= r ? get(row(r)) : get(row(y))), ...f64load(8 * (y <= r ? y : r)));
-      diag.push(...get(2), ...get(kEnd), ...i32add, ...f64load(8 * y), ...f64mul);
-      if (y > 0) diag.push(...f64add);
-    }
-    tail.push(
-      ...get(3), ...get(kEnd), ...i32add,
-      ...get(3), ...get(kEnd), ...i32add, ...f64load(8 * r),
-      ...sum, ...set(av), ...get(av), ...extract(0), ...get(av), ...extract(1), ...f64add, ...f64add,
-      ...diag, ...f64add,
-      ...f64store(8 * r),
-    );
-  }
-  const body = [
-    ...i32c(0), ...set(t),
-    ...whileLoop([...get(t), ...get(4), ...i32ltS], [
-      ...head,
-      ...whileLoop([...get(uPtr), ...get(uEnd), ...i32ltS], inner),
-      ...tail,
-      ...get(t), ...i32c(1), ...i32add, ...set(t),
-    ]),
-  ];
-  return { locals: vec([[...uleb(5 + R), I32], [...uleb(U * R + R + 3), V128]]), body };
-}
-
-/**
- * axpys (dot = false) or dots (dot = true) over rows of X in groups of G = 4, then one at a time.
- * Params 0 px, 1 ldxBytes, 2 pc|pu, 3 nrows, 4 py|pout, 5 len2. i32 locals: 6 t, 7 k, 8 kEnd, 9..12 row pointers.
- * v128 locals: 13..16 coefficients (axpys) or accumulators (dots), 17 y (axpys) or u (dots).
- */
-function rowsBody(dot: boolean, fma: boolean): { locals: number[]; body: number[] } {
-  const [t, k, kEnd] = [6, 7, 8];
-  const row = (r: number) => 9 + r;
-  const cv = (r: number) => 13 + r;
-  const y = 17;
-  const group = (G: number): number[] => {
-    const head: number[] = [];
-    for (let r = 0; r < G; r++) {
-      head.push(...get(t), ...i32c(r), ...i32add, ...get(1), ...i32mul, ...get(0), ...i32add, ...set(row(r)));
-      if (dot) head.push(...v128zero, ...set(cv(r)));
-      else head.push(...get(2), ...get(t), ...i32c(8), ...i32mul, ...i32add, ...f64load(8 * r), ...f64x2splat, ...set(cv(r)));
-    }
-    const inner: number[] = [];
-    if (dot) {
-      inner.push(...get(2), ...get(k), ...i32add, ...v128load(0), ...set(y));
-      for (let r = 0; r < G; r++) inner.push(...madd(fma, [...get(row(r)), ...get(k), ...i32add, ...v128load(0)], get(y), get(cv(r))), ...set(cv(r)));
-    } else {
-      let acc: number[] = [...get(4), ...get(k), ...i32add, ...v128load(0)];
-      for (let r = 0; r < G; r++) acc = madd(fma, [...get(row(r)), ...get(k), ...i32add, ...v128load(0)], get(cv(r)), acc);
-      inner.push(...get(4), ...get(k), ...i32add, ...acc, ...v128store(0));
-    }
-    inner.push(...get(k), ...i32c(16), ...i32add, ...set(k));
-    const tail: number[] = [];
-    if (dot) {
-      for (let r = 0; r < G; r++) {
-        tail.push(...get(4), ...get(t), ...i32c(8), ...i32mul, ...i32add, ...get(cv(r)), ...extract(0), ...get(cv(r)), ...extract(1), ...f64add, ...f64store(8 * r));
-      }
-    }
-    return [...head, ...i32c(0), ...set(k), ...whileLoop([...get(k), ...get(kEnd), ...i32ltS], inner), ...tail, ...get(t), ...i32c(G), ...i32add, ...set(t)];
-  };
-  const body = [
-    ...get(5), ...i32c(16), ...i32mul, ...set(kEnd),
-    ...i32c(0), ...set(t),
-    ...whileLoop([...get(t), ...i32c(3), ...i32add, ...get(3), ...i32ltS], group(4)),
-    ...whileLoop([...get(t), ...get(3), ...i32ltS], group(1)),
-  ];
-  return { locals: vec([[...uleb(7), I32], [...uleb(5), V128]]), body };
-}
-
-function reductionKernelBytes(R: number, shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
-  const fns = [symvBody(R, fma, SYMV_UNROLL), rowsBody(false, fma), rowsBody(true, fma)].map(({ locals, body }) => {
-    const func = [...locals, ...body, ...end];
-    return [...uleb(func.length), ...func];
-  });
-  const names = ['symv', 'axpys', 'dots'];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(new Array(6).fill([I32])), ...vec([])]])),
-    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, ...(shared ? [0x03, 0x01, ...uleb(SHARED_MAX_PAGES)] : [0x00, 0x01])]])),
-    ...section(3, vec([[0], [0], [0]])),
-    ...section(7, vec(names.map((nm, i) => [...name(nm), 0x00, i]))),
-    ...section(10, vec(fns)),
-  ];
-  return new Uint8Array(bytes);
-}
+export { SYMV_ROWS } from '../ops/wasm-reduction-module.js';
 
 export type RowKernel = (a0: number, a1: number, a2: number, a3: number, a4: number, a5: number) => void;
 
-/** Rows per block of the symmetric mat-vec. */
-export const SYMV_ROWS = 4;
-/** Column pairs per step of the symmetric mat-vec (independent accumulator chains per row; see symvBody). */
-const SYMV_UNROLL = 1;
 
 export interface ReductionKernels {
   w: WasmState;
@@ -193,7 +27,7 @@ export function reductionKernels(): ReductionKernels | null {
     if (!w) throw new Error('no WebAssembly gemm');
     const W = (globalThis as { WebAssembly?: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
     if (!W) throw new Error('no WebAssembly');
-    const inst = new W.Instance(new W.Module(reductionKernelBytes(SYMV_ROWS, w.shared, w.fma)), { env: { mem: w.mem } });
+    const inst = new W.Instance(new W.Module(w.auxBytes), { env: { mem: w.mem } });
     const ex = inst.exports as Record<string, RowKernel>;
     kernels = { w, symv: ex.symv, axpys: ex.axpys, dots: ex.dots };
   } catch {

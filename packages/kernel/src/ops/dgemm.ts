@@ -189,7 +189,7 @@ function dgemmWasm(
   const np = (n + 3) & ~3;
   const ncMax = Math.min(NC, np);
   const packSize = align8(MC * KC + KC * ncMax);
-  const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK && m >= 64 ? gemmPool(w.mem, w.bytes) : null;
+  const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK && m >= 64 ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
   const workers = pool ? pool.readyWorkers() : 0;
   lastThreads = workers + 1;
   // Layout (in doubles, after any reserved region): [Cpad mp*np][pack area per thread][copies of A and B when threaded].
@@ -260,7 +260,7 @@ export function dgemmInWasm(
   const np = (n + 3) & ~3;
   const packSize = align8(MC * KC + KC * Math.min(NC, np));
   const packOff = align8(wasmScratchBase());
-  const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK_IN_PLACE && m >= 128 ? gemmPool(w.mem, w.bytes) : null;
+  const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK_IN_PLACE && m >= 128 ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
   const workers = pool ? pool.readyWorkers() : 0;
   const T = workers + 1;
   const f = ensureDoubles(w, packOff + T * packSize);

@@ -21,6 +21,8 @@ import { type WasmMemory, wasmSharedState } from './wasm-gemm-state.js';
  */
 
 const SLOT = 32; // Int32 words per worker in the control array
+/** Job word (after JOB) holding the job's kind: 0 a gemm row block (gemmBlock), 1 symmetric mat-vec chunks. */
+export const KIND = 24;
 /** Busy-wait (ms) before a futex sleep, on both sides: a worker after its job, the caller before a result. */
 const SPIN_MS = 0.2;
 const JOB = 4; // job parameters start here; [0] seq, [1] done seq, [2] ready, [3] failed
@@ -28,7 +30,11 @@ const JOB = 4; // job parameters start here; [0] seq, [1] done seq, [2] ready, [
 export interface GemmPool {
   /** Workers ready to take a job now. */
   readyWorkers(): number;
-  /** Start jobs (one per ready worker, in order); returns handles for `wait`. */
+  /**
+   * Start jobs (one per ready worker, in order); returns handles for `wait`. A job is the
+   * gemmBlock argument list, or (word KIND = 1) symmetric mat-vec chunks
+   * [pa, ldBytes, pu, count, (t0, t1, pp) x count] of the reduction module (byte addresses).
+   */
   dispatch(jobs: number[][]): Array<{ slot: number; seq: number }>;
   /** Block until the dispatched jobs finish; returns the indices (into jobs) of failed ones. */
   wait(handles: Array<{ slot: number; seq: number }>): number[];
@@ -71,8 +77,8 @@ export function hardwareCores(): number {
 let pool: ReturnType<typeof createPool> | null = null;
 
 /** The pool for this shared memory, starting it (asynchronously) on first use; null when threads are off. */
-export function gemmPool(mem: WasmMemory, bytes: Uint8Array): GemmPool | null {
-  if (!pool) pool = createPool(mem, bytes);
+export function gemmPool(mem: WasmMemory, bytes: Uint8Array, auxBytes: Uint8Array): GemmPool | null {
+  if (!pool) pool = createPool(mem, bytes, auxBytes);
   if (gemmThreads() <= 1) return null;
   pool.grow(gemmThreads() - 1);
   return pool;
@@ -83,10 +89,11 @@ function workerSource(): string {
 const { workerData } = require('node:worker_threads');
 const __name = (f) => f;
 const gemmBlock = ${gemmBlock.toString()};
-const { mem, bytes, ctrl: sab, slot, SLOT, JOB, SPIN_MS } = workerData;
+const { mem, bytes, auxBytes, ctrl: sab, slot, SLOT, JOB, SPIN_MS, KIND } = workerData;
 const ctrl = new Int32Array(sab);
 const base = slot * SLOT;
 const kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem } }).exports.kernel;
+const aux = new WebAssembly.Instance(new WebAssembly.Module(auxBytes), { env: { mem } }).exports;
 Atomics.store(ctrl, base + 2, 1);
 let seq = 0;
 for (;;) {
@@ -98,8 +105,13 @@ for (;;) {
   seq = Atomics.load(ctrl, base);
   const j = ctrl.subarray(base + JOB, base + SLOT);
   try {
-    const f = new Float64Array(mem.buffer);
-    gemmBlock(f, kernel, j[0] === 1, j[1] === 1, f, j[2], j[3], f, j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15], j[16]);
+    if (j[KIND] === 1) {
+      // symmetric mat-vec chunks: [pa, ldBytes, pu, count, (t0, t1, pp) x count]
+      for (let c = 0; c < j[3]; c++) aux.symv(j[0], j[1], j[2], j[6 + 3 * c], j[5 + 3 * c], j[4 + 3 * c]);
+    } else {
+      const f = new Float64Array(mem.buffer);
+      gemmBlock(f, kernel, j[0] === 1, j[1] === 1, f, j[2], j[3], f, j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15], j[16]);
+    }
   } catch (e) {
     Atomics.store(ctrl, base + 3, 1);
   }
@@ -109,7 +121,7 @@ for (;;) {
 `;
 }
 
-function createPool(mem: WasmMemory, bytes: Uint8Array) {
+function createPool(mem: WasmMemory, bytes: Uint8Array, auxBytes: Uint8Array) {
   const MAX = 64;
   const ctrl = new Int32Array(new SharedArrayBuffer(MAX * SLOT * 4));
   let started = 0;
@@ -119,7 +131,7 @@ function createPool(mem: WasmMemory, bytes: Uint8Array) {
 
   function spawn(slot: number): void {
     if (!WorkerCtor) return;
-    const w = new WorkerCtor(workerSource(), { eval: true, workerData: { mem, bytes, ctrl: ctrl.buffer, slot, SLOT, JOB, SPIN_MS } });
+    const w = new WorkerCtor(workerSource(), { eval: true, workerData: { mem, bytes, auxBytes, ctrl: ctrl.buffer, slot, SLOT, JOB, SPIN_MS, KIND } });
     w.unref();
     w.on('error', () => {
       dead.add(slot);
@@ -165,6 +177,7 @@ function createPool(mem: WasmMemory, bytes: Uint8Array) {
       for (const job of jobs) {
         while (dead.has(s) || Atomics.load(ctrl, s * SLOT + 2) !== 1) s++;
         const base = s * SLOT;
+        ctrl.fill(0, base + JOB, base + SLOT);
         ctrl.set(job, base + JOB);
         Atomics.store(ctrl, base + 3, 0);
         const seq = Atomics.add(ctrl, base, 1) + 1;
@@ -204,7 +217,7 @@ function createPool(mem: WasmMemory, bytes: Uint8Array) {
 export async function startGemmThreads(timeoutMs = 5000): Promise<number> {
   const w = wasmSharedState();
   if (!w) return 0;
-  const p = gemmPool(w.mem, w.bytes);
+  const p = gemmPool(w.mem, w.bytes, w.auxBytes);
   if (!p) return 0;
   const want = gemmThreads() - 1;
   const t0 = Date.now();

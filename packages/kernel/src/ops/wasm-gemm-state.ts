@@ -1,5 +1,6 @@
 import type { WasmKernel } from './gemm-block.js';
 import { SHARED_MAX_PAGES, gemmKernelBytes } from './wasm-gemm-module.js';
+import { SYMV_ROWS, reductionKernelBytes } from './wasm-reduction-module.js';
 
 /**
  * The WebAssembly gemm kernel and its memory, loaded once (shared between dgemm.ts and the worker
@@ -22,6 +23,8 @@ export interface WasmState {
   mem: WasmMemory;
   shared: boolean;
   bytes: Uint8Array;
+  /** The tridiagonal reduction's kernels (wasm-reduction-module.ts) for the same memory; workers instantiate them too. */
+  auxBytes: Uint8Array;
   kernel: WasmKernel;
   /** Whether `kernel` accumulates with fused multiply-adds (relaxed SIMD). */
   fma: boolean;
@@ -71,7 +74,8 @@ export function loadWasm(): WasmState | null {
     const fma = relaxedSimd(W, shared);
     const bytes = gemmKernelBytes(shared, fma);
     const inst = new W.Instance(new W.Module(bytes), { env: { mem } });
-    wasm = { mem, shared, bytes, kernel: inst.exports.kernel as WasmKernel, fma, f64: new Float64Array(mem.buffer) };
+    const auxBytes = reductionKernelBytes(SYMV_ROWS, shared, fma);
+    wasm = { mem, shared, bytes, auxBytes, kernel: inst.exports.kernel as WasmKernel, fma, f64: new Float64Array(mem.buffer) };
   } catch {
     wasm = null;
   }
@@ -79,9 +83,9 @@ export function loadWasm(): WasmState | null {
 }
 
 /** The shared WebAssembly memory and kernel bytes (null when wasm or shared memory is unavailable). */
-export function wasmSharedState(): { mem: WasmMemory; bytes: Uint8Array } | null {
+export function wasmSharedState(): { mem: WasmMemory; bytes: Uint8Array; auxBytes: Uint8Array } | null {
   const w = loadWasm();
-  return w?.shared ? { mem: w.mem, bytes: w.bytes } : null;
+  return w?.shared ? { mem: w.mem, bytes: w.bytes, auxBytes: w.auxBytes } : null;
 }
 
 /**
