@@ -84,7 +84,7 @@ function symvBody(R: number, fma: boolean, U: number): { locals: number[]; body:
     // lower triangle gives A[R t + x][R t + y] = row(x)[y] for y <= x and row(y)[x] for y > x.
     const diag: number[] = [];
     for (let y = 0; y < R; y++) {
-      diag.push(...(y <= r ? get(row(r)) : get(row(y))), ...f64load(8 * (y <= r ? y : r)));
+      diag.push(...(y <= r ? get(row(r)) : get(row(y))), ...f64load(8 * Math.min(y, r)));
       diag.push(...get(2), ...get(kEnd), ...i32add, ...f64load(8 * y), ...f64mul);
       if (y > 0) diag.push(...f64add);
     }
