@@ -35,6 +35,32 @@ const DC_MIN = 64;
 
 
 /**
+ * The Householder reflector of row i (columns 0..l = i - 1 of `a` at offset ri): scales the row,
+ * turns it into u (the row is overwritten) and sets e[i] = T[i][i-1]. Returns h = |u|^2 / 2, or 0
+ * when no reflection is needed (then e[i] = a[ri + l] and the row is left as it was).
+ */
+function reflector(a: Float64Array, ri: number, l: number, e: Float64Array, i: number): number {
+  let scale = 0;
+  for (let k = 0; k <= l; k++) scale += Math.abs(a[ri + k]);
+  if (l === 0 || scale === 0) {
+    e[i] = a[ri + l];
+    return 0;
+  }
+  let h = 0;
+  for (let k = 0; k <= l; k++) {
+    const u = a[ri + k] / scale;
+    a[ri + k] = u;
+    h += u * u;
+  }
+  const f = a[ri + l];
+  const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+  e[i] = scale * g;
+  h -= f * g;
+  a[ri + l] = f - g;
+  return h;
+}
+
+/**
  * Householder reduction of the symmetric matrix `a` (n x n row-major; only the lower triangle
  * is read) to tridiagonal form T = Q^T A Q. On exit `d` holds the diagonal, `e[i]` the entry
  * T[i][i-1] (e[0] = 0), row i of `a` holds the Householder vector u_i in columns 0..i-1 and
@@ -45,24 +71,11 @@ export function tridiagonalize(n: number, a: Float64Array, d: Float64Array, e: F
   for (let i = n - 1; i >= 1; i--) {
     const l = i - 1;
     const ri = i * n;
-    let scale = 0;
-    for (let k = 0; k <= l; k++) scale += Math.abs(a[ri + k]);
-    if (l === 0 || scale === 0) {
-      e[i] = a[ri + l];
+    const h = reflector(a, ri, l, e, i);
+    if (h === 0) {
       hh[i] = 0;
       continue;
     }
-    let h = 0;
-    for (let k = 0; k <= l; k++) {
-      const u = a[ri + k] / scale;
-      a[ri + k] = u;
-      h += u * u;
-    }
-    const f = a[ri + l];
-    const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
-    e[i] = scale * g;
-    h -= f * g;
-    a[ri + l] = f - g;
     // p = A[0..l, 0..l] u, streaming rows of the lower triangle (two rows per pass).
     p.fill(0, 0, i);
     let j = 0;
@@ -376,24 +389,11 @@ function tridiagonalizeBlockedJs(n: number, a: Float64Array, d: Float64Array, e:
       }
       d[i] = A[ri + i];
       const l = i - 1;
-      let scale = 0;
-      for (let k = 0; k <= l; k++) scale += Math.abs(A[ri + k]);
-      if (l === 0 || scale === 0) {
-        e[i] = A[ri + l];
+      const h = reflector(A, ri, l, e, i);
+      if (h === 0) {
         hh[i] = 0;
         continue;
       }
-      let h = 0;
-      for (let k = 0; k <= l; k++) {
-        const u = A[ri + k] / scale;
-        A[ri + k] = u;
-        h += u * u;
-      }
-      const f = A[ri + l];
-      const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
-      e[i] = scale * g;
-      h -= f * g;
-      A[ri + l] = f - g;
       // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state).
       p.fill(0, 0, i);
       let j = 0;
@@ -583,24 +583,11 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
         }
         d[i] = A[ri + i];
         const l = i - 1;
-        let scale = 0;
-        for (let c = 0; c <= l; c++) scale += Math.abs(A[ri + c]);
-        if (l === 0 || scale === 0) {
-          e[i] = A[ri + l];
+        const h = reflector(A, ri, l, e, i);
+        if (h === 0) {
           hh[i] = 0;
           continue;
         }
-        let h = 0;
-        for (let c = 0; c <= l; c++) {
-          const u = A[ri + c] / scale;
-          A[ri + c] = u;
-          h += u * u;
-        }
-        const f = A[ri + l];
-        const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
-        e[i] = scale * g;
-        h -= f * g;
-        A[ri + l] = f - g;
         // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state): R-row blocks with
         // their diagonal blocks in SIMD, the last rows here.
         // S chunks of block rows with equal areas, each into its own buffer and summed in a fixed order,

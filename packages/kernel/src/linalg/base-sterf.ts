@@ -36,6 +36,14 @@ function lae2(a: number, b: number, c: number, out: Float64Array): void {
   }
 }
 
+/** Wilkinson-type shift from the end 2 x 2 block [[p, sqrt(e2)], [sqrt(e2), dnext]] (e2 the squared off-diagonal). */
+function shift(p: number, dnext: number, e2: number): number {
+  const rte = Math.sqrt(e2);
+  const sigma = (dnext - p) / (2 * rte);
+  const r = Math.hypot(sigma, 1);
+  return p - rte / (sigma + (sigma >= 0 ? r : -r));
+}
+
 /**
  * Eigenvalues of the symmetric tridiagonal matrix with diagonal `d` (length n) and off-diagonal
  * `e` (e[i] = T[i][i+1], length >= n - 1), ascending in `d` on exit; `e` is destroyed. Returns
@@ -103,11 +111,7 @@ export function sterf(n: number, d: Float64Array, e: Float64Array): boolean {
         }
         if (jtot === nmaxit) break;
         jtot++;
-        // Shift from the leading 2 x 2.
-        const rte = Math.sqrt(e[l]);
-        let sigma = (d[l + 1] - p) / (2 * rte);
-        const r0 = Math.hypot(sigma, 1);
-        sigma = p - rte / (sigma + (sigma >= 0 ? r0 : -r0));
+        const sigma = shift(p, d[l + 1], e[l]);
         let c = 1;
         let s = 0;
         let gamma = d[mm] - sigma;
@@ -150,10 +154,7 @@ export function sterf(n: number, d: Float64Array, e: Float64Array): boolean {
         }
         if (jtot === nmaxit) break;
         jtot++;
-        const rte = Math.sqrt(e[l - 1]);
-        let sigma = (d[l - 1] - p) / (2 * rte);
-        const r0 = Math.hypot(sigma, 1);
-        sigma = p - rte / (sigma + (sigma >= 0 ? r0 : -r0));
+        const sigma = shift(p, d[l - 1], e[l - 1]);
         let c = 1;
         let s = 0;
         let gamma = d[mm] - sigma;

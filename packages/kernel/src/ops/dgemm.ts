@@ -209,21 +209,8 @@ function dgemmWasm(
     f.fill(0, cOff, cOff + mp * np);
     f.set(A.subarray(0, aLen), aOff);
     f.set(B.subarray(0, bLen), bOff);
-    const chunk = Math.ceil(m / T / 4) * 4;
-    const jobs = [];
-    for (let t = 1; t < T; t++) {
-      const r0 = Math.min(m, t * chunk);
-      const r1 = Math.min(m, (t + 1) * chunk);
-      if (r0 >= r1) continue;
-      const ap = packOff + t * packSize;
-      jobs.push({ job: [transA ? 1 : 0, transB ? 1 : 0, aOff, lda, bOff, ldb, r0, r1, n, k, np, cOff, ap, ap + MC * KC, KC, MC, NC], r0, r1 });
-    }
-    const handles = (pool as GemmPool).dispatch(jobs.map((j) => j.job));
-    gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, Math.min(m, chunk), n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
-    const failed = (pool as GemmPool).wait(handles);
-    for (const i of failed) {
+    for (const [r0, r1] of rowBlocksThreaded(w, pool as GemmPool, T, f, transA, transB, aOff, lda, bOff, ldb, m, n, k, np, cOff, packOff, packSize)) {
       // A worker failed: redo its rows here.
-      const { r0, r1 } = jobs[i];
       f.fill(0, cOff + r0 * np, cOff + r1 * np);
       gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, r0, r1, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
     }
@@ -235,6 +222,30 @@ function dgemmWasm(
     if (beta === 0) for (let j = 0; j < n; j++) C[ci + j] = alpha * f[pi + j];
     else for (let j = 0; j < n; j++) C[ci + j] = alpha * f[pi + j] + beta * C[ci + j];
   }
+}
+
+/**
+ * Rows [0, m) of the product split between this thread and T - 1 workers in row blocks of multiples
+ * of 4 (this thread takes the first), all operands in the wasm memory `f` (C at cOff, row stride ldc).
+ * Returns the row ranges of failed workers.
+ */
+function rowBlocksThreaded(
+  w: WasmState, pool: GemmPool, T: number, f: Float64Array, transA: boolean, transB: boolean,
+  aOff: number, lda: number, bOff: number, ldb: number, m: number, n: number, k: number,
+  ldc: number, cOff: number, packOff: number, packSize: number,
+): Array<[number, number]> {
+  const chunk = Math.ceil(m / T / 4) * 4;
+  const jobs: Array<{ job: number[]; r0: number; r1: number }> = [];
+  for (let t = 1; t < T; t++) {
+    const r0 = Math.min(m, t * chunk);
+    const r1 = Math.min(m, (t + 1) * chunk);
+    if (r0 >= r1) continue;
+    const ap = packOff + t * packSize;
+    jobs.push({ job: [transA ? 1 : 0, transB ? 1 : 0, aOff, lda, bOff, ldb, r0, r1, n, k, ldc, cOff, ap, ap + MC * KC, KC, MC, NC], r0, r1 });
+  }
+  const handles = pool.dispatch(jobs.map((j) => j.job));
+  gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, Math.min(m, chunk), n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+  return pool.wait(handles).map((i) => [jobs[i].r0, jobs[i].r1]);
 }
 
 function align8(n: number): number {
@@ -269,18 +280,7 @@ export function dgemmInWasm(
     gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC);
     return true;
   }
-  const chunk = Math.ceil(m / T / 4) * 4;
-  const jobs = [];
-  for (let t = 1; t < T; t++) {
-    const r0 = Math.min(m, t * chunk);
-    const r1 = Math.min(m, (t + 1) * chunk);
-    if (r0 >= r1) continue;
-    const ap = packOff + t * packSize;
-    jobs.push({ job: [transA ? 1 : 0, transB ? 1 : 0, aOff, lda, bOff, ldb, r0, r1, n, k, ldc, cOff, ap, ap + MC * KC, KC, MC, NC], r0, r1 });
-  }
-  const handles = (pool as GemmPool).dispatch(jobs.map((j) => j.job));
-  gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, Math.min(m, chunk), n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC);
-  const failed = (pool as GemmPool).wait(handles);
+  const failed = rowBlocksThreaded(w, pool as GemmPool, T, f, transA, transB, aOff, lda, bOff, ldb, m, n, k, ldc, cOff, packOff, packSize);
   if (failed.length > 0) {
     // A worker failed part-way: its rows of C may hold a partial sum, which cannot be undone in place.
     throw new Error('dgemmInWasm: a gemm worker thread failed');
