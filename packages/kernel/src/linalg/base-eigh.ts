@@ -700,10 +700,17 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
           A[nxOff + (nb + t) * n + c] = -A[wvOff + t * n + c];
         }
       }
+      // Row blocks of RB: the rectangle left of the diagonal block in one (threaded) gemm, the
+      // diagonal block by strips of DS rows, so that little of the upper triangle is computed.
       const RB = 256;
+      const DS = 32;
       for (let r0 = 0; r0 < m; r0 += RB) {
         const r1 = Math.min(m, r0 + RB);
-        dgemmInWasm(true, false, r1 - r0, r1, 2 * nb, nxOff + r0, n, wvOff, n, r0 * n, n);
+        if (r0 > 0) dgemmInWasm(true, false, r1 - r0, r0, 2 * nb, nxOff + r0, n, wvOff, n, r0 * n, n);
+        for (let s0 = r0; s0 < r1; s0 += DS) {
+          const s1 = Math.min(r1, s0 + DS);
+          dgemmInWasm(true, false, s1 - s0, s1 - r0, 2 * nb, nxOff + s0, n, wvOff + r0, n, s0 * n + r0, n);
+        }
       }
       A = w.f64; // a grow of the memory (more threads than the slack allowed for) replaces the view
     }
