@@ -15,7 +15,7 @@ import { tql2 } from './base-tql2.js';
 
 export { tql2 };
 import { SYMV_ROWS, reductionKernels } from './wasm-symv.js';
-import { dgemmInWasm } from '../ops/dgemm.js';
+import { dgemmLowerInWasm } from '../ops/dgemm.js';
 import { releaseWasm, reserveWasm } from '../ops/wasm-gemm-state.js';
 import { KIND, gemmPool } from '../ops/gemm-threads.js';
 
@@ -527,7 +527,7 @@ function tridiagonalizeBlockedJs(n: number, a: Float64Array, d: Float64Array, e:
  * The blocked reduction with everything in the WebAssembly memory (reserveWasm): the matrix, the
  * panel's W and V rows and the vectors; the symmetric mat-vec, the row update of the panel and its
  * corrections run in SIMD kernels (wasm-symv.ts), the trailing rank-2nb update in the gemm
- * micro-kernel accumulating into the matrix in place (dgemmInWasm). Returns false (nothing done)
+ * micro-kernel accumulating into the matrix in place (dgemmLowerInWasm). Returns false (nothing done)
  * when the kernels or the memory are unavailable.
  */
 function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, e: Float64Array, hh: Float64Array, nb: number): boolean {
@@ -547,7 +547,7 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
   const oneOff = al(cfOff + 2 * nb + 2) + (S - 1) * al(n + 2);
   const total = al(oneOff + 1);
   const tb = new Int32Array(S + 1);
-  let alone = false;
+  let aloneLeft = 0;
   let sharedCalls = 0;
   let sharedMs = 0;
   let soloMs = 0;
@@ -597,7 +597,8 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
         tb[S] = nblocks;
         A.fill(0, pOff, pOff + i);
         for (let c = 1; c < S; c++) A.fill(0, pBuf[c], pBuf[c] + R * tb[c + 1]);
-        const T = pool && !alone && nblocks >= SYMV_THREAD_MIN_BLOCKS ? Math.min(S, pool.readyWorkers() + 1) : 1;
+        const share = pool !== null && nblocks >= SYMV_THREAD_MIN_BLOCKS && aloneLeft-- <= 0;
+        const T = share && pool ? Math.min(S, pool.readyWorkers() + 1) : 1;
         const t0 = T > 1 ? performance.now() : 0;
         const mine = Math.floor(S / T);
         let handles: Array<{ slot: number; seq: number }> | null = null;
@@ -634,12 +635,17 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
             }
           }
           // Sharing pays only if the worker answers about when this thread finishes its own chunks. On an
-          // oversubscribed host the spinning threads take turns on one core and it costs more than it
-          // saves: after 8 shared mat-vecs, if they took longer in total than this thread alone would
-          // have (its own time scaled by S / mine), this reduction goes on alone.
+          // oversubscribed host the spinning threads take turns on one core, and a worker's first calls
+          // run unoptimised code: by windows of 16 shared mat-vecs, if they took longer than this thread
+          // alone would have (its own time scaled by S / mine), the next 64 go alone, then it tries again.
           sharedMs += performance.now() - t0;
           soloMs += ((t1 - t0) * S) / mine;
-          if (++sharedCalls >= 8 && sharedMs > 0.9 * soloMs) alone = true;
+          if (++sharedCalls === 16) {
+            if (sharedMs > 0.9 * soloMs) aloneLeft = 64;
+            sharedCalls = 0;
+            sharedMs = 0;
+            soloMs = 0;
+          }
         }
         for (let c = 1; c < S; c++) if (tb[c + 1] > tb[c]) axpys(pBuf[c] * 8, 0, oneOff * 8, 1, pOff * 8, (R * tb[c + 1]) >> 1);
         for (let j = nblocks * R; j <= l; j++) {
@@ -700,18 +706,9 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
           A[nxOff + (nb + t) * n + c] = -A[wvOff + t * n + c];
         }
       }
-      // Row blocks of RB: the rectangle left of the diagonal block in one (threaded) gemm, the
-      // diagonal block by strips of DS rows, so that little of the upper triangle is computed.
-      const RB = 256;
-      const DS = 32;
-      for (let r0 = 0; r0 < m; r0 += RB) {
-        const r1 = Math.min(m, r0 + RB);
-        if (r0 > 0) dgemmInWasm(true, false, r1 - r0, r0, 2 * nb, nxOff + r0, n, wvOff, n, r0 * n, n);
-        for (let s0 = r0; s0 < r1; s0 += DS) {
-          const s1 = Math.min(r1, s0 + DS);
-          dgemmInWasm(true, false, s1 - s0, s1 - r0, 2 * nb, nxOff + s0, n, wvOff + r0, n, s0 * n + r0, n);
-        }
-      }
+      // By row blocks: the rectangle left of each diagonal block in one gemm, the diagonal block in
+      // strips (little of the upper triangle computed); blocks shared between threads by area.
+      dgemmLowerInWasm(2 * nb, m, nxOff, n, wvOff, n, 0, n);
       A = w.f64; // a grow of the memory (more threads than the slack allowed for) replaces the view
     }
     hh[0] = 0;

@@ -1,5 +1,5 @@
-import { gemmBlock } from './gemm-block.js';
-import { type GemmPool, gemmPool } from './gemm-threads.js';
+import { gemmBlock, gemmLowerBlocks } from './gemm-block.js';
+import { type GemmPool, KIND, gemmPool } from './gemm-threads.js';
 import { type WasmState, ensureWasmDoubles, loadWasm, wasmScratchBase } from './wasm-gemm-state.js';
 
 export { wasmGemmAvailable, wasmGemmFma } from './wasm-gemm-state.js';
@@ -171,7 +171,7 @@ export function dgemmJs(
 
 const THREAD_MIN_MNK = 128 * 128 * 128;
 /** In place (no copies of A and B into the shared memory) threads pay off from smaller products. */
-const THREAD_MIN_MNK_IN_PLACE = 1 << 21;
+const THREAD_MIN_MNK_IN_PLACE = 1 << 22;
 
 let lastThreads = 0;
 /** Threads used by the last WebAssembly gemm (1 = calling thread only); for tests and benchmarks. */
@@ -253,37 +253,63 @@ function align8(n: number): number {
 }
 
 /**
- * C += op(A) op(B) with all three operands already in the WebAssembly memory (`f` = its view,
- * offsets in doubles, row-major with leading dimensions), accumulated into C in place: no copies.
- * The micro-kernel writes whole 4 x 4 tiles, so C's rows up to m rounded up to 4 and columns up to
- * n rounded up to 4 must lie in the caller's storage: the padding receives + 0 (op(A) and op(B) are
- * zero-padded), which leaves finite entries unchanged. Threads split C by row blocks of 4 as dgemm
- * does (bit-identical for any thread count). For the blocked reductions (reserveWasm); returns false
- * (nothing done) when the WebAssembly kernel is unavailable.
+ * The lower triangle (columns <= row) of C[0..m) += A^T B in place in the WebAssembly memory (A:
+ * k x m at aOff, leading dimension lda; B: k x m at bOff, ldb; C at cOff, ldc; offsets in doubles),
+ * for the trailing update of the tridiagonal reduction: RB-row blocks (the rectangle left of the
+ * diagonal block in one gemm, the diagonal block in 32-row strips; gemmLowerBlocks), blocks shared
+ * between the threads by area. No copies: C accumulates in place. The strips are computed whole, so
+ * row i also gets the product in columns i + 1 .. (its strip's end) - 1 of the upper triangle, which
+ * the caller must treat as scratch; and the micro-kernel writes whole 4 x 4 tiles, so rows up to
+ * m + 3 and 3 more columns must lie in the caller's storage (they receive + 0: the packed operands
+ * are zero-padded). Bit-identical for any thread count. False when the WebAssembly kernel is unavailable.
  */
-export function dgemmInWasm(
-  transA: boolean, transB: boolean, m: number, n: number, k: number,
-  aOff: number, lda: number, bOff: number, ldb: number, cOff: number, ldc: number,
-): boolean {
+export function dgemmLowerInWasm(k: number, m: number, aOff: number, lda: number, bOff: number, ldb: number, cOff: number, ldc: number): boolean {
   const w = loadWasm();
   if (!w) return false;
-  if (m === 0 || n === 0 || k === 0) return true;
-  const np = (n + 3) & ~3;
-  const packSize = align8(MC * KC + KC * Math.min(NC, np));
+  if (m === 0 || k === 0) return true;
+  const RB = 128;
+  const DS = 32;
+  const packSize = align8(MC * KC + KC * NC);
   const packOff = align8(wasmScratchBase());
-  const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK_IN_PLACE && m >= 128 ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
-  const workers = pool ? pool.readyWorkers() : 0;
-  const T = workers + 1;
+  const pool: GemmPool | null = w.shared && m * m * k >= THREAD_MIN_MNK_IN_PLACE ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
+  const T = Math.min(pool ? pool.readyWorkers() + 1 : 1, Math.ceil(m / RB));
   const f = ensureDoubles(w, packOff + T * packSize);
   lastThreads = T;
-  if (workers === 0) {
-    gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+  if (T === 1) {
+    gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, m, RB, DS, packOff, packOff + MC * KC, KC, MC, NC);
     return true;
   }
-  const failed = rowBlocksThreaded(w, pool as GemmPool, T, f, transA, transB, aOff, lda, bOff, ldb, m, n, k, ldc, cOff, packOff, packSize);
-  if (failed.length > 0) {
+  // Split the blocks into T runs of about equal area (block [b0, b1) has about (b1 - b0) b1 entries).
+  const nblk = Math.ceil(m / RB);
+  const cum = [0];
+  for (let b = 0; b < nblk; b++) {
+    const b1 = Math.min(m, (b + 1) * RB);
+    cum.push(cum[b] + (b1 - b * RB) * b1);
+  }
+  const cuts = [0];
+  for (let t = 1; t < T; t++) {
+    let b = cuts[t - 1];
+    while (b < nblk && cum[b] < (cum[nblk] * t) / T) b++;
+    cuts.push(b);
+  }
+  cuts.push(nblk);
+  const row = (b: number) => Math.min(m, b * RB);
+  const jobs: Array<{ job: number[]; r0: number; r1: number }> = [];
+  for (let t = 1; t < T; t++) {
+    const r0 = row(cuts[t]);
+    const r1 = row(cuts[t + 1]);
+    if (r0 >= r1) continue;
+    const ap = packOff + t * packSize;
+    const job = [aOff, lda, bOff, ldb, k, cOff, ldc, r0, r1, RB, DS, ap, ap + MC * KC, KC, MC, NC];
+    while (job.length < KIND) job.push(0);
+    job[KIND] = 2;
+    jobs.push({ job, r0, r1 });
+  }
+  const handles = (pool as GemmPool).dispatch(jobs.map((j) => j.job));
+  gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, row(cuts[1]), RB, DS, packOff, packOff + MC * KC, KC, MC, NC);
+  if ((pool as GemmPool).wait(handles).length > 0) {
     // A worker failed part-way: its rows of C may hold a partial sum, which cannot be undone in place.
-    throw new Error('dgemmInWasm: a gemm worker thread failed');
+    throw new Error('dgemmLowerInWasm: a gemm worker thread failed');
   }
   return true;
 }

@@ -1,4 +1,4 @@
-import { gemmBlock } from './gemm-block.js';
+import { gemmBlock, gemmLowerBlocks } from './gemm-block.js';
 import { type WasmMemory, wasmSharedState } from './wasm-gemm-state.js';
 
 /**
@@ -21,7 +21,10 @@ import { type WasmMemory, wasmSharedState } from './wasm-gemm-state.js';
  */
 
 const SLOT = 32; // Int32 words per worker in the control array
-/** Job word (after JOB) holding the job's kind: 0 a gemm row block (gemmBlock), 1 symmetric mat-vec chunks. */
+/**
+ * Job word (after JOB) holding the job's kind: 0 a gemm row block (gemmBlock), 1 symmetric mat-vec
+ * chunks, 2 row blocks of a lower-triangle update (gemmLowerBlocks).
+ */
 export const KIND = 24;
 /** Busy-wait (ms) before a futex sleep, on both sides: a worker after its job, the caller before a result. */
 const SPIN_MS = 0.2;
@@ -89,6 +92,7 @@ function workerSource(): string {
 const { workerData } = require('node:worker_threads');
 const __name = (f) => f;
 const gemmBlock = ${gemmBlock.toString()};
+const gemmLowerBlocks = ${gemmLowerBlocks.toString()};
 const { mem, bytes, auxBytes, ctrl: sab, slot, SLOT, JOB, SPIN_MS, KIND } = workerData;
 const ctrl = new Int32Array(sab);
 const base = slot * SLOT;
@@ -108,6 +112,9 @@ for (;;) {
     if (j[KIND] === 1) {
       // symmetric mat-vec chunks: [pa, ldBytes, pu, count, (t0, t1, pp) x count]
       for (let c = 0; c < j[3]; c++) aux.symv(j[0], j[1], j[2], j[6 + 3 * c], j[5 + 3 * c], j[4 + 3 * c]);
+    } else if (j[KIND] === 2) {
+      const f = new Float64Array(mem.buffer);
+      gemmLowerBlocks(f, kernel, j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15]);
     } else {
       const f = new Float64Array(mem.buffer);
       gemmBlock(f, kernel, j[0] === 1, j[1] === 1, f, j[2], j[3], f, j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15], j[16]);

@@ -91,7 +91,7 @@ export function wasmSharedState(): { mem: WasmMemory; bytes: Uint8Array; auxByte
 /**
  * A caller's region at the start of the WebAssembly memory (doubles [0, reserved)): the blocked
  * reductions keep their working matrix there so that gemm accumulates into it in place
- * (`dgemmInWasm`) and their SIMD kernels read it without copies. dgemm's own scratch starts after it.
+ * (`dgemmLowerInWasm`) and their SIMD kernels read it without copies. dgemm's own scratch starts after it.
  * One region at a time (JS is single-threaded and the reductions do not nest).
  */
 let reserved = 0;

@@ -3,7 +3,7 @@
  * instantiated on the gemm's WebAssembly memory by ../linalg/wasm-symv.ts, and by the gemm worker
  * threads, which run the symmetric mat-vec's row chunks): the reduction keeps its working matrix, its panel
  * (V, W) and its vectors in a reserved region there, so the symmetric mat-vec, the panel's thin
- * products and the trailing rank-2k gemm (`dgemmInWasm`) all work in place. Assembled at load time
+ * products and the trailing rank-2k gemm (`dgemmLowerInWasm`) all work in place. Assembled at load time
  * by a tiny encoder (as the gemm kernel in wasm-gemm-module.ts; no toolchain, nothing binary
  * committed). Where the gemm kernel uses fused multiply-adds (relaxed SIMD), these do too.
  *
