@@ -15,7 +15,7 @@ import { tql2 } from './base-tql2.js';
 
 export { tql2 };
 import { SYMV_ROWS, reductionKernels } from './wasm-symv.js';
-import { dgemmLowerInWasm } from '../ops/dgemm.js';
+import { dgemmInWasm, dgemmLowerInWasm } from '../ops/dgemm.js';
 import { releaseWasm, reserveWasm } from '../ops/wasm-gemm-state.js';
 import { KIND, gemmPool } from '../ops/gemm-threads.js';
 
@@ -292,6 +292,90 @@ export function eighInPlace(
   return true;
 }
 
+/** Column c of V (r x b, row stride ldv, at vOff) is u_{j1-1-c} (H_1 = P_{j1-1} leftmost), zero-padded below its support. */
+function blockV(n: number, a: Float64Array, j1: number, r: number, b: number, V: Float64Array, vOff: number, ldv: number): void {
+  for (let row = 0; row < r; row++) {
+    const vr = vOff + row * ldv;
+    for (let c = 0; c < b; c++) {
+      const i = j1 - 1 - c;
+      V[vr + c] = row < i ? a[i * n + row] : 0;
+    }
+  }
+}
+
+/** T (b x b, stride b) upper triangular: T[c][c] = tau_c, T[0:c, c] = -tau_c T[0:c, 0:c] (V[:, 0:c]^T v_c). */
+function blockT(V: Float64Array, vOff: number, ldv: number, r: number, b: number, hh: Float64Array, j1: number, T: Float64Array, y: Float64Array): void {
+  T.fill(0, 0, b * b);
+  for (let c = 0; c < b; c++) {
+    const h = hh[j1 - 1 - c];
+    const tau = h === 0 ? 0 : 1 / h;
+    T[c * b + c] = tau;
+    if (c === 0 || tau === 0) continue;
+    y.fill(0, 0, c);
+    for (let row = 0; row < r; row++) {
+      const vr = vOff + row * ldv;
+      const vc = V[vr + c];
+      if (vc === 0) continue;
+      for (let p = 0; p < c; p++) y[p] += V[vr + p] * vc;
+    }
+    for (let p = 0; p < c; p++) {
+      let s = 0;
+      for (let q = p; q < c; q++) s += T[p * b + q] * y[q];
+      T[p * b + c] = -tau * s;
+    }
+  }
+}
+
+/**
+ * applyQ with Z, V and the block products in the gemm's WebAssembly memory (reserveWasm), every
+ * product accumulating in place (dgemmInWasm): per block W^T = Z^T V, W2^T = -(W^T T^T), Z += V W2
+ * (W2^T transposed), no copies in or out of the memory per product. False (nothing done) when the
+ * memory is unavailable.
+ */
+function applyQWasm(n: number, a: Float64Array, hh: Float64Array, z: Float64Array, cols: number, nb: number): boolean {
+  const al = (x: number) => (x + 7) & ~7;
+  const ldz = (cols + 3) & ~3; // a row's tile padding stays in its own row
+  const zOff = 0;
+  const vOff = al(zOff + (n + 4) * ldz);
+  const tOff = al(vOff + (n + 4) * nb);
+  const wOff = al(tOff + nb * nb);
+  const w2Off = al(wOff + (cols + 4) * nb);
+  const total = al(w2Off + (cols + 4) * nb);
+  const w = reserveWasm(total, 4 * (64 * 256 + 256 * 512) + 64);
+  if (!w) return false;
+  try {
+    let f = w.f64;
+    f.fill(0, 0, total);
+    for (let i = 0; i < n; i++) f.set(z.subarray(i * cols, (i + 1) * cols), zOff + i * ldz);
+    const T = new Float64Array(nb * nb);
+    const y = new Float64Array(nb);
+    for (let j0 = 1; j0 < n; j0 += nb) {
+      const j1 = Math.min(n, j0 + nb);
+      const b = j1 - j0;
+      const r = j1 - 1;
+      f.fill(0, vOff, vOff + (r + 4) * nb);
+      blockV(n, a, j1, r, b, f, vOff, nb);
+      blockT(f, vOff, nb, r, b, hh, j1, T, y);
+      for (let p = 0; p < b; p++) for (let q = 0; q < b; q++) f[tOff + p * nb + q] = T[p * b + q];
+      // W^T (cols x b) = Z[0:r]^T V
+      f.fill(0, wOff, wOff + (cols + 4) * nb);
+      dgemmInWasm(true, false, cols, b, r, zOff, ldz, vOff, nb, wOff, nb);
+      f = w.f64;
+      // W2^T = -(W^T T^T), then Z[0:r] += V (W2^T)^T
+      f.fill(0, w2Off, w2Off + (cols + 4) * nb);
+      dgemmInWasm(false, true, cols, b, b, wOff, nb, tOff, nb, w2Off, nb);
+      f = w.f64;
+      for (let i = 0; i < cols * nb; i++) f[w2Off + i] = -f[w2Off + i];
+      dgemmInWasm(false, true, r, cols, b, vOff, nb, w2Off, nb, zOff, ldz);
+      f = w.f64;
+    }
+    for (let i = 0; i < n; i++) z.set(f.subarray(zOff + i * ldz, zOff + i * ldz + cols), i * cols);
+  } finally {
+    releaseWasm();
+  }
+  return true;
+}
+
 /**
  * Back-transformation Z <- Q Z with Q = P_{n-1} ... P_1 from `tridiagonalize` (reflectors in the
  * rows of `a`, h in `hh`), without forming Q: the reflectors are applied nb at a time as compact
@@ -299,6 +383,7 @@ export function eighInPlace(
  * `z` is n x cols row-major. About 2 n^2 cols flops, all but O(n nb cols) of them in gemm.
  */
 export function applyQ(n: number, a: Float64Array, hh: Float64Array, z: Float64Array, cols: number, nb = 32): void {
+  if (useWasmSymv && applyQWasm(n, a, hh, z, cols, nb)) return;
   const V = new Float64Array(n * nb);
   const T = new Float64Array(nb * nb);
   const W = new Float64Array(nb * cols);
@@ -309,34 +394,8 @@ export function applyQ(n: number, a: Float64Array, hh: Float64Array, z: Float64A
     const j1 = Math.min(n, j0 + nb);
     const b = j1 - j0;
     const r = j1 - 1; // u_i has support 0..i-1, so rows 0..r-1 are touched
-    // Column c of V is u_{j1-1-c} (H_1 = P_{j1-1} leftmost), zero-padded below its support.
-    for (let row = 0; row < r; row++) {
-      const vr = row * b;
-      for (let c = 0; c < b; c++) {
-        const i = j1 - 1 - c;
-        V[vr + c] = row < i ? a[i * n + row] : 0;
-      }
-    }
-    // T upper triangular: T[c][c] = tau_c, T[0:c, c] = -tau_c T[0:c, 0:c] (V[:, 0:c]^T v_c).
-    T.fill(0, 0, b * b);
-    for (let c = 0; c < b; c++) {
-      const h = hh[j1 - 1 - c];
-      const tau = h === 0 ? 0 : 1 / h;
-      T[c * b + c] = tau;
-      if (c === 0 || tau === 0) continue;
-      y.fill(0, 0, c);
-      for (let row = 0; row < r; row++) {
-        const vr = row * b;
-        const vc = V[vr + c];
-        if (vc === 0) continue;
-        for (let p = 0; p < c; p++) y[p] += V[vr + p] * vc;
-      }
-      for (let p = 0; p < c; p++) {
-        let s = 0;
-        for (let q = p; q < c; q++) s += T[p * b + q] * y[q];
-        T[p * b + c] = -tau * s;
-      }
-    }
+    blockV(n, a, j1, r, b, V, 0, b);
+    blockT(V, 0, b, r, b, hh, j1, T, y);
     // Z[0:r] -= V (T (V^T Z[0:r])).
     dgemm(true, false, b, cols, r, 1, V, b, z, cols, 0, W, cols);
     dgemm(false, false, b, cols, b, 1, T, b, W, cols, 0, W2, cols);

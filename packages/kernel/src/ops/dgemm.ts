@@ -253,6 +253,41 @@ function align8(n: number): number {
 }
 
 /**
+ * C += op(A) op(B) with all three operands already in the WebAssembly memory (offsets in doubles,
+ * row-major with leading dimensions), accumulated into C in place: no copies. The micro-kernel
+ * writes whole 4 x 4 tiles, so C's rows up to m rounded up to 4 and columns up to n rounded up to 4
+ * must lie in the caller's storage, and a row's padding columns must not be another row's entries
+ * (ldc >= n rounded up to 4): the padding receives + 0 (op(A) and op(B) are zero-padded), which
+ * leaves finite entries unchanged. Threads split C by row blocks of 4 as dgemm does (bit-identical
+ * for any thread count). For the blocked reductions (reserveWasm); false when the kernel is unavailable.
+ */
+export function dgemmInWasm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  aOff: number, lda: number, bOff: number, ldb: number, cOff: number, ldc: number,
+): boolean {
+  const w = loadWasm();
+  if (!w) return false;
+  if (m === 0 || n === 0 || k === 0) return true;
+  const np = (n + 3) & ~3;
+  const packSize = align8(MC * KC + KC * Math.min(NC, np));
+  const packOff = align8(wasmScratchBase());
+  const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK_IN_PLACE && m >= 128 ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
+  const workers = pool ? pool.readyWorkers() : 0;
+  const T = workers + 1;
+  const f = ensureDoubles(w, packOff + T * packSize);
+  lastThreads = T;
+  if (workers === 0) {
+    gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+    return true;
+  }
+  if (rowBlocksThreaded(w, pool as GemmPool, T, f, transA, transB, aOff, lda, bOff, ldb, m, n, k, ldc, cOff, packOff, packSize).length > 0) {
+    // A worker failed part-way: its rows of C may hold a partial sum, which cannot be undone in place.
+    throw new Error('dgemmInWasm: a gemm worker thread failed');
+  }
+  return true;
+}
+
+/**
  * The lower triangle (columns <= row) of C[0..m) += A^T B in place in the WebAssembly memory (A:
  * k x m at aOff, leading dimension lda; B: k x m at bOff, ldb; C at cOff, ldc; offsets in doubles),
  * for the trailing update of the tridiagonal reduction: RB-row blocks (the rectangle left of the
