@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NDArray } from '../ndarray.js';
-import { dgemm, dgemmLowerInWasm, lastGemmThreadCount } from '../ops/dgemm.js';
+import { dgemm, dgemmInWasm, dgemmLowerInWasm, lastGemmThreadCount } from '../ops/dgemm.js';
 import { gemmThreads, setGemmThreads, startGemmThreads } from '../ops/gemm-threads.js';
 import { loadWasm, releaseWasm, reserveWasm } from '../ops/wasm-gemm-state.js';
 import { Rng } from '../rng.js';
@@ -68,6 +68,51 @@ describe('dgemmLowerInWasm (the reduction\'s in-place lower-triangle update)', (
     for (let i = 0; i < m + 3; i++) {
       const from = i < m ? (Math.floor(i / 32) + 1) * 32 + 3 : 0;
       for (let j = from; j < ld; j++) expect(results[0][i * ld + j]).toBe(C0[i * ld + j]);
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+
+  it('dgemmInWasm adds op(A) op(B) into C in place, leaves the 4 x 4 tile padding unchanged, and is bit-identical for 1, 2 and 3 threads', async () => {
+    const [m, n, k, ldc] = [301, 203, 97, 211];
+    const A = rng.normals(k * m); // op(A) = A^T
+    const B = rng.normals(k * n);
+    const C0 = rng.normals((m + 3) * ldc);
+    const want = C0.slice();
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[p * m + i] * B[p * n + j];
+        want[i * ldc + j] += s;
+      }
+    }
+    const results: Float64Array[] = [];
+    for (const t of [1, 2, 3]) {
+      const got = await withThreads(t, () => {
+        const total = A.length + B.length + C0.length;
+        const w = reserveWasm(total, 1 << 20);
+        expect(w).not.toBeNull();
+        try {
+          const f = (loadWasm() as { f64: Float64Array }).f64;
+          f.set(A, 0);
+          f.set(B, A.length);
+          f.set(C0, A.length + B.length);
+          expect(dgemmInWasm(true, false, m, n, k, 0, m, A.length, n, A.length + B.length, ldc)).toBe(true);
+          expect(lastGemmThreadCount()).toBe(t);
+          const g = (loadWasm() as { f64: Float64Array }).f64;
+          return g.slice(A.length + B.length, A.length + B.length + C0.length);
+        } finally {
+          releaseWasm();
+        }
+      });
+      results.push(got);
+    }
+    let err = 0;
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) err = Math.max(err, Math.abs(results[0][i * ldc + j] - want[i * ldc + j]));
+    expect(err).toBeLessThan(1e-12);
+    // everything outside the m x n block (the padding columns n..ldc and rows m..m+2) is untouched
+    for (let i = 0; i < m + 3; i++) {
+      for (let j = 0; j < ldc; j++) if (i >= m || j >= n) expect(results[0][i * ldc + j]).toBe(C0[i * ldc + j]);
     }
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
