@@ -270,7 +270,7 @@ export function eighInPlace(
   const e = new Float64Array(n);
   const hh = new Float64Array(n);
   if (method === 'ql') tridiagonalize(n, a, values, e, hh);
-  else tridiagonalizeBlocked(n, a, values, e, hh);
+  else tridiagonalizeBlocked(n, a, values, e, hh, 16, vectors !== null);
   const dc = vectors !== null && (method === 'dc' || (method === 'auto' && n > DC_MIN));
   if (vectors && dc) {
     // Divide and conquer on T, then V = Q Z by compact-WY blocks through gemm.
@@ -410,13 +410,14 @@ export function applyQ(n: number, a: Float64Array, hh: Float64Array, z: Float64A
  * row about to be reduced is updated, the symmetric matvec is corrected by two thin products),
  * and the trailing block gets the rank-2nb update through the SIMD gemm (lower triangle by row
  * blocks). Half the flops move to gemm and the matrix streams once per reflector instead of three times.
+ * `keepReflectors = false` (eigenvalues only) may leave `a` as it was instead of holding the reflectors.
  */
-export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Array, e: Float64Array, hh: Float64Array, nb = 16): void {
+export function tridiagonalizeBlocked(n: number, a: Float64Array, d: Float64Array, e: Float64Array, hh: Float64Array, nb = 16, keepReflectors = true): void {
   if (n < 4 * nb) {
     tridiagonalize(n, a, d, e, hh);
     return;
   }
-  if (useWasmSymv && tridiagonalizeBlockedWasm(n, a, d, e, hh, nb)) return;
+  if (useWasmSymv && tridiagonalizeBlockedWasm(n, a, d, e, hh, nb, keepReflectors)) return;
   tridiagonalizeBlockedJs(n, a, d, e, hh, nb);
 }
 
@@ -589,7 +590,7 @@ function tridiagonalizeBlockedJs(n: number, a: Float64Array, d: Float64Array, e:
  * micro-kernel accumulating into the matrix in place (dgemmLowerInWasm). Returns false (nothing done)
  * when the kernels or the memory are unavailable.
  */
-function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, e: Float64Array, hh: Float64Array, nb: number): boolean {
+function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, e: Float64Array, hh: Float64Array, nb: number, keepReflectors: boolean): boolean {
   const k = reductionKernels();
   if (!k) return false;
   const al = (x: number) => (x + 7) & ~7;
@@ -773,7 +774,7 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
     hh[0] = 0;
     e[0] = 0;
     d[0] = A[0];
-    a.set(A.subarray(0, n * n));
+    if (keepReflectors) a.set(A.subarray(0, n * n));
   } finally {
     releaseWasm();
   }
