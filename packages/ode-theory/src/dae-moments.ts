@@ -18,7 +18,7 @@
 import { type Activation, DomainError, gaussLegendre } from '@diffusion-theory/kernel';
 import { defaultSpacing, fdfOf } from './activation.js';
 import { gaussHermiteNormal, trapezoidNormalInto } from './quadrature.js';
-import { marginalPairRule, type PairFn } from './dae-pairs.js';
+import { marginalKinkPairRule, marginalPairRule, type PairFn } from './dae-pairs.js';
 import { type SymEigen, symEigen } from './small-linalg.js';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -69,7 +69,11 @@ export interface DaeQuadratureOptions {
   crossSpacing?: number;
   /** Ridge factor of the 'marginal' cross rule: dx dy <= crossRidge^2 (1 - rho) on a canonical pair of correlation rho. Default 1.4. */
   crossRidge?: number;
-  /** Gauss-Legendre nodes per smooth piece of the cross-time 'kink' rule (2r nested levels). Default 24 (r = 1), 12 (r = 2). */
+  /**
+   * Gauss-Legendre nodes per smooth piece of the cross-time 'kink' rule (2r nested levels; default 24 at r = 1, 12 at r = 2),
+   * and of the 4-unit marginals of the 'marginal' rule for kinked sigma at r >= 3 (default 12; its 3- and 2-unit
+   * marginals use max(16, n) and max(24, n); for ReLU and sign the innermost level is the exact 2-point Gauss rule of phi on each piece).
+   */
   crossKinkNodes?: number;
   /** Trapezoid half-width in standard-normal units. Default 6.5 (6 for smooth sigma at r >= 4). */
   halfWidth?: number;
@@ -153,10 +157,21 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
   const kink = rule === 'kink' ? kinkRule(r, kinks, opts.kinkNodes ?? (r <= 2 ? 24 : r === 3 ? 14 : 10), opts) : null;
   // cross-time pairs: 2r nested levels, so fewer nodes per piece at r = 2 (12: RHS error 2e-6); 'gauss-hermite' beyond r = 2
   // smooth sigma at r >= 3: the 'marginal' rule (the 2r-dimensional Gauss-Hermite product left 2e-5 to 2e-3 at ~0.5 s per pair)
-  const pairRule = opts.crossRule ?? (kinks.length > 0 && r <= 2 ? 'kink' : act.smooth && r >= 3 ? 'marginal' : 'gauss-hermite');
+  const pairRule = opts.crossRule ?? (kinks.length > 0 && r <= 2 ? 'kink' : r >= 3 && (act.smooth || kinks.length > 0) ? 'marginal' : 'gauss-hermite');
   const kinkPair = pairRule === 'kink' ? kinkRule(2 * r, kinks, opts.crossKinkNodes ?? (r === 1 ? 24 : 12), opts) : null;
   const marginalPair: PairFn | null =
     pairRule === 'marginal' ? marginalPairRule(r, act, { spacing: checkedPositive(opts.crossSpacing ?? 0.4, 'crossSpacing', 2), ridge: checkedPositive(opts.crossRidge ?? 1.2, 'crossRidge', 4), halfWidth, maxAxisNodes: 2001 }) : null;
+  // kinked sigma: the same marginals, each by nested piecewise Gauss-Legendre in its own triangular coordinates
+  const marginalKink =
+    pairRule === 'marginal' && kinks.length > 0
+      ? (() => {
+          // nodes per piece for the 4-unit marginals; the 3- and 2-unit ones (one and two nested levels fewer) take 16 and 24
+          const kr = kinkRule(4, kinks, opts.crossKinkNodes ?? 12, opts);
+          const n4 = kr.gl.nodes.length;
+          const gls = [gaussLegendre(Math.max(24, n4)), gaussLegendre(Math.max(16, n4)), kr.gl];
+          return marginalKinkPairRule(r, act, { kinks: kr.kinks, gl: gls, halfWidth: kr.halfWidth, exactInner: act.name === 'relu' || act.name === 'sign' });
+        })()
+      : null;
   const gh = gaussHermiteNormal(opts.ghNodes ?? 12);
   const ghCross = gaussHermiteNormal(opts.crossNodes ?? 10);
   const maxNodes = opts.maxNodes ?? 400_000;
@@ -670,7 +685,9 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
   }
 
   function pair(f: ClusterFields, ta: TimePoint, tb: TimePoint, out: PairMoments): void {
+    if (marginalKink?.(f, ta, tb, out)) return;
     if (marginalPair) {
+      // smooth sigma, or a singular Cov(h_U) of some marginal of a kinked one
       marginalPair(f, ta, tb, out);
       return;
     }

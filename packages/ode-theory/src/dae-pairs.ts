@@ -26,7 +26,7 @@
  *
  * Allocation-free after the buffers first reach the largest grid; same inputs give bit-identical outputs.
  */
-import type { Activation } from '@diffusion-theory/kernel';
+import { type Activation, erfc, gaussLegendre } from '@diffusion-theory/kernel';
 import { fdfOf } from './activation.js';
 import type { ClusterFields, PairMoments, TimePoint } from './dae-moments.js';
 
@@ -642,5 +642,324 @@ export function marginalPairRule(r: number, act: Activation, par: MarginalPairPa
         else setup22(Au[0], Au[1], Bu[0], Bu[1], NX, NY);
       }
     }
+  };
+}
+
+/** Parameters of the 'marginal-kink' cross-time rule (piecewise-smooth sigma). */
+export interface MarginalKinkParams {
+  /** Ascending kink locations of sigma. */
+  kinks: readonly number[];
+  /** Gauss-Legendre rules on [-1, 1] used on each smooth piece, for setups of 2, 3 and 4 units. */
+  gl: readonly { nodes: Float64Array; weights: Float64Array }[];
+  /** Half-width in standard-normal units. */
+  halfWidth: number;
+  /**
+   * Innermost level by the exact 2-point Gauss rule of phi on each piece (4-point Gauss-Legendre on pieces
+   * shorter than 0.5): exact when sigma is piecewise linear (ReLU, sign), where every integrand is a polynomial of
+   * degree <= 2 in the innermost variable on each piece.
+   */
+  exactInner: boolean;
+}
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * The same <= 4-unit marginal expansion as `marginalPairRule`, for piecewise-smooth sigma (ReLU, sign):
+ * each setup's K <= 4 units (time-a units first) in triangular coordinates h_U = m_U + L u (Cholesky of
+ * Cov(h_U)), so unit j's kinks are points on the u_j axis given u_1..u_{j-1}; nested Gauss-Legendre on
+ * each smooth piece of [-halfWidth, halfWidth] (weight phi(u)), as the single-time 'kink' rule. Lambda's
+ * conditional means given the units are c . u with c = L^{-1} Cov(h_U, Lambda). Returns false (and leaves
+ * `out` undefined) when a setup's Cov(h_U) is singular to 1e-13, so the caller can fall back.
+ */
+export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKinkParams): (f: ClusterFields, ta: TimePoint, tb: TimePoint, out: PairMoments) => boolean {
+  const fdf = fdfOf(act, false);
+  const { kinks, halfWidth: wd } = par;
+  let gl = par.gl[0];
+  const nk = kinks.length;
+  const nh = 2 * r;
+  const Om = new Float64Array(nh * nh);
+  const mh = new Float64Array(nh);
+  const KL = new Float64Array(nh * nh);
+  const L = new Float64Array(16);
+  const U = new Int32Array(4);
+  let K = 0;
+  const part = new Float64Array(5 * 4); // per level: mh_U + sum_{k < level} L[:, k] u_k
+  const u = new Float64Array(4);
+  const cuts = new Float64Array(16 * Math.max(nk, 1));
+  const cA = new Float64Array(4);
+  const cB = new Float64Array(4);
+  const sv = new Float64Array(4);
+  const dv = new Float64Array(4);
+  const sg = new Float64Array(3);
+  let cab = 0;
+  let kind = 0; // 11, 12, 21, 22
+  let Pi = 0;
+  let Pl = 0;
+  let Qii = 0;
+  let Qll = 0;
+  let Qx = 0; // Q_ln (12), Q_im (21), Q_im Q_ln (22)
+  const acc = new Float64Array(16);
+  const exactInner = par.exactInner;
+  const gl4 = gaussLegendre(4);
+  const tg = new Float64Array(4); // nodes u1, u2, weights w1, w2
+
+  /** Upper tail probability P(Z > x). */
+  const upper = (x: number): number => 0.5 * erfc(x * Math.SQRT1_2);
+  /**
+   * 2-point Gauss rule of the weight phi on [a, b] (exact for cubics) from its moments M0..M3, via the
+   * centred moments: nodes mu + z, z the roots of z^2 - (c3 / v) z - v. Into tg.
+   */
+  function truncGauss2(a: number, b: number): void {
+    const M0 = b <= 0 ? upper(-b) - upper(-a) : a >= 0 ? upper(a) - upper(b) : 1 - upper(-a) - upper(b);
+    const pa = INV_SQRT_2PI * Math.exp(-0.5 * a * a);
+    const pbb = INV_SQRT_2PI * Math.exp(-0.5 * b * b);
+    const M1 = pa - pbb;
+    const M2 = M0 + a * pa - b * pbb;
+    const M3 = 2 * M1 + a * a * pa - b * b * pbb;
+    if (!(M0 > 0)) {
+      tg[2] = 0;
+      tg[3] = 0;
+      return;
+    }
+    const mu = M1 / M0;
+    const e2 = M2 / M0;
+    const v = e2 - mu * mu;
+    if (!(v > 0)) {
+      tg[0] = Math.min(b, Math.max(a, mu));
+      tg[1] = tg[0];
+      tg[2] = M0;
+      tg[3] = 0;
+      return;
+    }
+    const c3 = M3 / M0 - 3 * mu * e2 + 2 * mu * mu * mu;
+    const g = c3 / v;
+    const root = Math.sqrt(g * g + 4 * v);
+    const z1 = 0.5 * (g - root);
+    const z2 = 0.5 * (g + root);
+    tg[0] = mu + z1;
+    tg[1] = mu + z2;
+    tg[2] = (M0 * z2) / (z2 - z1);
+    tg[3] = (-M0 * z1) / (z2 - z1);
+  }
+
+  /** Cholesky of Cov(h_U); false when a pivot is below 1e-13 of the largest diagonal. */
+  function chol(): boolean {
+    let dmax = 0;
+    for (let i = 0; i < K; i++) dmax = Math.max(dmax, Om[U[i] * nh + U[i]]);
+    if (!(dmax > 1e-300)) return false;
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j <= i; j++) {
+        let x = Om[U[i] * nh + U[j]];
+        for (let k = 0; k < j; k++) x -= L[i * 4 + k] * L[j * 4 + k];
+        if (i === j) {
+          if (!(x > 1e-13 * dmax)) return false;
+          L[i * 4 + i] = Math.sqrt(x);
+        } else L[i * 4 + j] = x / L[j * 4 + j];
+      }
+    }
+    return true;
+  }
+  /** c = L^{-1} Cov(h_U, Lambda_lam). */
+  function coef(lam: number, c: Float64Array): void {
+    for (let i = 0; i < K; i++) {
+      let x = KL[lam * nh + U[i]];
+      for (let k = 0; k < i; k++) x -= L[i * 4 + k] * c[k];
+      c[i] = x / L[i * 4 + i];
+    }
+  }
+
+  function leaf(w: number): void {
+    for (let j = 0; j < K; j++) {
+      fdf(part[(j + 1) * 4 + j], sg, 0); // h_j is final after level j (L lower-triangular)
+      sv[j] = sg[0];
+      dv[j] = sg[1];
+    }
+    if (kind === 11) {
+      let ma = 0;
+      let mb = 0;
+      for (let j = 0; j < K; j++) {
+        ma += cA[j] * u[j];
+        mb += cB[j] * u[j];
+      }
+      const ga = Pi - Qii * sv[0] + ma;
+      const gb = Pl - Qll * sv[1] + mb;
+      acc[0] += w * sv[0] * sv[1];
+      acc[1] += w * sv[0] * dv[1] * gb;
+      acc[2] += w * dv[0] * ga * sv[1];
+      acc[3] += w * dv[0] * dv[1] * (ga * gb + cab);
+    } else if (kind === 12) {
+      let ma = 0;
+      for (let j = 0; j < K; j++) ma += cA[j] * u[j];
+      const ga = Pi - Qii * sv[0] + ma;
+      // units [i, l, n]: (sigma'_l sigma_n) -> acc 0, 1; (sigma'_n sigma_l) -> acc 2, 3
+      acc[0] += w * sv[0] * dv[1] * sv[2];
+      acc[1] += w * dv[0] * ga * dv[1] * sv[2];
+      acc[2] += w * sv[0] * dv[2] * sv[1];
+      acc[3] += w * dv[0] * ga * dv[2] * sv[1];
+    } else if (kind === 21) {
+      let mb = 0;
+      for (let j = 0; j < K; j++) mb += cB[j] * u[j];
+      const gb = Pl - Qll * sv[2] + mb;
+      // units [i, m, l]: (sigma'_i sigma_m) -> acc 0, 1; (sigma'_m sigma_i) -> acc 2, 3
+      acc[0] += w * dv[0] * sv[1] * sv[2];
+      acc[1] += w * dv[0] * sv[1] * dv[2] * gb;
+      acc[2] += w * dv[1] * sv[0] * sv[2];
+      acc[3] += w * dv[1] * sv[0] * dv[2] * gb;
+    } else {
+      // units [i, m, l, n]
+      const a0 = dv[0] * sv[1];
+      const a1 = dv[1] * sv[0];
+      const b0 = dv[2] * sv[3];
+      const b1 = dv[3] * sv[2];
+      acc[0] += w * a0 * b0;
+      acc[1] += w * a0 * b1;
+      acc[2] += w * a1 * b0;
+      acc[3] += w * a1 * b1;
+    }
+  }
+
+  function nested(j: number, w: number): void {
+    const pb = j * 4;
+    const pn = pb + 4;
+    const Ljj = L[j * 4 + j];
+    const hj = part[pb + j];
+    const co = j * nk * 4;
+    let nc = 0;
+    for (let q = 0; q < nk; q++) {
+      const c = (kinks[q] - hj) / Ljj;
+      if (c > -wd && c < wd) cuts[co + nc++] = c;
+    }
+    // insertion sort (a handful of cuts)
+    for (let a = co + 1; a < co + nc; a++) {
+      const x = cuts[a];
+      let b = a - 1;
+      while (b >= co && cuts[b] > x) {
+        cuts[b + 1] = cuts[b];
+        b--;
+      }
+      cuts[b + 1] = x;
+    }
+    let lo = -wd;
+    const last = j === K - 1;
+    for (let piece = 0; piece <= nc; piece++) {
+      const hi = piece < nc ? cuts[co + piece] : wd;
+      const half = 0.5 * (hi - lo);
+      const mid = 0.5 * (hi + lo);
+      if (last && exactInner && half > 0.25) {
+        // the integrand is a polynomial of degree <= 2 in u_j on this piece: the 2-point Gauss rule of phi on [lo, hi] is exact
+        truncGauss2(lo, hi);
+        for (let q = 0; q < 2; q++) {
+          const wq = w * tg[2 + q];
+          if (!(wq > 1e-300)) continue;
+          const uj = tg[q];
+          u[j] = uj;
+          part[pb + 4 + j] = part[pb + j] + L[j * 4 + j] * uj;
+          leaf(wq);
+        }
+        lo = hi;
+        continue;
+      }
+      const rule = last && exactInner ? gl4 : gl;
+      for (let q = 0; half > 0 && q < rule.nodes.length; q++) {
+        const uj = mid + half * rule.nodes[q];
+        const wq = w * half * rule.weights[q] * INV_SQRT_2PI * Math.exp(-0.5 * uj * uj);
+        if (wq < 1e-300) continue;
+        u[j] = uj;
+        for (let l = j; l < K; l++) part[pn + l] = part[pb + l] + L[l * 4 + j] * uj;
+        if (j === K - 1) leaf(wq);
+        else nested(j + 1, wq);
+      }
+      lo = hi;
+    }
+  }
+
+  const Aset: number[][] = [];
+  for (let i = 0; i < r; i++) Aset.push([i]);
+  for (let i = 0; i < r; i++) for (let m = i + 1; m < r; m++) Aset.push([i, m]);
+
+  return function pair(f: ClusterFields, ta: TimePoint, tb: TimePoint, out: PairMoments): boolean {
+    const { Q, S, M } = f;
+    const c1a = 1 - f.b * ta.beta;
+    const c1b = 1 - f.b * tb.beta;
+    const c0a = -f.b * ta.alpha;
+    const c0b = -f.b * tb.alpha;
+    for (let t = 0; t < 2; t++) {
+      const tt = t === 0 ? ta : tb;
+      const c1 = t === 0 ? c1a : c1b;
+      const c0 = t === 0 ? c0a : c0b;
+      for (let i = 0; i < r; i++) {
+        mh[t * r + i] = tt.beta * M[i] + tt.p * f.v[i];
+        for (let t2 = 0; t2 < 2; t2++) {
+          const tu = t2 === 0 ? ta : tb;
+          for (let l = 0; l < r; l++) {
+            Om[(t * r + i) * nh + t2 * r + l] = tt.alpha * tu.alpha * Q[i * r + l] + tt.beta * tu.beta * S[i * r + l];
+            KL[(t * r + i) * nh + t2 * r + l] = c1 * tu.beta * S[i * r + l] + c0 * tu.alpha * Q[i * r + l];
+          }
+        }
+      }
+    }
+    const { Ess, Espsi, Epsis, Epsipsi } = out;
+    Ess.fill(0);
+    Espsi.fill(0);
+    Epsis.fill(0);
+    Epsipsi.fill(0);
+    for (const Au of Aset) {
+      for (const Bu of Aset) {
+        const p = Au.length;
+        const q = Bu.length;
+        K = p + q;
+        for (let k = 0; k < p; k++) U[k] = Au[k];
+        for (let k = 0; k < q; k++) U[p + k] = r + Bu[k];
+        if (!chol()) return false;
+        kind = 10 * p + q;
+        gl = par.gl[K - 2];
+        const i = Au[0];
+        const l = Bu[0];
+        Pi = c1a * M[i];
+        Qii = Q[i * r + i];
+        Pl = c1b * M[l];
+        Qll = Q[l * r + l];
+        if (kind === 11) {
+          coef(i, cA);
+          coef(r + l, cB);
+          let red = 0;
+          for (let k = 0; k < K; k++) red += cA[k] * cB[k];
+          cab = c1a * c1b * S[i * r + l] + c0a * c0b * Q[i * r + l] - red;
+        } else if (kind === 12) coef(i, cA);
+        else if (kind === 21) coef(r + l, cB);
+        for (let k = 0; k < K; k++) part[k] = mh[U[k]];
+        acc.fill(0);
+        nested(0, 1);
+        if (kind === 11) {
+          Ess[i * r + l] += acc[0];
+          Espsi[i * r + l] += acc[1];
+          Epsis[i * r + l] += acc[2];
+          Epsipsi[i * r + l] += acc[3];
+        } else if (kind === 12) {
+          const n = Bu[1];
+          Qx = Q[l * r + n];
+          Espsi[i * r + l] -= Qx * acc[0];
+          Epsipsi[i * r + l] -= Qx * acc[1];
+          Espsi[i * r + n] -= Qx * acc[2];
+          Epsipsi[i * r + n] -= Qx * acc[3];
+        } else if (kind === 21) {
+          const m = Au[1];
+          Qx = Q[i * r + m];
+          Epsis[i * r + l] -= Qx * acc[0];
+          Epsipsi[i * r + l] -= Qx * acc[1];
+          Epsis[m * r + l] -= Qx * acc[2];
+          Epsipsi[m * r + l] -= Qx * acc[3];
+        } else {
+          const m = Au[1];
+          const n = Bu[1];
+          Qx = Q[i * r + m] * Q[l * r + n];
+          Epsipsi[i * r + l] += Qx * acc[0];
+          Epsipsi[i * r + n] += Qx * acc[1];
+          Epsipsi[m * r + l] += Qx * acc[2];
+          Epsipsi[m * r + n] += Qx * acc[3];
+        }
+      }
+    }
+    return true;
   };
 }
