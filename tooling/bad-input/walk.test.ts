@@ -27,6 +27,7 @@ const EXEMPT: Record<string, string> = {
   gemmThreads: 'no arguments',
   hardwareCores: 'no arguments',
   wasmGemmAvailable: 'no arguments',
+  wasmGemmFma: 'no arguments',
   gpujsKernelInfo: 'no arguments',
   clearGpujsKernelCache: 'no arguments',
   getBackend: 'optional name; undefined selects the default backend',
