@@ -18,7 +18,10 @@
 import { type Activation, DomainError, gaussLegendre } from '@diffusion-theory/kernel';
 import { defaultSpacing, fdfOf } from './activation.js';
 import { gaussHermiteNormal, trapezoidNormalInto } from './quadrature.js';
+import type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
 import { marginalKinkPairRule, marginalPairRule, type PairFn } from './dae-pairs.js';
+
+export type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
 import { type SymEigen, symEigen } from './small-linalg.js';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -101,13 +104,6 @@ export interface SingleMoments {
   El1psi: Float64Array; // E[lambda1 psi^T]  (regression form)
 }
 
-/** Cross-time moments for a pair of grid times (t, t'), same xi at both. */
-export interface PairMoments {
-  Ess: Float64Array; // E[sigma_t sigma_t'^T]
-  Espsi: Float64Array; // E[sigma_t psi_t'^T]
-  Epsis: Float64Array; // E[psi_t sigma_t'^T]
-  Epsipsi: Float64Array; // E[psi_t psi_t'^T]
-}
 
 export function singleMoments(r: number): SingleMoments {
   const v = () => new Float64Array(r);
@@ -120,21 +116,7 @@ export function pairMoments(r: number): PairMoments {
   return { Ess: m(), Espsi: m(), Epsis: m(), Epsipsi: m() };
 }
 
-/** Inputs shared by both engines for one cluster: Q, S (r x r), M (r), b, v (r). */
-export interface ClusterFields {
-  Q: Float64Array;
-  S: Float64Array;
-  M: Float64Array;
-  b: number;
-  v: Float64Array;
-}
 
-/** One grid time: alpha_t, beta_t, p_t. */
-export interface TimePoint {
-  alpha: number;
-  beta: number;
-  p: number;
-}
 
 /**
  * The rotated-quadrature engine for a fixed r and activation. Allocation-free after construction

@@ -28,7 +28,7 @@
  */
 import { type Activation, erfc, gaussLegendre } from '@diffusion-theory/kernel';
 import { fdfOf } from './activation.js';
-import type { ClusterFields, PairMoments, TimePoint } from './dae-moments.js';
+import type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
 
 /** Parameters of the 'marginal' cross-time rule. */
 export interface MarginalPairParams {
