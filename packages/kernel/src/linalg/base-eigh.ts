@@ -328,7 +328,7 @@ function blockT(V: Float64Array, vOff: number, ldv: number, r: number, b: number
 
 /**
  * applyQ with Z, V and the block products in the gemm's WebAssembly memory (reserveWasm), every
- * product accumulating in place (dgemmInWasm): per block W^T = Z^T V, W2^T = -(W^T T^T), Z += V W2
+ * product accumulating in place (dgemmInWasm): per block W^T = Z^T V, W2^T = W^T (-T)^T, Z += V W2
  * (W2^T transposed), no copies in or out of the memory per product. False (nothing done) when the
  * memory is unavailable.
  */
@@ -356,16 +356,15 @@ function applyQWasm(n: number, a: Float64Array, hh: Float64Array, z: Float64Arra
       f.fill(0, vOff, vOff + (r + 4) * nb);
       blockV(n, a, j1, r, b, f, vOff, nb);
       blockT(f, vOff, nb, r, b, hh, j1, T, y);
-      for (let p = 0; p < b; p++) for (let q = 0; q < b; q++) f[tOff + p * nb + q] = T[p * b + q];
+      // -T, so that the second product gives W2^T = -(W^T T^T) and the third adds
+      for (let p = 0; p < b; p++) for (let q = 0; q < b; q++) f[tOff + p * nb + q] = -T[p * b + q];
       // W^T (cols x b) = Z[0:r]^T V
       f.fill(0, wOff, wOff + (cols + 4) * nb);
       dgemmInWasm(true, false, cols, b, r, zOff, ldz, vOff, nb, wOff, nb);
       f = w.f64;
-      // W2^T = -(W^T T^T), then Z[0:r] += V (W2^T)^T
+      // W2^T = W^T (-T)^T, then Z[0:r] += V (W2^T)^T
       f.fill(0, w2Off, w2Off + (cols + 4) * nb);
       dgemmInWasm(false, true, cols, b, b, wOff, nb, tOff, nb, w2Off, nb);
-      f = w.f64;
-      for (let i = 0; i < cols * nb; i++) f[w2Off + i] = -f[w2Off + i];
       dgemmInWasm(false, true, r, cols, b, vOff, nb, w2Off, nb, zOff, ldz);
       f = w.f64;
     }
@@ -607,6 +606,9 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
   const oneOff = al(cfOff + 2 * nb + 2) + (S - 1) * al(n + 2);
   const total = al(oneOff + 1);
   const tb = new Int32Array(S + 1);
+  // One job array per worker, reused by every shared mat-vec (word KIND = 1 marks the job kind).
+  const jobBufs: number[][] = Array.from({ length: S }, () => new Array(KIND + 1).fill(0));
+  const jobs: number[][] = [];
   let aloneLeft = 0;
   let sharedCalls = 0;
   let sharedMs = 0;
@@ -662,10 +664,10 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
         const t0 = T > 1 ? performance.now() : 0;
         const mine = Math.floor(S / T);
         let handles: Array<{ slot: number; seq: number }> | null = null;
-        const jobs: number[][] = [];
+        jobs.length = 0;
         if (T > 1 && pool) {
           for (let j = 1; j < T; j++) {
-            const job = new Array(KIND + 1).fill(0);
+            const job = jobBufs[j];
             const c0 = Math.floor((S * j) / T);
             const c1 = Math.floor((S * (j + 1)) / T);
             job[0] = 0;

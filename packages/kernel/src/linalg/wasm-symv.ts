@@ -3,7 +3,7 @@
  * WebAssembly memory, where the blocked reduction keeps its working set (reserveWasm).
  */
 
-import { type WasmState, loadWasm } from '../ops/wasm-gemm-state.js';
+import { loadWasm } from '../ops/wasm-gemm-state.js';
 
 export { SYMV_ROWS } from '../ops/wasm-reduction-module.js';
 
@@ -11,7 +11,6 @@ export type RowKernel = (a0: number, a1: number, a2: number, a3: number, a4: num
 
 
 export interface ReductionKernels {
-  w: WasmState;
   symv: RowKernel;
   axpys: RowKernel;
   dots: RowKernel;
@@ -29,7 +28,7 @@ export function reductionKernels(): ReductionKernels | null {
     if (!W) throw new Error('no WebAssembly');
     const inst = new W.Instance(new W.Module(w.auxBytes), { env: { mem: w.mem } });
     const ex = inst.exports as Record<string, RowKernel>;
-    kernels = { w, symv: ex.symv, axpys: ex.axpys, dots: ex.dots };
+    kernels = { symv: ex.symv, axpys: ex.axpys, dots: ex.dots };
   } catch {
     kernels = null;
   }

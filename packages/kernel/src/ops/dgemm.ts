@@ -31,7 +31,6 @@ export function setGemmPath(path: 'auto' | 'js' | 'wasm'): void {
   forced = path;
 }
 
-const ensureDoubles = ensureWasmDoubles;
 
 /** Scale C (m x n, ldc) by beta; beta = 0 writes zeros. */
 function scaleC(m: number, n: number, beta: number, C: Float64Array, ldc: number): void {
@@ -196,7 +195,7 @@ function dgemmWasm(
   const cOff = wasmScratchBase();
   const packOff = align8(cOff + mp * np);
   if (workers === 0) {
-    const f = ensureDoubles(w, packOff + packSize);
+    const f = ensureWasmDoubles(w, packOff + packSize);
     f.fill(0, cOff, cOff + mp * np);
     gemmBlock(f, w.kernel, transA, transB, A, 0, lda, B, 0, ldb, 0, m, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
   } else {
@@ -205,7 +204,7 @@ function dgemmWasm(
     const bLen = transB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
     const aOff = packOff + T * packSize;
     const bOff = align8(aOff + aLen);
-    const f = ensureDoubles(w, bOff + bLen);
+    const f = ensureWasmDoubles(w, bOff + bLen);
     f.fill(0, cOff, cOff + mp * np);
     f.set(A.subarray(0, aLen), aOff);
     f.set(B.subarray(0, bLen), bOff);
@@ -274,7 +273,7 @@ export function dgemmInWasm(
   const pool: GemmPool | null = w.shared && m * n * k >= THREAD_MIN_MNK_IN_PLACE && m >= 128 ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
   const workers = pool ? pool.readyWorkers() : 0;
   const T = workers + 1;
-  const f = ensureDoubles(w, packOff + T * packSize);
+  const f = ensureWasmDoubles(w, packOff + T * packSize);
   lastThreads = T;
   if (workers === 0) {
     gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC);
@@ -308,7 +307,7 @@ export function dgemmLowerInWasm(k: number, m: number, aOff: number, lda: number
   const packOff = align8(wasmScratchBase());
   const pool: GemmPool | null = w.shared && m * m * k >= THREAD_MIN_MNK_IN_PLACE ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
   const T = Math.min(pool ? pool.readyWorkers() + 1 : 1, Math.ceil(m / RB));
-  const f = ensureDoubles(w, packOff + T * packSize);
+  const f = ensureWasmDoubles(w, packOff + T * packSize);
   lastThreads = T;
   if (T === 1) {
     gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, m, RB, DS, packOff, packOff + MC * KC, KC, MC, NC);
