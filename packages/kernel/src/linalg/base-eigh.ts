@@ -15,7 +15,7 @@ import { tql2 } from './base-tql2.js';
 
 export { tql2 };
 import { SYMV_ROWS, reductionKernels } from './wasm-symv.js';
-import { dgemmInWasm, dgemmLowerInWasm } from '../ops/dgemm.js';
+import { dgemmInWasm, dgemmLowerInWasm, gemmScratchDoubles } from '../ops/dgemm.js';
 import { releaseWasm, reserveWasm } from '../ops/wasm-gemm-state.js';
 import { KIND, gemmPool } from '../ops/gemm-threads.js';
 
@@ -341,7 +341,7 @@ function applyQWasm(n: number, a: Float64Array, hh: Float64Array, z: Float64Arra
   const wOff = al(tOff + nb * nb);
   const w2Off = al(wOff + (cols + 4) * nb);
   const total = al(w2Off + (cols + 4) * nb);
-  const w = reserveWasm(total, 4 * (64 * 256 + 256 * 512) + 64);
+  const w = reserveWasm(total, gemmScratchDoubles());
   if (!w) return false;
   try {
     let f = w.f64;
@@ -613,7 +613,7 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
   let sharedCalls = 0;
   let sharedMs = 0;
   let soloMs = 0;
-  const w = reserveWasm(total, 4 * (64 * 256 + 256 * 512) + 64);
+  const w = reserveWasm(total, gemmScratchDoubles());
   if (!w) return false;
   const pool = w.shared ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
   try {

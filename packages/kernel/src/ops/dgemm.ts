@@ -1,5 +1,5 @@
 import { gemmBlock, gemmLowerBlocks } from './gemm-block.js';
-import { type GemmPool, KIND, gemmPool } from './gemm-threads.js';
+import { type GemmPool, KIND, gemmPool, gemmThreads } from './gemm-threads.js';
 import { type WasmState, ensureWasmDoubles, loadWasm, wasmScratchBase } from './wasm-gemm-state.js';
 
 export { wasmGemmAvailable, wasmGemmFma } from './wasm-gemm-state.js';
@@ -24,6 +24,11 @@ export { wasmGemmAvailable, wasmGemmFma } from './wasm-gemm-state.js';
 const KC = 256;
 const MC = 64;
 const NC = 512;
+
+/** Doubles of dgemm scratch (packing areas) that the in-place gemms need beyond a reserved region, for every thread. */
+export function gemmScratchDoubles(): number {
+  return Math.max(1, gemmThreads()) * align8(MC * KC + KC * NC) + 64;
+}
 
 /** Force a gemm path (for tests and benchmarks): 'auto' (default), 'js' or 'wasm'. */
 let forced: 'auto' | 'js' | 'wasm' = 'auto';

@@ -36,7 +36,8 @@ export interface GemmPool {
   /**
    * Start jobs (one per ready worker, in order); returns handles for `wait`. A job is the
    * gemmBlock argument list, or (word KIND = 1) symmetric mat-vec chunks
-   * [pa, ldBytes, pu, count, (t0, t1, pp) x count] of the reduction module (byte addresses).
+   * [pa, ldBytes, pu, count, (t0, t1, pp) x count] of the reduction module (byte addresses), or
+   * (KIND = 2) the gemmLowerBlocks argument list after f and kernel.
    */
   dispatch(jobs: number[][]): Array<{ slot: number; seq: number }>;
   /** Block until the dispatched jobs finish; returns the indices (into jobs) of failed ones. */
