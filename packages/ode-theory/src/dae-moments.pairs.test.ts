@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { type ClusterFields, type DaeQuadratureOptions, type PairMoments, pairMoments, rotatedEngine, singleMoments, type TimePoint } from './dae-moments.js';
 import { daeOdeRhs } from './dae-ode.js';
 import { daeStateLayout, packState } from './dae-state.js';
-import { spectralMixtureFromCentroids } from './spectral-mixture.js';
+import { heterogeneous } from './fixtures.test.util.js';
 
 /** r = 3 fields; sd(h_t) = scale x 0.67-0.79 over the units at t in [0.3, 0.7] (alpha = 1 - t, beta = t). */
 function fields3(scale: number): ClusterFields {
@@ -256,18 +256,6 @@ describe("cross-time pair moments for ReLU at r >= 3 ('marginal' rule, nested pi
 });
 
 describe('RHS with a 3-time grid at r = 3 (tanh, noise on)', () => {
-  function heterogeneous(d = 40) {
-    const mu1 = new Float64Array(d);
-    const mu2 = new Float64Array(d);
-    mu1[0] = 2.5;
-    mu2[d / 2] = -2;
-    mu2[1] = 1;
-    const groupOf = new Int32Array(d).map((_, i) => (i < d / 2 ? 0 : 1));
-    const E = new Float64Array(d * 2);
-    E[0] = 1;
-    E[(d / 2) * 2 + 1] = 1;
-    return spectralMixtureFromCentroids({ d, pi: [0.6, 0.4], mus: [mu1, mu2], groupOf, Ng: 2, ell: [2, 0.5, 0.5, 1.5], E, R: 2 });
-  }
   const spec = heterogeneous();
   const state = {
     q: [0.9, 0.2, -0.1, 0.2, 0.5, 0.1, -0.1, 0.1, 0.6, 0.4, -0.1, 0.05, -0.1, 0.7, 0.1, 0.05, 0.1, 0.3],

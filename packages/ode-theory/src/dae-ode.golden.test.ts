@@ -11,22 +11,11 @@ import { spectralGroupMixture } from '@diffusion-theory/targets';
 import { describe, expect, test } from 'vitest';
 import { type DaeOdeOptions, daeOdeRhs } from './dae-ode.js';
 import { daeStateLayout, packState } from './dae-state.js';
-import { type SpectralMixtureSpec, spectralMixtureFromCentroids } from './spectral-mixture.js';
+import type { SpectralMixtureSpec } from './spectral-mixture.js';
+import { heterogeneous } from './fixtures.test.util.js';
 
 const schedule = linearInterpolant();
 
-function heterogeneous(d = 40): SpectralMixtureSpec {
-  const mu1 = new Float64Array(d);
-  const mu2 = new Float64Array(d);
-  mu1[0] = 2.5;
-  mu2[d / 2] = -2;
-  mu2[1] = 1;
-  const groupOf = new Int32Array(d).map((_, i) => (i < d / 2 ? 0 : 1));
-  const E = new Float64Array(d * 2);
-  E[0] = 1;
-  E[(d / 2) * 2 + 1] = 1;
-  return spectralMixtureFromCentroids({ d, pi: [0.6, 0.4], mus: [mu1, mu2], groupOf, Ng: 2, ell: [2, 0.5, 0.5, 1.5], E, R: 2 });
-}
 
 function mixedMicro(d = 40): SpectralMixtureSpec {
   const mu = new Float64Array(2 * d);

@@ -19,6 +19,7 @@ import { initialStateFromWeights, solveDaeOde } from './dae-solve.js';
 import { bInfinity, bTau } from './skip.js';
 import { binaryGmmLinearFixedPoint } from './special-case.js';
 import { type SpectralMixtureSpec, spectralMixtureFromCentroids } from './spectral-mixture.js';
+import { heterogeneous } from './fixtures.test.util.js';
 
 const schedule = linearInterpolant();
 
@@ -34,19 +35,6 @@ function trimodal(d = 100): SpectralMixtureSpec {
   return spectralMixtureFromCentroids({ d, pi: [1 / 3, 1 / 3, 1 / 3], mus, groupOf: new Int32Array(d), Ng: 1, ell: [1, 1, 1], rho: [1], E, R: 2 });
 }
 
-/** Two-cluster heterogeneous target (spec §3.3): two halves as groups, different eigenvalues. */
-function heterogeneous(d = 40): SpectralMixtureSpec {
-  const mu1 = new Float64Array(d);
-  const mu2 = new Float64Array(d);
-  mu1[0] = 2.5;
-  mu2[d / 2] = -2;
-  mu2[1] = 1;
-  const groupOf = new Int32Array(d).map((_, i) => (i < d / 2 ? 0 : 1));
-  const E = new Float64Array(d * 2);
-  E[0 * 2 + 0] = 1;
-  E[(d / 2) * 2 + 1] = 1;
-  return spectralMixtureFromCentroids({ d, pi: [0.6, 0.4], mus: [mu1, mu2], groupOf, Ng: 2, ell: [2, 0.5, 0.5, 1.5], E, R: 2 });
-}
 
 /** A generic (non-symmetric) state for the heterogeneous target with r = 2. */
 function genericState(spec: SpectralMixtureSpec, r = 2): Float64Array {
