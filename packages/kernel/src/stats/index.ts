@@ -4,3 +4,4 @@ export * from './quadrature.js';
 export * from './tridiagonal.js';
 export * from './kde.js';
 export * from './histogram.js';
+export * from './bivariate-normal.js';
