@@ -1,7 +1,8 @@
 // Benchmarks of the Result 2.1 ODE (picked up by tooling/bench): one RHS evaluation and a full
 // 400-step RK4 learning curve (tau in [0, 8], dtau = 0.02) on the trimodal GMM T1, r = 2, G = {1/2}
 // (linear, tanh, ReLU); and tanh at r = 3 on a 3-time grid G = {0.3, 0.5, 0.7} with the SGD noise on
-// (eta = 0.2: the cross-time pair moments of all three time pairs per cluster enter every RHS).
+// (eta = 0.2: the cross-time pair moments of all three time pairs per cluster enter every RHS), and one
+// ReLU RHS there (the closed-form inner pair of the 'marginal' rule).
 import { linearInterpolant } from '@diffusion-theory/kernel';
 import { daeOdeRhs, solveDaeOde, spectralMixtureFromCentroids } from '../dist/index.js';
 
@@ -91,16 +92,16 @@ function warmStart3() {
 
 const base3 = { r: 3, grid: { times: [0.3, 0.5, 0.7] }, schedule: linearInterpolant(), eta: 0.2, lambda: 0 };
 
-function rhsWorkload3() {
+function rhsWorkload3(activation = 'tanh', form = 'stein') {
   let f;
   let y;
   let dy;
   return {
-    name: 'dae-ode rhs tanh/stein (r=3, K=3, 1 group, 3 times, noise)',
-    params: { r: 3, K: 3, Ng: 1, J: 3, activation: 'tanh', form: 'stein' },
+    name: `dae-ode rhs ${activation}/${form} (r=3, K=3, 1 group, 3 times, noise)`,
+    params: { r: 3, K: 3, Ng: 1, J: 3, activation, form },
     setup() {
       const spec = trimodal();
-      f = daeOdeRhs(spec, { ...base3, activation: 'tanh', form: 'stein' });
+      f = daeOdeRhs(spec, { ...base3, activation, form });
       y = new Float64Array(f.layout.length);
       // a state met along the curve: Q with sd(h) ~ 1.2-1.6, overlaps M ~ 3-4
       y.set([2.4, 0.1, 1.2, 0.1, 1.3, -0.6, 1.2, -0.6, 1.6], 0);
@@ -139,5 +140,6 @@ export const workloads = [
   curveWorkload('linear', 'linear-closed'),
   curveWorkload('relu', 'regression'),
   rhsWorkload3(),
+  rhsWorkload3('relu', 'regression'),
   curveWorkload3(),
 ];

@@ -6,7 +6,7 @@
  * single-time moments at equal times (the degenerate, rho = 1 branch). Tolerances are a few times the
  * errors measured on these states (listed per test), so that a wrong factor or a dropped term fails.
  */
-import { type Activation, linearInterpolant, reluActivation, tanhActivation } from '@diffusion-theory/kernel';
+import { type Activation, customActivation, linearInterpolant, reluActivation, signActivation, tanhActivation } from '@diffusion-theory/kernel';
 import { describe, expect, it } from 'vitest';
 import { type ClusterFields, type DaeQuadratureOptions, type PairMoments, pairMoments, rotatedEngine, singleMoments, type TimePoint } from './dae-moments.js';
 import { daeOdeRhs } from './dae-ode.js';
@@ -225,19 +225,40 @@ describe("cross-time pair moments, 'marginal' rule (default for smooth sigma at 
   });
 });
 
-describe("cross-time pair moments for ReLU at r >= 3 ('marginal' rule, nested piecewise Gauss-Legendre per marginal)", () => {
-  it('matches a refined rule (24 nodes per piece)', () => {
-    // measured: 3.9e-5 (times 0.3, 0.5) and 8.7e-7 (0.3, 0.7) at scale 1.4 (sd ~ 1); the old Gauss-Hermite 10: 1.3e-2 and 2.1e-2
+describe("cross-time pair moments for ReLU and sign at r >= 3 ('marginal' rule, innermost pair in closed form)", () => {
+  // the same piecewise-linear sigma declared as a custom activation: the rule then integrates every level by nested
+  // piecewise Gauss-Legendre (no closed form, no graded breakpoints), an independent implementation of the same expectations
+  const reluNested = customActivation({ f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0), kinks: [0] });
+  const signNested = customActivation({ f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), df: () => 0, kinks: [0] });
+
+  it('ReLU: the default (8 nodes per outer piece) matches a refined rule (24) to 1e-7 at times 0.2 and 0.05 apart', () => {
+    // measured 3.1e-8 (0.3, 0.5), 1.8e-8 (0.3, 0.7), 2.2e-8 (0.3, 0.35); the nested rule with 12 nodes per piece,
+    // the previous default, is 3.7e-5, 1.2e-6 and 1.3e-3 off (close times: both units of a pair nearly collinear)
     const f = fields3(1.4);
-    for (const [a, b, tol] of [
-      [0.3, 0.5, 1.5e-4],
-      [0.3, 0.7, 5e-6],
+    for (const [a, b] of [
+      [0.3, 0.5],
+      [0.3, 0.7],
+      [0.3, 0.35],
     ]) {
-      const def = pairOf(3, f, tp(a), tp(b), {}, reluActivation);
       const ref = pairOf(3, f, tp(a), tp(b), { crossKinkNodes: 24 }, reluActivation);
-      expect(relErr(def, ref)).toBeLessThan(tol);
-      expect(relErr(pairOf(3, f, tp(a), tp(b), { crossRule: 'gauss-hermite' }, reluActivation), ref)).toBeGreaterThan(5e-3);
+      expect(relErr(pairOf(3, f, tp(a), tp(b), {}, reluActivation), ref)).toBeLessThan(1e-7);
     }
+    expect(relErr(pairOf(3, f, tp(0.3), tp(0.35), {}, reluNested), pairOf(3, f, tp(0.3), tp(0.35), { crossKinkNodes: 24 }, reluActivation))).toBeGreaterThan(1e-4);
+  }, 30_000);
+
+  it('ReLU: agrees with the independent nested rule at 32 nodes per piece to 1e-7 (measured 3.0e-8)', () => {
+    const f = fields3(1.4);
+    const nested = pairOf(3, f, tp(0.3), tp(0.5), { crossKinkNodes: 32 }, reluNested);
+    expect(relErr(pairOf(3, f, tp(0.3), tp(0.5), {}, reluActivation), nested)).toBeLessThan(1e-7);
+  }, 30_000);
+
+  it('sign: exact (each setup is a closed-form pair or has a vanishing sigma\' factor); the nested rule at 32 nodes agrees to 1e-12', () => {
+    // measured 4.4e-14 against the nested rule at 32 nodes per piece (1.7e-9 at 24); the default equals its 24-node refinement bit for bit
+    const f = fields3(1.4);
+    const def = pairOf(3, f, tp(0.3), tp(0.5), {}, signActivation);
+    expect(def).toEqual(pairOf(3, f, tp(0.3), tp(0.5), { crossKinkNodes: 24 }, signActivation));
+    expect(relErr(def, pairOf(3, f, tp(0.3), tp(0.5), { crossKinkNodes: 32 }, signNested))).toBeLessThan(1e-12);
+    expect(Math.max(...def.map(Math.abs))).toBeGreaterThan(0.1);
   }, 30_000);
 
   it('agrees with Monte Carlo (1e6 samples) within 4.5 standard errors, where Gauss-Hermite 10 does not', () => {
@@ -264,8 +285,8 @@ describe('RHS with a 3-time grid at r = 3 (tanh, noise on)', () => {
     v: [0.3, -0.2, 0.1],
     b: 0.4,
   };
-  function rhs(quadrature: DaeQuadratureOptions): number[] {
-    const opts = { r: 3, grid: { times: [0.3, 0.5, 0.7], weights: [0.3, 0.4, 0.3] }, schedule: linearInterpolant(), eta: 0.2, lambda: 0.3, timeEncoding: (t: number) => t, activation: 'tanh', quadrature } as const;
+  function rhs(quadrature: DaeQuadratureOptions, activation: 'tanh' | 'relu' = 'tanh'): number[] {
+    const opts = { r: 3, grid: { times: [0.3, 0.5, 0.7], weights: [0.3, 0.4, 0.3] }, schedule: linearInterpolant(), eta: 0.2, lambda: 0.3, timeEncoding: (t: number) => t, activation, quadrature } as const;
     const f = daeOdeRhs(spec, opts);
     const L = daeStateLayout({ r: 3, K: spec.K, Ng: spec.Ng, R: spec.R, nMicro: 0 });
     const y = packState(L, state);
@@ -282,5 +303,11 @@ describe('RHS with a 3-time grid at r = 3 (tanh, noise on)', () => {
     expect(gh).toBeGreaterThan(1e-6);
     expect(gh).toBeLessThan(1e-4);
     expect(rhs({})).toEqual(def); // bit-identical on repeat
+  }, 30_000);
+
+  it('ReLU: default vs refined (24 nodes per outer piece) to 1e-7 (measured 3.4e-10 here; 4.4e-9 on the bench state against the nested rule at 40 nodes)', () => {
+    const def = rhs({}, 'relu');
+    expect(relErr(def, rhs({ crossKinkNodes: 24 }, 'relu'))).toBeLessThan(1e-7);
+    expect(def.every(Number.isFinite)).toBe(true);
   }, 30_000);
 });

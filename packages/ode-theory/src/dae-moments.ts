@@ -74,8 +74,9 @@ export interface DaeQuadratureOptions {
   crossRidge?: number;
   /**
    * Gauss-Legendre nodes per smooth piece of the cross-time 'kink' rule (2r nested levels; default 24 at r = 1, 12 at r = 2),
-   * and of the 4-unit marginals of the 'marginal' rule for kinked sigma at r >= 3 (default 12; its 3- and 2-unit
-   * marginals use max(16, n) and max(24, n); for ReLU and sign the innermost level is the exact 2-point Gauss rule of phi on each piece).
+   * and of the outer levels of the 'marginal' rule for kinked sigma at r >= 3: for ReLU and sign (innermost pair in
+   * closed form) n nodes per outer piece of length >= 3, fewer on shorter pieces (default 8); for a custom
+   * piecewise activation n per piece of the 4-unit marginals (default 12) and max(16, n), max(24, n) for the 3- and 2-unit ones.
    */
   crossKinkNodes?: number;
   /** Trapezoid half-width in standard-normal units. Default 6.5 (6 for smooth sigma at r >= 4). */
@@ -147,11 +148,14 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
   const marginalKink =
     pairRule === 'marginal' && kinks.length > 0
       ? (() => {
-          // nodes per piece for the 4-unit marginals; the 3- and 2-unit ones (one and two nested levels fewer) take 16 and 24
-          const kr = kinkRule(4, kinks, opts.crossKinkNodes ?? 12, opts);
+          // piecewise-linear sigma: the innermost pair in closed form, crossKinkNodes (default 8) per outer piece;
+          // otherwise nested Gauss-Legendre, crossKinkNodes (default 12) for the 4-unit marginals, 16 and 24 for the 3- and 2-unit ones
+          const exactInner = act.name === 'relu' || act.name === 'sign';
+          const kr = kinkRule(4, kinks, opts.crossKinkNodes ?? (exactInner ? 8 : 12), opts);
           const n4 = kr.gl.nodes.length;
-          const gls = [gaussLegendre(Math.max(24, n4)), gaussLegendre(Math.max(16, n4)), kr.gl];
-          return marginalKinkPairRule(r, act, { kinks: kr.kinks, gl: gls, halfWidth: kr.halfWidth, exactInner: act.name === 'relu' || act.name === 'sign' });
+          const gls = exactInner ? [kr.gl, kr.gl, kr.gl] : [gaussLegendre(Math.max(24, n4)), gaussLegendre(Math.max(16, n4)), kr.gl];
+          const outerRules = exactInner ? Array.from({ length: n4 + 1 }, (_, k) => (k === 0 ? kr.gl : gaussLegendre(k))) : undefined;
+          return marginalKinkPairRule(r, act, { kinks: kr.kinks, gl: gls, halfWidth: kr.halfWidth, exactInner, outerRules });
         })()
       : null;
   const gh = gaussHermiteNormal(opts.ghNodes ?? 12);

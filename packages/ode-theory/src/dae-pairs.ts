@@ -26,7 +26,7 @@
  *
  * Allocation-free after the buffers first reach the largest grid; same inputs give bit-identical outputs.
  */
-import { type Activation, erfc, gaussLegendre } from '@diffusion-theory/kernel';
+import { type Activation, bivariateNormalGridMoments } from '@diffusion-theory/kernel';
 import { fdfOf } from './activation.js';
 import type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
 
@@ -654,26 +654,58 @@ export interface MarginalKinkParams {
   /** Half-width in standard-normal units. */
   halfWidth: number;
   /**
-   * Innermost level by the exact 2-point Gauss rule of phi on each piece (4-point Gauss-Legendre on pieces
-   * shorter than 0.5): exact when sigma is piecewise linear (ReLU, sign), where every integrand is a polynomial of
-   * degree <= 2 in the innermost variable on each piece.
+   * sigma is piecewise LINEAR (ReLU, sign): the two innermost units of each setup are integrated in closed
+   * form (every integrand is then a polynomial of degree <= 2 on each rectangle of their pieces, whose
+   * truncated bivariate-normal moments are exact), the most correlated pair of units innermost, and the
+   * outer levels get graded breakpoints where a deeper unit's kink sweeps steeply across them.
    */
   exactInner: boolean;
+  /**
+   * With `exactInner`: Gauss-Legendre rules with 1..n nodes (index = count); a piece of length len on an outer
+   * axis gets clamp(ceil(n len / 3), 4, n) nodes. Unused otherwise.
+   */
+  outerRules?: readonly { nodes: Float64Array; weights: Float64Array }[];
 }
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+/** Breakpoint offsets (in units of the sweep width) around a steep deeper kink; beyond 8 widths its tail is < 1e-15. */
+const SWEEP = [-8, -4, -2, -1, -0.4, 0, 0.4, 1, 2, 4, 8];
+/**
+ * Fixed breakpoints of every outer axis with `exactInner`: Gauss-Legendre on a piece much longer than the
+ * bulk of phi wastes its nodes in the tails (16 nodes on [-4.2, 6.5] left 1e-5; 8 per piece split at
+ * -3, 0, 3 leave 2e-8).
+ */
+const OUTER_CUTS = [-3, 0, 3];
+/** A deeper kink sweeping across an outer axis within this width (standard-normal units) gets breakpoints. */
+const SWEEP_WIDTH = 0.75;
+/** Interpolation nodes of a quadratic in (za, zb): (0, 0), (1, 0), (-1, 0), (0, 1), (0, -1), (1, 1). */
+const QA = [0, 1, -1, 0, 0, 1];
+const QB = [0, 0, 0, 1, -1, 1];
 
 /**
  * The same <= 4-unit marginal expansion as `marginalPairRule`, for piecewise-smooth sigma (ReLU, sign):
- * each setup's K <= 4 units (time-a units first) in triangular coordinates h_U = m_U + L u (Cholesky of
- * Cov(h_U)), so unit j's kinks are points on the u_j axis given u_1..u_{j-1}; nested Gauss-Legendre on
- * each smooth piece of [-halfWidth, halfWidth] (weight phi(u)), as the single-time 'kink' rule. Lambda's
- * conditional means given the units are c . u with c = L^{-1} Cov(h_U, Lambda). Returns false (and leaves
- * `out` undefined) when a setup's Cov(h_U) is singular to 1e-13, so the caller can fall back.
+ * each setup's K <= 4 units in triangular coordinates h_U = m_U + L u (Cholesky of Cov(h_U) in the chosen
+ * integration order), so unit j's kinks are points on the u_j axis given u_1..u_{j-1}; nested
+ * Gauss-Legendre on each smooth piece of [-halfWidth, halfWidth] (weight phi(u)), as the single-time 'kink'
+ * rule. Lambda's conditional means given the units are c . u with c = L^{-1} Cov(h_U, Lambda).
+ *
+ * With `exactInner` (piecewise-linear sigma) the last two units are done in closed form: given the outer u's,
+ * (h_a, h_b) is bivariate normal, its pieces cut the plane into rectangles in standardized coordinates
+ * (za, zb), the integrand is a quadratic there, and its integral is sum_alpha c_alpha E[z^alpha 1_cell]
+ * with the truncated moments from `bivariateNormalRectMoments` and c_alpha by interpolation at six nodes.
+ * The innermost pair is the most correlated one (a unit at its two times, for close times), so the
+ * steepest coupling is exact; on the outer axes a deeper unit whose kink moves by more than its own
+ * conditional sd / SWEEP_WIDTH per unit of u_j gets breakpoints at graded offsets around where it crosses.
+ *
+ * Returns false (and leaves `out` undefined) when a setup's Cov(h_U) is singular to 1e-13, so the caller
+ * can fall back.
  */
 export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKinkParams): (f: ClusterFields, ta: TimePoint, tb: TimePoint, out: PairMoments) => boolean {
   const fdf = fdfOf(act, false);
-  const { kinks, halfWidth: wd } = par;
+  const { kinks, halfWidth: wd, exactInner } = par;
+  const outerRules = par.outerRules ?? [];
+  const nOuter = outerRules.length - 1;
+  if (exactInner && nOuter < 4) throw new Error('marginalKinkPairRule: exactInner needs outerRules with >= 4 nodes');
   let gl = par.gl[0];
   const nk = kinks.length;
   const nh = 2 * r;
@@ -681,14 +713,16 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
   const mh = new Float64Array(nh);
   const KL = new Float64Array(nh * nh);
   const L = new Float64Array(16);
-  const U = new Int32Array(4);
+  const U = new Int32Array(4); // semantic order: time-a units, then time-b units
+  const P = new Int32Array(4); // integration order: position k integrates semantic unit P[k]
   let K = 0;
   const part = new Float64Array(5 * 4); // per level: mh_U + sum_{k < level} L[:, k] u_k
   const u = new Float64Array(4);
-  const cuts = new Float64Array(16 * Math.max(nk, 1));
+  const maxCuts = OUTER_CUTS.length + Math.max(nk, 1) * (1 + 3 * SWEEP.length * (1 + 3 * Math.max(nk, 1)));
+  const cuts = new Float64Array(4 * maxCuts);
   const cA = new Float64Array(4);
   const cB = new Float64Array(4);
-  const sv = new Float64Array(4);
+  const sv = new Float64Array(4); // by semantic unit
   const dv = new Float64Array(4);
   const sg = new Float64Array(3);
   let cab = 0;
@@ -697,59 +731,47 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
   let Pl = 0;
   let Qii = 0;
   let Qll = 0;
-  let Qx = 0; // Q_ln (12), Q_im (21), Q_im Q_ln (22)
   const acc = new Float64Array(16);
-  const exactInner = par.exactInner;
-  const gl4 = gaussLegendre(4);
-  const tg = new Float64Array(4); // nodes u1, u2, weights w1, w2
 
-  /** Upper tail probability P(Z > x). */
-  const upper = (x: number): number => 0.5 * erfc(x * Math.SQRT1_2);
-  /**
-   * 2-point Gauss rule of the weight phi on [a, b] (exact for cubics) from its moments M0..M3, via the
-   * centred moments: nodes mu + z, z the roots of z^2 - (c3 / v) z - v. Into tg.
-   */
-  function truncGauss2(a: number, b: number): void {
-    const M0 = b <= 0 ? upper(-b) - upper(-a) : a >= 0 ? upper(a) - upper(b) : 1 - upper(-a) - upper(b);
-    const pa = INV_SQRT_2PI * Math.exp(-0.5 * a * a);
-    const pbb = INV_SQRT_2PI * Math.exp(-0.5 * b * b);
-    const M1 = pa - pbb;
-    const M2 = M0 + a * pa - b * pbb;
-    const M3 = 2 * M1 + a * a * pa - b * b * pbb;
-    if (!(M0 > 0)) {
-      tg[2] = 0;
-      tg[3] = 0;
-      return;
-    }
-    const mu = M1 / M0;
-    const e2 = M2 / M0;
-    const v = e2 - mu * mu;
-    if (!(v > 0)) {
-      tg[0] = Math.min(b, Math.max(a, mu));
-      tg[1] = tg[0];
-      tg[2] = M0;
-      tg[3] = 0;
-      return;
-    }
-    const c3 = M3 / M0 - 3 * mu * e2 + 2 * mu * mu * mu;
-    const g = c3 / v;
-    const root = Math.sqrt(g * g + 4 * v);
-    const z1 = 0.5 * (g - root);
-    const z2 = 0.5 * (g + root);
-    tg[0] = mu + z1;
-    tg[1] = mu + z2;
-    tg[2] = (M0 * z2) / (z2 - z1);
-    tg[3] = (-M0 * z1) / (z2 - z1);
+  // piece q of sigma (between kinks q - 1 and q): sigma = pa[q] + pb[q] h, sigma' = pd[q] (exact for piecewise-linear sigma)
+  const pa = new Float64Array(nk + 1);
+  const pb = new Float64Array(nk + 1);
+  const pd = new Float64Array(nk + 1);
+  // every integrand has a factor sigma_u or sigma'_u of each of its units: where both vanish (ReLU below 0) the cell is 0
+  const dead = new Uint8Array(nk + 1);
+  for (let q = 0; q <= nk && exactInner; q++) {
+    const lo = q === 0 ? kinks[0] - 3 : kinks[q - 1];
+    const hi = q === nk ? kinks[nk - 1] + 3 : kinks[q];
+    const x1 = lo + (hi - lo) / 3;
+    const x2 = lo + (2 * (hi - lo)) / 3;
+    fdf(x1, sg, 0);
+    const f1 = sg[0];
+    pd[q] = sg[1];
+    fdf(x2, sg, 0);
+    pb[q] = (sg[0] - f1) / (x2 - x1);
+    pa[q] = f1 - pb[q] * x1;
+    dead[q] = pa[q] === 0 && pb[q] === 0 && pd[q] === 0 ? 1 : 0;
+  }
+  const za = new Float64Array(nk + 2);
+  const zb = new Float64Array(nk + 2);
+  const cellM = new Float64Array(6 * (nk + 1) * (nk + 1));
+  const om = new Float64Array(6);
+
+  /** Index of the piece of sigma that holds h (between kinks q - 1 and q). */
+  function pieceOf(h: number): number {
+    let q = 0;
+    while (q < nk && h > kinks[q]) q++;
+    return q;
   }
 
-  /** Cholesky of Cov(h_U); false when a pivot is below 1e-13 of the largest diagonal. */
+  /** Cholesky of Cov(h_U) in integration order; false when a pivot is below 1e-13 of the largest diagonal. */
   function chol(): boolean {
     let dmax = 0;
     for (let i = 0; i < K; i++) dmax = Math.max(dmax, Om[U[i] * nh + U[i]]);
     if (!(dmax > 1e-300)) return false;
     for (let i = 0; i < K; i++) {
       for (let j = 0; j <= i; j++) {
-        let x = Om[U[i] * nh + U[j]];
+        let x = Om[U[P[i]] * nh + U[P[j]]];
         for (let k = 0; k < j; k++) x -= L[i * 4 + k] * L[j * 4 + k];
         if (i === j) {
           if (!(x > 1e-13 * dmax)) return false;
@@ -759,21 +781,40 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
     }
     return true;
   }
-  /** c = L^{-1} Cov(h_U, Lambda_lam). */
+  /** c = L^{-1} Cov(h_U, Lambda_lam) (integration order). */
   function coef(lam: number, c: Float64Array): void {
     for (let i = 0; i < K; i++) {
-      let x = KL[lam * nh + U[i]];
+      let x = KL[lam * nh + U[P[i]]];
       for (let k = 0; k < i; k++) x -= L[i * 4 + k] * c[k];
       c[i] = x / L[i * 4 + i];
     }
   }
-
-  function leaf(w: number): void {
-    for (let j = 0; j < K; j++) {
-      fdf(part[(j + 1) * 4 + j], sg, 0); // h_j is final after level j (L lower-triangular)
-      sv[j] = sg[0];
-      dv[j] = sg[1];
+  /** The integration order: identity, or with `exactInner` the most correlated pair of units last. */
+  function order(): void {
+    for (let k = 0; k < K; k++) P[k] = k;
+    if (!exactInner || K < 3) return;
+    let best = -1;
+    let bi = 0;
+    let bj = 1;
+    for (let i = 0; i < K; i++) {
+      for (let j = i + 1; j < K; j++) {
+        const c = Om[U[i] * nh + U[j]];
+        const rr = (c * c) / (Om[U[i] * nh + U[i]] * Om[U[j] * nh + U[j]]);
+        if (rr > best) {
+          best = rr;
+          bi = i;
+          bj = j;
+        }
+      }
     }
+    let o = 0;
+    for (let k = 0; k < K; k++) if (k !== bi && k !== bj) P[o++] = k;
+    P[o++] = bi;
+    P[o] = bj;
+  }
+
+  /** Adds w times the four integrands at the current sv, dv, u (semantic units) into acc. */
+  function accumulate(w: number): void {
     if (kind === 11) {
       let ma = 0;
       let mb = 0;
@@ -818,55 +859,164 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
     }
   }
 
-  function nested(j: number, w: number): void {
-    const pb = j * 4;
-    const pn = pb + 4;
+  /** The two innermost positions a = K - 2, b = K - 1 in closed form, given the outer u's (weight w). */
+  function closedPair(w: number): void {
+    const a = K - 2;
+    const b = K - 1;
+    const ma = part[a * 4 + a];
+    const mb = part[a * 4 + b];
+    const sa = L[a * 4 + a];
+    const Lba = L[b * 4 + a];
+    const Lbb = L[b * 4 + b];
+    const sb = Math.hypot(Lba, Lbb);
+    const rho = Math.max(-1, Math.min(1, Lba / sb));
+    const ua = P[a];
+    const ub = P[b];
+    za[0] = Number.NEGATIVE_INFINITY;
+    zb[0] = Number.NEGATIVE_INFINITY;
+    for (let q = 0; q < nk; q++) {
+      za[q + 1] = (kinks[q] - ma) / sa;
+      zb[q + 1] = (kinks[q] - mb) / sb;
+    }
+    za[nk + 1] = Number.POSITIVE_INFINITY;
+    zb[nk + 1] = Number.POSITIVE_INFINITY;
+    bivariateNormalGridMoments(za, zb, rho, cellM);
+    for (let qa = 0; qa <= nk; qa++) {
+      if (dead[qa]) continue;
+      for (let qb = 0; qb <= nk; qb++) {
+        if (dead[qb]) continue;
+        const o = 6 * (qa * (nk + 1) + qb);
+        const m00 = cellM[o];
+        if (m00 === 0) continue;
+        const m10 = cellM[o + 1];
+        const m01 = cellM[o + 2];
+        const m20 = cellM[o + 3];
+        const m11 = cellM[o + 4];
+        const m02 = cellM[o + 5];
+        // weights of the six interpolation nodes: sum_p om_p F(node_p) = sum_alpha c_alpha m_alpha for quadratic F
+        om[0] = w * (m00 - m20 - m02 + m11);
+        om[1] = w * (0.5 * (m10 + m20) - m11);
+        om[2] = w * 0.5 * (m20 - m10);
+        om[3] = w * (0.5 * (m01 + m02) - m11);
+        om[4] = w * 0.5 * (m02 - m01);
+        om[5] = w * m11;
+        for (let p = 0; p < 6; p++) {
+          const x = QA[p];
+          const y = QB[p];
+          const ha = ma + sa * x;
+          const hb = mb + sb * y;
+          u[a] = x;
+          u[b] = (sb * y - Lba * x) / Lbb;
+          sv[ua] = pa[qa] + pb[qa] * ha;
+          dv[ua] = pd[qa];
+          sv[ub] = pa[qb] + pb[qb] * hb;
+          dv[ub] = pd[qb];
+          accumulate(om[p]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Graded breakpoints around where a kink with conditional mean offset + slope u_j and conditional sd res
+   * crosses (u* = offset / slope, width res / |slope|), when the width is below SWEEP_WIDTH. Returns the new count.
+   */
+  function sweep(co: number, nc: number, slope: number, res: number, offset: number): number {
+    const width = res / Math.abs(slope);
+    if (!(width < SWEEP_WIDTH)) return nc;
+    const centre = offset / slope;
+    for (const o of SWEEP) {
+      const c = centre + o * width;
+      if (c > -wd && c < wd) cuts[co + nc++] = c;
+    }
+    return nc;
+  }
+
+  /** Ascending cuts of level j into cuts[co..co + nc): its own kinks, and (exactInner) graded breakpoints of steep deeper kinks. */
+  function levelCuts(j: number, co: number): number {
+    const pb0 = j * 4;
     const Ljj = L[j * 4 + j];
-    const hj = part[pb + j];
-    const co = j * nk * 4;
+    const hj = part[pb0 + j];
     let nc = 0;
     for (let q = 0; q < nk; q++) {
       const c = (kinks[q] - hj) / Ljj;
       if (c > -wd && c < wd) cuts[co + nc++] = c;
     }
-    // insertion sort (a handful of cuts)
-    for (let a = co + 1; a < co + nc; a++) {
-      const x = cuts[a];
-      let b = a - 1;
-      while (b >= co && cuts[b] > x) {
-        cuts[b + 1] = cuts[b];
-        b--;
+    if (exactInner) {
+      for (const c of OUTER_CUTS) cuts[co + nc++] = c;
+      // a deeper unit k sweeps across u_j: h_k = part_k + L_kj u_j + (deeper u's, sd res)
+      for (let k = j + 1; k < K; k++) {
+        let res = 0;
+        for (let l = j + 1; l <= k; l++) res += L[k * 4 + l] * L[k * 4 + l];
+        for (let q = 0; q < nk; q++) nc = sweep(co, nc, L[k * 4 + j], Math.sqrt(res), kinks[q] - part[pb0 + k]);
       }
-      cuts[b + 1] = x;
+      // a deeper unit k2 sweeps across u_j where a deeper unit k1 sits at its kink: the law of h_k2 given h_k1 = kappa
+      // (for a nearly collinear pair, where their kinks cross is a steep ridge of the integrand)
+      for (let k1 = j + 1; k1 < K; k1++) {
+        for (let k2 = k1 + 1; k2 < K; k2++) {
+          let aa = 0;
+          let ab = 0;
+          let bb = 0;
+          for (let l = j + 1; l <= k2; l++) {
+            const x = l <= k1 ? L[k1 * 4 + l] : 0;
+            const y = L[k2 * 4 + l];
+            aa += x * x;
+            ab += x * y;
+            bb += y * y;
+          }
+          const beta = ab / aa;
+          const slope = L[k2 * 4 + j] - beta * L[k1 * 4 + j];
+          const res = Math.sqrt(Math.max(0, bb - ab * beta));
+          for (let q1 = 0; q1 < nk; q1++) {
+            for (let q2 = 0; q2 < nk; q2++) nc = sweep(co, nc, slope, res, kinks[q2] - part[pb0 + k2] - beta * (kinks[q1] - part[pb0 + k1]));
+          }
+        }
+      }
     }
-    let lo = -wd;
+    // insertion sort (a handful of cuts)
+    for (let x = co + 1; x < co + nc; x++) {
+      const v = cuts[x];
+      let y = x - 1;
+      while (y >= co && cuts[y] > v) {
+        cuts[y + 1] = cuts[y];
+        y--;
+      }
+      cuts[y + 1] = v;
+    }
+    return nc;
+  }
+
+  function nested(j: number, w: number): void {
+    if (exactInner && j === K - 2) {
+      closedPair(w);
+      return;
+    }
+    const pb0 = j * 4;
+    const pn = pb0 + 4;
+    const co = j * maxCuts;
+    const nc = levelCuts(j, co);
     const last = j === K - 1;
+    const uj0 = P[j];
+    let lo = -wd;
     for (let piece = 0; piece <= nc; piece++) {
       const hi = piece < nc ? cuts[co + piece] : wd;
       const half = 0.5 * (hi - lo);
       const mid = 0.5 * (hi + lo);
-      if (last && exactInner && half > 0.25) {
-        // the integrand is a polynomial of degree <= 2 in u_j on this piece: the 2-point Gauss rule of phi on [lo, hi] is exact
-        truncGauss2(lo, hi);
-        for (let q = 0; q < 2; q++) {
-          const wq = w * tg[2 + q];
-          if (!(wq > 1e-300)) continue;
-          const uj = tg[q];
-          u[j] = uj;
-          part[pb + 4 + j] = part[pb + j] + L[j * 4 + j] * uj;
-          leaf(wq);
-        }
+      if (exactInner && dead[pieceOf(part[pb0 + j] + L[j * 4 + j] * mid)]) {
         lo = hi;
         continue;
       }
-      const rule = last && exactInner ? gl4 : gl;
+      const rule = exactInner ? outerRules[Math.min(nOuter, Math.max(4, Math.ceil((nOuter * (hi - lo)) / 3)))] : gl;
       for (let q = 0; half > 0 && q < rule.nodes.length; q++) {
         const uj = mid + half * rule.nodes[q];
         const wq = w * half * rule.weights[q] * INV_SQRT_2PI * Math.exp(-0.5 * uj * uj);
         if (wq < 1e-300) continue;
         u[j] = uj;
-        for (let l = j; l < K; l++) part[pn + l] = part[pb + l] + L[l * 4 + j] * uj;
-        if (j === K - 1) leaf(wq);
+        for (let l = j; l < K; l++) part[pn + l] = part[pb0 + l] + L[l * 4 + j] * uj;
+        fdf(part[pn + j], sg, 0); // h_j is final after level j (L lower-triangular)
+        sv[uj0] = sg[0];
+        dv[uj0] = sg[1];
+        if (last) accumulate(wq);
         else nested(j + 1, wq);
       }
       lo = hi;
@@ -910,6 +1060,7 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
         K = p + q;
         for (let k = 0; k < p; k++) U[k] = Au[k];
         for (let k = 0; k < q; k++) U[p + k] = r + Bu[k];
+        order();
         if (!chol()) return false;
         kind = 10 * p + q;
         gl = par.gl[K - 2];
@@ -927,7 +1078,7 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
           cab = c1a * c1b * S[i * r + l] + c0a * c0b * Q[i * r + l] - red;
         } else if (kind === 12) coef(i, cA);
         else if (kind === 21) coef(r + l, cB);
-        for (let k = 0; k < K; k++) part[k] = mh[U[k]];
+        for (let k = 0; k < K; k++) part[k] = mh[U[P[k]]];
         acc.fill(0);
         nested(0, 1);
         if (kind === 11) {
@@ -937,14 +1088,14 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
           Epsipsi[i * r + l] += acc[3];
         } else if (kind === 12) {
           const n = Bu[1];
-          Qx = Q[l * r + n];
+          const Qx = Q[l * r + n];
           Espsi[i * r + l] -= Qx * acc[0];
           Epsipsi[i * r + l] -= Qx * acc[1];
           Espsi[i * r + n] -= Qx * acc[2];
           Epsipsi[i * r + n] -= Qx * acc[3];
         } else if (kind === 21) {
           const m = Au[1];
-          Qx = Q[i * r + m];
+          const Qx = Q[i * r + m];
           Epsis[i * r + l] -= Qx * acc[0];
           Epsipsi[i * r + l] -= Qx * acc[1];
           Epsis[m * r + l] -= Qx * acc[2];
@@ -952,7 +1103,7 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
         } else {
           const m = Au[1];
           const n = Bu[1];
-          Qx = Q[i * r + m] * Q[l * r + n];
+          const Qx = Q[i * r + m] * Q[l * r + n];
           Epsipsi[i * r + l] += Qx * acc[0];
           Epsipsi[i * r + n] += Qx * acc[1];
           Epsipsi[m * r + l] += Qx * acc[2];

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.js';
-import { bivariateNormalRectMoments, bivariateNormalUpper, type RectMoments } from './bivariate-normal.js';
+import { bivariateNormalGridMoments, bivariateNormalRectMoments, bivariateNormalUpper, type RectMoments } from './bivariate-normal.js';
 import { gaussLegendre } from './quadrature.js';
 import { erfc } from './special.js';
 
@@ -162,6 +162,31 @@ describe('bivariateNormalRectMoments', () => {
     }
     const want = [1, 0, 0, 1, -0.8, 1];
     for (let k = 0; k < 6; k++) expect(Math.abs(sum[k] - want[k])).toBeLessThan(1e-15);
+  });
+
+  it('grid: every cell of a 3 x 4 grid with infinite ends matches the brute-force integral to 1e-13; the cells sum to the plane', () => {
+    const I = Number.POSITIVE_INFINITY;
+    const xb = [-I, -0.6, 1.2, I];
+    const yb = [-I, -1.5, 0, 0.8, I];
+    for (const rho of [-0.93, 0.3, 0.999]) {
+      const out = bivariateNormalGridMoments(xb, yb, rho, new Float64Array(6 * 12));
+      const total = [0, 0, 0, 0, 0, 0];
+      let worst = 0;
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j < 4; j++) {
+          const ref = bruteMoments(xb[i], xb[i + 1], yb[j], yb[j + 1], rho);
+          for (let c = 0; c < 6; c++) {
+            worst = Math.max(worst, Math.abs(out[6 * (i * 4 + j) + c] - ref[c]));
+            total[c] += out[6 * (i * 4 + j) + c];
+          }
+        }
+      }
+      expect(worst).toBeLessThan(1e-13);
+      const want = [1, 0, 0, 1, rho, 1];
+      for (let c = 0; c < 6; c++) expect(Math.abs(total[c] - want[c])).toBeLessThan(1e-15);
+    }
+    expect(() => bivariateNormalGridMoments([0, -1], [0, 1], 0, new Float64Array(6))).toThrow(/xb must ascend/);
+    expect(() => bivariateNormalGridMoments([0, 1], [0, 1], 0, new Float64Array(5))).toThrow(/out needs 6/);
   });
 
   it('refuses NaN bounds, reversed bounds and bad rho', () => {

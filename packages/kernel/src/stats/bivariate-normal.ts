@@ -60,7 +60,7 @@ function bvnUpperUnchecked(h: number, k: number, rho: number): number {
       p += w[i] * Math.exp((sn * hk - hs) / (1 - sn * sn));
     }
     p = (p * asr) / (2 * TWO_PI) + upper(h) * upper(k);
-    return p < 0 ? 0 : p > 1 ? 1 : p;
+    return Math.min(1, Math.max(0, p));
   }
   let kk = k;
   if (rho < 0) {
@@ -94,7 +94,7 @@ function bvnUpperUnchecked(h: number, k: number, rho: number): number {
   }
   if (rho > 0) p += upper(Math.max(h, kk));
   else p = -p + Math.max(0, upper(h) - upper(kk));
-  return p < 0 ? 0 : p > 1 ? 1 : p;
+  return Math.min(1, Math.max(0, p));
 }
 
 /** Truncated moments of order <= 2 over a rectangle: E[X^a Y^b 1{X in [xlo, xhi], Y in [ylo, yhi]}]. */
@@ -108,74 +108,130 @@ export interface RectMoments {
   m02: number;
 }
 
-/** P(Y in [lo, hi] | X = c) and E[Y 1{Y in [lo, hi]} | X = c] for the conditional law N(rho c, s^2). */
-function condTerms(c: number, lo: number, hi: number, rho: number, s: number, out: Float64Array): void {
-  const mu = rho * c;
-  if (s === 0) {
-    const inside = mu >= lo && mu <= hi ? 1 : 0;
-    out[0] = inside;
-    out[1] = inside * mu;
-    return;
+let scratch = new Float64Array(64);
+
+/**
+ * Truncated moments of order <= 2 of the standard bivariate normal with correlation rho over every cell
+ * of the grid xb[0] <= xb[1] <= ... <= xb[nx] by yb[0] <= ... <= yb[ny] (bounds may be infinite): cell
+ * (i, j) = [xb[i], xb[i + 1]] x [yb[j], yb[j + 1]] gets (m00, m10, m01, m20, m11, m02) at
+ * out[6 (i ny + j) ..]. One `bivariateNormalUpper` per pair of finite bounds (not four per cell): the
+ * cell probabilities by inclusion-exclusion of the corner values; the moments by Stein's identity
+ * E[Z_i g(Z)] = sum_j R_ij E[d_j g(Z)], whose boundary terms along each finite bound are one-dimensional
+ * normal integrals. Throws DomainError for NaN or descending bounds, rho outside [-1, 1] or a short `out`.
+ */
+export function bivariateNormalGridMoments(xb: ArrayLike<number>, yb: ArrayLike<number>, rho: number, out: Float64Array): Float64Array {
+  const nx = xb.length - 1;
+  const ny = yb.length - 1;
+  if (nx < 1 || ny < 1) throw new DomainError(`bivariateNormalGridMoments: xb and yb need >= 2 bounds each, got ${xb.length} and ${yb.length}`);
+  for (let i = 0; i < nx; i++) if (!(xb[i] <= xb[i + 1])) throw new DomainError(`bivariateNormalGridMoments: xb must ascend without NaN, got xb[${i}] = ${xb[i]}, xb[${i + 1}] = ${xb[i + 1]}`);
+  for (let j = 0; j < ny; j++) if (!(yb[j] <= yb[j + 1])) throw new DomainError(`bivariateNormalGridMoments: yb must ascend without NaN, got yb[${j}] = ${yb[j]}, yb[${j + 1}] = ${yb[j + 1]}`);
+  if (!(rho >= -1 && rho <= 1)) throw new DomainError(`bivariateNormalGridMoments: rho must be a correlation in [-1, 1], got ${rho}`);
+  if (out.length < 6 * nx * ny) throw new DomainError(`bivariateNormalGridMoments: out needs ${6 * nx * ny} entries, got ${out.length}`);
+  const nc = (nx + 1) * (ny + 1);
+  const need = nc + 6 * nx * ny + 2 * (nx + ny + 2);
+  if (scratch.length < need) scratch = new Float64Array(need);
+  const Uc = scratch; // corner upper probabilities, (nx + 1) x (ny + 1)
+  const D = nc; // per cell: Dx, Dx1, Dxy, Dy, Dy1, Dyx
+  const G = D + 6 * nx * ny; // conditional tail and partial mean along one bound
+  for (let i = 0; i <= nx; i++) for (let j = 0; j <= ny; j++) Uc[i * (ny + 1) + j] = bvnUpperUnchecked(xb[i], yb[j], rho);
+  scratch.fill(0, D, G);
+  const s = Math.sqrt(Math.max(0, (1 - rho) * (1 + rho)));
+  // boundary terms: a finite bound c of the first variable is the lower bound (+) of cells i and the upper bound (-) of cells i - 1
+  for (let axis = 0; axis < 2; axis++) {
+    const b1 = axis === 0 ? xb : yb;
+    const b2 = axis === 0 ? yb : xb;
+    const n1 = axis === 0 ? nx : ny;
+    const n2 = axis === 0 ? ny : nx;
+    for (let i = 0; i <= n1; i++) {
+      const c = b1[i];
+      if (!Number.isFinite(c)) continue;
+      const f = INV_SQRT_2PI * Math.exp(-0.5 * c * c);
+      const mu = rho * c;
+      for (let j = 0; j <= n2; j++) {
+        const y = b2[j];
+        let tailP: number;
+        let tailE: number; // P(other > y | c), E[other 1{other > y} | c]
+        if (y === Number.NEGATIVE_INFINITY) {
+          tailP = 1;
+          tailE = mu;
+        } else if (y === Number.POSITIVE_INFINITY) {
+          tailP = 0;
+          tailE = 0;
+        } else if (s === 0) {
+          tailP = mu > y ? 1 : 0;
+          tailE = tailP * mu;
+        } else {
+          const a = (y - mu) / s;
+          tailP = upper(a);
+          tailE = mu * tailP + s * INV_SQRT_2PI * Math.exp(-0.5 * a * a);
+        }
+        scratch[G + 2 * j] = tailP;
+        scratch[G + 2 * j + 1] = tailE;
+      }
+      for (let j = 0; j < n2; j++) {
+        const pr = scratch[G + 2 * j] - scratch[G + 2 * j + 2];
+        const ey = scratch[G + 2 * j + 1] - scratch[G + 2 * j + 3];
+        for (let side = 0; side < 2; side++) {
+          const cell1 = side === 0 ? i : i - 1; // cell index along this axis
+          if (cell1 < 0 || cell1 >= n1) continue;
+          const sg = side === 0 ? f : -f;
+          const cell = axis === 0 ? cell1 * ny + j : j * ny + cell1;
+          const o = D + 6 * cell + 3 * axis;
+          scratch[o] += sg * pr;
+          scratch[o + 1] += sg * c * pr;
+          scratch[o + 2] += sg * ey;
+        }
+      }
+    }
   }
-  const al = (lo - mu) / s;
-  const ah = (hi - mu) / s;
-  // P(al < Z < ah) from the tail on the side that keeps precision
-  const pr = al >= 0 ? upper(al) - upper(ah) : ah <= 0 ? upper(-ah) - upper(-al) : 1 - upper(-al) - upper(ah);
-  const pl = al === Number.NEGATIVE_INFINITY ? 0 : INV_SQRT_2PI * Math.exp(-0.5 * al * al);
-  const ph = ah === Number.POSITIVE_INFINITY ? 0 : INV_SQRT_2PI * Math.exp(-0.5 * ah * ah);
-  out[0] = pr;
-  out[1] = mu * pr + s * (pl - ph);
+  for (let i = 0; i < nx; i++) {
+    for (let j = 0; j < ny; j++) {
+      const c0 = i * (ny + 1) + j;
+      const P = Uc[c0] - Uc[c0 + ny + 1] - Uc[c0 + 1] + Uc[c0 + ny + 2];
+      const d = D + 6 * (i * ny + j);
+      const Dx = scratch[d];
+      const Dx1 = scratch[d + 1];
+      const Dxy = scratch[d + 2];
+      const Dy = scratch[d + 3];
+      const Dy1 = scratch[d + 4];
+      const Dyx = scratch[d + 5];
+      const o = 6 * (i * ny + j);
+      out[o] = P;
+      out[o + 1] = Dx + rho * Dy;
+      out[o + 2] = rho * Dx + Dy;
+      // E[X (X 1_D)] = E[d_x (X 1_D)] + rho E[d_y (X 1_D)] = P + Dx1 + rho Dyx
+      out[o + 3] = P + Dx1 + rho * Dyx;
+      // E[Y (X 1_D)] = rho E[d_x (X 1_D)] + E[d_y (X 1_D)] = rho (P + Dx1) + Dyx
+      out[o + 4] = rho * (P + Dx1) + Dyx;
+      out[o + 5] = P + Dy1 + rho * Dxy;
+    }
+  }
+  return out;
 }
 
-const ct = new Float64Array(2);
+const rectX = new Float64Array(2);
+const rectY = new Float64Array(2);
+const rectOut = new Float64Array(6);
 
 /**
  * Truncated moments of order <= 2 of the standard bivariate normal with correlation rho over the
- * rectangle [xlo, xhi] x [ylo, yhi] (bounds may be infinite), written into `out`. The probability comes
- * from `bivariateNormalUpper` by inclusion-exclusion; the moments from Stein's identity
- * E[Z_i g(Z)] = sum_j R_ij E[d_j g(Z)], whose boundary terms are one-dimensional normal integrals
- * (exact up to erfc's rounding). Cheap enough for inner loops (the checks are
- * three comparisons). Throws DomainError for NaN bounds, xlo > xhi, ylo > yhi or rho outside [-1, 1].
+ * rectangle [xlo, xhi] x [ylo, yhi] (bounds may be infinite), written into `out`: the one-cell case of
+ * `bivariateNormalGridMoments`. Throws DomainError for NaN bounds, xlo > xhi, ylo > yhi or rho outside [-1, 1].
  */
 export function bivariateNormalRectMoments(xlo: number, xhi: number, ylo: number, yhi: number, rho: number, out: RectMoments): RectMoments {
   if (!(xlo <= xhi)) throw new DomainError(`bivariateNormalRectMoments: expected xlo <= xhi (no NaN), got [${xlo}, ${xhi}]`);
   if (!(ylo <= yhi)) throw new DomainError(`bivariateNormalRectMoments: expected ylo <= yhi (no NaN), got [${ylo}, ${yhi}]`);
   if (!(rho >= -1 && rho <= 1)) throw new DomainError(`bivariateNormalRectMoments: rho must be a correlation in [-1, 1], got ${rho}`);
-  const s = Math.sqrt(Math.max(0, (1 - rho) * (1 + rho)));
-  const P = bvnUpperUnchecked(xlo, ylo, rho) - bvnUpperUnchecked(xhi, ylo, rho) - bvnUpperUnchecked(xlo, yhi, rho) + bvnUpperUnchecked(xhi, yhi, rho);
-  // boundary terms of d/dx 1_D: +delta(x - xlo) - delta(x - xhi), each times phi(bound) and the conditional law of Y
-  let Dx = 0; // E[d_x 1_D]
-  let Dx1 = 0; // E[X d_x 1_D]
-  let Dxy = 0; // E[Y d_x 1_D]
-  let Dy = 0;
-  let Dy1 = 0;
-  let Dyx = 0;
-  for (let side = 0; side < 2; side++) {
-    const sg = side === 0 ? 1 : -1;
-    const cx = side === 0 ? xlo : xhi;
-    if (Number.isFinite(cx)) {
-      const f = INV_SQRT_2PI * Math.exp(-0.5 * cx * cx);
-      condTerms(cx, ylo, yhi, rho, s, ct);
-      Dx += sg * f * ct[0];
-      Dx1 += sg * f * cx * ct[0];
-      Dxy += sg * f * ct[1];
-    }
-    const cy = side === 0 ? ylo : yhi;
-    if (Number.isFinite(cy)) {
-      const f = INV_SQRT_2PI * Math.exp(-0.5 * cy * cy);
-      condTerms(cy, xlo, xhi, rho, s, ct);
-      Dy += sg * f * ct[0];
-      Dy1 += sg * f * cy * ct[0];
-      Dyx += sg * f * ct[1];
-    }
-  }
-  out.m00 = P;
-  out.m10 = Dx + rho * Dy;
-  out.m01 = rho * Dx + Dy;
-  // E[X (X 1_D)] = E[d_x (X 1_D)] + rho E[d_y (X 1_D)] = P + Dx1 + rho Dyx
-  out.m20 = P + Dx1 + rho * Dyx;
-  out.m02 = P + Dy1 + rho * Dxy;
-  // E[Y (X 1_D)] = rho E[d_x (X 1_D)] + E[d_y (X 1_D)] = rho (P + Dx1) + Dyx
-  out.m11 = rho * (P + Dx1) + Dyx;
+  rectX[0] = xlo;
+  rectX[1] = xhi;
+  rectY[0] = ylo;
+  rectY[1] = yhi;
+  bivariateNormalGridMoments(rectX, rectY, rho, rectOut);
+  out.m00 = rectOut[0];
+  out.m10 = rectOut[1];
+  out.m01 = rectOut[2];
+  out.m20 = rectOut[3];
+  out.m11 = rectOut[4];
+  out.m02 = rectOut[5];
   return out;
 }
