@@ -10,6 +10,7 @@
  * Gauss-Legendre correction. Absolute error below 1e-15 over the whole (h, k, rho) range (Genz 2004;
  * the tests check 3e-15 against an independent 1-D integral).
  */
+import { assertArrayLike, assertObject } from '../check.js';
 import { DomainError } from '../errors.js';
 import { erfc } from './special.js';
 import { gaussLegendre } from './quadrature.js';
@@ -120,6 +121,9 @@ let scratch = new Float64Array(64);
  * normal integrals. Throws DomainError for NaN or descending bounds, rho outside [-1, 1] or a short `out`.
  */
 export function bivariateNormalGridMoments(xb: ArrayLike<number>, yb: ArrayLike<number>, rho: number, out: Float64Array): Float64Array {
+  assertArrayLike(xb, 'xb');
+  assertArrayLike(yb, 'yb');
+  if (!(out instanceof Float64Array)) throw new DomainError(`bivariateNormalGridMoments: out must be a Float64Array, got ${typeof out}`);
   const nx = xb.length - 1;
   const ny = yb.length - 1;
   if (nx < 1 || ny < 1) throw new DomainError(`bivariateNormalGridMoments: xb and yb need >= 2 bounds each, got ${xb.length} and ${yb.length}`);
@@ -219,6 +223,7 @@ const rectOut = new Float64Array(6);
  * `bivariateNormalGridMoments`. Throws DomainError for NaN bounds, xlo > xhi, ylo > yhi or rho outside [-1, 1].
  */
 export function bivariateNormalRectMoments(xlo: number, xhi: number, ylo: number, yhi: number, rho: number, out: RectMoments): RectMoments {
+  assertObject(out, 'out');
   if (!(xlo <= xhi)) throw new DomainError(`bivariateNormalRectMoments: expected xlo <= xhi (no NaN), got [${xlo}, ${xhi}]`);
   if (!(ylo <= yhi)) throw new DomainError(`bivariateNormalRectMoments: expected ylo <= yhi (no NaN), got [${ylo}, ${yhi}]`);
   if (!(rho >= -1 && rho <= 1)) throw new DomainError(`bivariateNormalRectMoments: rho must be a correlation in [-1, 1], got ${rho}`);
