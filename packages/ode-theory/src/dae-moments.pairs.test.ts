@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { type ClusterFields, type DaeQuadratureOptions, type PairMoments, pairMoments, rotatedEngine, singleMoments, type TimePoint } from './dae-moments.js';
 import { daeOdeRhs } from './dae-ode.js';
 import { daeStateLayout, packState } from './dae-state.js';
-import { heterogeneous } from './fixtures.test.util.js';
+import { heterogeneous, relErr } from './fixtures.test.util.js';
 
 /** r = 3 fields; sd(h_t) = scale x 0.67-0.79 over the units at t in [0.3, 0.7] (alpha = 1 - t, beta = t). */
 function fields3(scale: number): ClusterFields {
@@ -42,16 +42,6 @@ function pairOf(r: number, f: ClusterFields, ta: TimePoint, tb: TimePoint, opts:
   const out = pairMoments(r);
   rotatedEngine(r, act, opts, false).pair(f, ta, tb, out);
   return flat(out);
-}
-/** Relative max-norm error of a against b. */
-function relErr(a: number[], b: number[]): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return d / s;
 }
 
 /** Monte Carlo of the four pair accumulators straight from their definitions (fixed-seed xorshift + Box-Muller). */

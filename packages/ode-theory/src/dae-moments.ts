@@ -15,11 +15,12 @@
  * a trapezoid rule on [-halfWidth, halfWidth] with spacing min(h0, h0/s_j) along direction j
  * (h0 = defaultSpacing(activation): 0.35 smooth, 0.15 ReLU / sign), or a Gauss-Hermite product rule.
  */
-import { type Activation, DomainError, gaussLegendre } from '@diffusion-theory/kernel';
+import { type Activation, bivariateNormalGridMoments, DomainError, gaussLegendre } from '@diffusion-theory/kernel';
 import { defaultSpacing, fdfOf } from './activation.js';
 import { gaussHermiteNormal, trapezoidNormalInto } from './quadrature.js';
 import type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
 import { marginalKinkPairRule, marginalPairRule, type PairFn } from './dae-pairs.js';
+import { cellWeights, NODE_X, NODE_Y, OUTER_CUTS, outerCount, outerRules, type PieceLinear, pieceLinear, sortRange } from './pwl-cells.js';
 
 export type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
 import { type SymEigen, symEigen } from './small-linalg.js';
@@ -32,13 +33,31 @@ interface KinkRule {
   gl: { nodes: Float64Array; weights: Float64Array };
   halfWidth: number;
   cuts: Float64Array;
+  /** Cuts per level in `cuts`. */
+  stride: number;
+  /**
+   * Piecewise-linear sigma (ReLU, sign): the two innermost levels in closed form (pwl-cells.ts), the outer
+   * ones cut at OUTER_CUTS too, with outerCount(n, length) nodes per piece.
+   */
+  exact: PieceLinear | null;
+  rules: { nodes: Float64Array; weights: Float64Array }[];
 }
 
-function kinkRule(levels: number, kinks: readonly number[], n: number, opts: DaeQuadratureOptions): KinkRule {
+function kinkRule(levels: number, kinks: readonly number[], n: number, opts: DaeQuadratureOptions, exact: PieceLinear | null = null): KinkRule {
   const halfWidth = opts.kinkHalfWidth ?? 8.5;
   if (!Number.isInteger(n) || n < 1 || n > 200) throw new DomainError(`quadrature.kinkNodes / crossKinkNodes: expected an integer in [1, 200], got ${n}`);
   if (!(halfWidth > 0 && halfWidth <= 40)) throw new DomainError(`quadrature.kinkHalfWidth: expected a number in (0, 40], got ${halfWidth}`);
-  return { kinks: [...kinks].sort((a, b) => a - b), gl: gaussLegendre(n), halfWidth, cuts: new Float64Array(levels * kinks.length) };
+  const sorted = [...kinks].sort((a, b) => a - b);
+  const stride = sorted.length + (exact ? OUTER_CUTS.length : 0);
+  return {
+    kinks: sorted,
+    gl: gaussLegendre(n),
+    halfWidth,
+    cuts: new Float64Array(levels * stride),
+    stride,
+    exact,
+    rules: exact ? outerRules(n) : [],
+  };
 }
 
 function checkedPositive(x: number, name: string, max: number): number {
@@ -57,7 +76,10 @@ export interface DaeQuadratureOptions {
    * integrand. Falls back to the r-dependent default when Cov(h) is singular.
    */
   rule?: 'trapezoid' | 'gauss-hermite' | 'kink';
-  /** Gauss-Legendre nodes per smooth piece of the 'kink' rule. Default 24 (r <= 2), 14 (r = 3), 10 (r >= 4). */
+  /**
+   * Gauss-Legendre nodes per smooth piece of the 'kink' rule. ReLU / sign at r >= 2 (innermost pair in closed form): nodes per
+   * outer piece of length >= 3, default 12. Otherwise default 24 (r <= 2), 14 (r = 3), 10 (r >= 4).
+   */
   kinkNodes?: number;
   /** Half-width of the 'kink' rule in standard-normal units (mass outside: 2 Q(w)). Default 8.5 (2e-17). */
   kinkHalfWidth?: number;
@@ -137,7 +159,9 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
   // states with sd(h) of 1-5, because tanh(s u) saturates); kinked sigma whose Cov(h) is singular: as before
   const fallbackRule = act.smooth || r <= 2 ? 'trapezoid' : 'gauss-hermite';
   const rule = opts.rule ?? (kinks.length > 0 ? 'kink' : fallbackRule);
-  const kink = rule === 'kink' ? kinkRule(r, kinks, opts.kinkNodes ?? (r <= 2 ? 24 : r === 3 ? 14 : 10), opts) : null;
+  // piecewise-linear sigma (ReLU, sign): the two innermost units in closed form, so r = 2 is exact and r >= 3 nests r - 2 levels
+  const pwl = act.name === 'relu' || act.name === 'sign' ? pieceLinear(fdf, kinks) : null;
+  const kink = rule === 'kink' ? kinkRule(r, kinks, opts.kinkNodes ?? (pwl && r >= 2 ? 12 : r <= 2 ? 24 : r === 3 ? 14 : 10), opts, r >= 2 ? pwl : null) : null;
   // cross-time pairs: 2r nested levels, so fewer nodes per piece at r = 2 (12: RHS error 2e-6); 'gauss-hermite' beyond r = 2
   // smooth sigma at r >= 3: the 'marginal' rule (the 2r-dimensional Gauss-Hermite product left 2e-5 to 2e-3 at ~0.5 s per pair)
   const pairRule = opts.crossRule ?? (kinks.length > 0 && r <= 2 ? 'kink' : r >= 3 && (act.smooth || kinks.length > 0) ? 'marginal' : 'gauss-hermite');
@@ -154,8 +178,7 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
           const kr = kinkRule(4, kinks, opts.crossKinkNodes ?? (exactInner ? 8 : 12), opts);
           const n4 = kr.gl.nodes.length;
           const gls = exactInner ? [kr.gl, kr.gl, kr.gl] : [gaussLegendre(Math.max(24, n4)), gaussLegendre(Math.max(16, n4)), kr.gl];
-          const outerRules = exactInner ? Array.from({ length: n4 + 1 }, (_, k) => (k === 0 ? kr.gl : gaussLegendre(k))) : undefined;
-          return marginalKinkPairRule(r, act, { kinks: kr.kinks, gl: gls, halfWidth: kr.halfWidth, exactInner, outerRules });
+          return marginalKinkPairRule(r, act, { kinks: kr.kinks, gl: gls, halfWidth: kr.halfWidth, exactInner, outerRules: exactInner ? outerRules(n4) : undefined });
         })()
       : null;
   const gh = gaussHermiteNormal(opts.ghNodes ?? 12);
@@ -444,18 +467,26 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
    * fills h (nh), l0, l1 (r) and calls `leaf` with the node's weight.
    */
   function nested(kr: KinkRule, nh: number, j: number, w: number, leaf: (w: number) => void): void {
+    if (kr.exact !== null && j === nh - 2) {
+      closedInner(kr, nh, w, leaf);
+      return;
+    }
     const hb = j * nhMax;
     const hn = hb + nhMax;
     const lb = j * r;
     const ln = lb + r;
     const Ljj = Lt[j * nhMax + j];
     const hj = hPart[hb + j];
-    const { cuts, gl, halfWidth: wd } = kr;
-    const co = j * kr.kinks.length; // each level its own cuts (deeper levels run inside this loop)
+    const { cuts, gl, halfWidth: wd, exact } = kr;
+    const co = j * kr.stride; // each level its own cuts (deeper levels run inside this loop)
     let nc = 0;
     for (const kx of kr.kinks) {
       const c = (kx - hj) / Ljj;
       if (c > -wd && c < wd) cuts[co + nc++] = c;
+    }
+    if (exact !== null) {
+      for (const c of OUTER_CUTS) cuts[co + nc++] = c;
+      sortRange(cuts, co, co + nc);
     }
     const last = j === nh - 1;
     let lo = -wd;
@@ -463,9 +494,10 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
       const hi = piece < nc ? cuts[co + piece] : wd;
       const half = 0.5 * (hi - lo);
       const mid = 0.5 * (hi + lo);
-      for (let q = 0; half > 0 && q < gl.nodes.length; q++) {
-        const uj = mid + half * gl.nodes[q];
-        const wq = w * half * gl.weights[q] * INV_SQRT_2PI * Math.exp(-0.5 * uj * uj);
+      const rule = exact !== null ? kr.rules[outerCount(gl.nodes.length, hi - lo)] : gl;
+      for (let q = 0; half > 0 && q < rule.nodes.length; q++) {
+        const uj = mid + half * rule.nodes[q];
+        const wq = w * half * rule.weights[q] * INV_SQRT_2PI * Math.exp(-0.5 * uj * uj);
         if (wq < 1e-300) continue;
         if (last) {
           for (let l = 0; l < nh; l++) h[l] = hPart[hb + l] + Lt[l * nhMax + j] * uj;
@@ -485,6 +517,74 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
       }
       lo = hi;
     }
+  }
+
+  let za = new Float64Array(0);
+  let zb = new Float64Array(0);
+  let cellM = new Float64Array(6);
+  const omega = new Float64Array(6);
+  /**
+   * The two innermost levels a = nh - 2, b = nh - 1 in closed form (piecewise-linear sigma): given the outer
+   * u's, (h_a, h_b) in standardized coordinates (za, zb) = (u_a, (L_ba u_a + L_bb u_b) / s_b) is bivariate
+   * normal; each cell of sigma's pieces gets the six interpolation nodes around an interior point
+   * (corner + 1 into the cell, step 0.5: all inside, so the leaf's own sigma is the cell's linear piece).
+   */
+  function closedInner(kr: KinkRule, nh: number, w: number, leaf: (w: number) => void): void {
+    const a = nh - 2;
+    const b = nh - 1;
+    const hb = a * nhMax;
+    const lb = a * r;
+    const ma = hPart[hb + a];
+    const mb = hPart[hb + b];
+    const sa = Lt[a * nhMax + a];
+    const Lba = Lt[b * nhMax + a];
+    const Lbb = Lt[b * nhMax + b];
+    const sb = Math.hypot(Lba, Lbb);
+    const rho = Math.max(-1, Math.min(1, Lba / sb));
+    const nk = kr.kinks.length;
+    if (za.length !== nk + 2) {
+      za = new Float64Array(nk + 2);
+      zb = new Float64Array(nk + 2);
+      cellM = new Float64Array(6 * (nk + 1) * (nk + 1));
+    }
+    za[0] = Number.NEGATIVE_INFINITY;
+    zb[0] = Number.NEGATIVE_INFINITY;
+    for (let q = 0; q < nk; q++) {
+      za[q + 1] = (kr.kinks[q] - ma) / sa;
+      zb[q + 1] = (kr.kinks[q] - mb) / sb;
+    }
+    za[nk + 1] = Number.POSITIVE_INFINITY;
+    zb[nk + 1] = Number.POSITIVE_INFINITY;
+    bivariateNormalGridMoments(za, zb, rho, cellM);
+    // no dead cells here: single-time moments such as E[sigma_i] involve one unit, not all
+    for (let qa = 0; qa <= nk; qa++) {
+      for (let qb = 0; qb <= nk; qb++) {
+        const o = 6 * (qa * (nk + 1) + qb);
+        if (cellM[o] === 0) continue;
+        const ca = cellCentre(za[qa], za[qa + 1]);
+        const cb = cellCentre(zb[qb], zb[qb + 1]);
+        const st = Math.min(0.5, 0.25 * (za[qa + 1] - za[qa]), 0.25 * (zb[qb + 1] - zb[qb]));
+        cellWeights(cellM, o, w, ca, cb, st, omega);
+        for (let p = 0; p < 6; p++) {
+          const x = ca + st * NODE_X[p];
+          const y = cb + st * NODE_Y[p];
+          const ua = x;
+          const ub = (sb * y - Lba * x) / Lbb;
+          for (let l = 0; l < nh; l++) h[l] = hPart[hb + l] + Lt[l * nhMax + a] * ua + Lt[l * nhMax + b] * ub;
+          for (let l = 0; l < r; l++) {
+            l0[l] = l0Part[lb + l] + A0[l * nhMax + a] * ua + A0[l * nhMax + b] * ub;
+            l1[l] = l1Part[lb + l] + A1[l * nhMax + a] * ua + A1[l * nhMax + b] * ub;
+          }
+          leaf(omega[p]);
+        }
+      }
+    }
+  }
+
+/** An interior point of [lo, hi] (either end may be infinite): 1 inside a single finite end, else the middle. */
+  function cellCentre(lo: number, hi: number): number {
+    if (lo === Number.NEGATIVE_INFINITY) return hi === Number.POSITIVE_INFINITY ? 0 : hi - 1;
+    return hi === Number.POSITIVE_INFINITY ? lo + 1 : 0.5 * (lo + hi);
   }
 
   const tsBuf: TimePoint[] = [

@@ -29,6 +29,7 @@
 import { type Activation, bivariateNormalGridMoments } from '@diffusion-theory/kernel';
 import { fdfOf } from './activation.js';
 import type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
+import { cellWeights, NODE_X, NODE_Y, OUTER_CUTS, outerCount, pieceLinear, pieceOf, sortRange } from './pwl-cells.js';
 
 /** Parameters of the 'marginal' cross-time rule. */
 export interface MarginalPairParams {
@@ -670,17 +671,8 @@ export interface MarginalKinkParams {
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 /** Breakpoint offsets (in units of the sweep width) around a steep deeper kink; beyond 8 widths its tail is < 1e-15. */
 const SWEEP = [-8, -4, -2, -1, -0.4, 0, 0.4, 1, 2, 4, 8];
-/**
- * Fixed breakpoints of every outer axis with `exactInner`: Gauss-Legendre on a piece much longer than the
- * bulk of phi wastes its nodes in the tails (16 nodes on [-4.2, 6.5] left 1e-5; 8 per piece split at
- * -3, 0, 3 leave 2e-8).
- */
-const OUTER_CUTS = [-3, 0, 3];
 /** A deeper kink sweeping across an outer axis within this width (standard-normal units) gets breakpoints. */
 const SWEEP_WIDTH = 0.75;
-/** Interpolation nodes of a quadratic in (za, zb): (0, 0), (1, 0), (-1, 0), (0, 1), (0, -1), (1, 1). */
-const QA = [0, 1, -1, 0, 0, 1];
-const QB = [0, 0, 0, 1, -1, 1];
 
 /**
  * The same <= 4-unit marginal expansion as `marginalPairRule`, for piecewise-smooth sigma (ReLU, sign):
@@ -734,35 +726,11 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
   const acc = new Float64Array(16);
 
   // piece q of sigma (between kinks q - 1 and q): sigma = pa[q] + pb[q] h, sigma' = pd[q] (exact for piecewise-linear sigma)
-  const pa = new Float64Array(nk + 1);
-  const pb = new Float64Array(nk + 1);
-  const pd = new Float64Array(nk + 1);
-  // every integrand has a factor sigma_u or sigma'_u of each of its units: where both vanish (ReLU below 0) the cell is 0
-  const dead = new Uint8Array(nk + 1);
-  for (let q = 0; q <= nk && exactInner; q++) {
-    const lo = q === 0 ? kinks[0] - 3 : kinks[q - 1];
-    const hi = q === nk ? kinks[nk - 1] + 3 : kinks[q];
-    const x1 = lo + (hi - lo) / 3;
-    const x2 = lo + (2 * (hi - lo)) / 3;
-    fdf(x1, sg, 0);
-    const f1 = sg[0];
-    pd[q] = sg[1];
-    fdf(x2, sg, 0);
-    pb[q] = (sg[0] - f1) / (x2 - x1);
-    pa[q] = f1 - pb[q] * x1;
-    dead[q] = pa[q] === 0 && pb[q] === 0 && pd[q] === 0 ? 1 : 0;
-  }
+  const { a: pa, b: pb, d: pd, dead } = pieceLinear(fdf, kinks);
   const za = new Float64Array(nk + 2);
   const zb = new Float64Array(nk + 2);
   const cellM = new Float64Array(6 * (nk + 1) * (nk + 1));
   const om = new Float64Array(6);
-
-  /** Index of the piece of sigma that holds h (between kinks q - 1 and q). */
-  function pieceOf(h: number): number {
-    let q = 0;
-    while (q < nk && h > kinks[q]) q++;
-    return q;
-  }
 
   /** Cholesky of Cov(h_U) in integration order; false when a pivot is below 1e-13 of the largest diagonal. */
   function chol(): boolean {
@@ -886,23 +854,11 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
       for (let qb = 0; qb <= nk; qb++) {
         if (dead[qb]) continue;
         const o = 6 * (qa * (nk + 1) + qb);
-        const m00 = cellM[o];
-        if (m00 === 0) continue;
-        const m10 = cellM[o + 1];
-        const m01 = cellM[o + 2];
-        const m20 = cellM[o + 3];
-        const m11 = cellM[o + 4];
-        const m02 = cellM[o + 5];
-        // weights of the six interpolation nodes: sum_p om_p F(node_p) = sum_alpha c_alpha m_alpha for quadratic F
-        om[0] = w * (m00 - m20 - m02 + m11);
-        om[1] = w * (0.5 * (m10 + m20) - m11);
-        om[2] = w * 0.5 * (m20 - m10);
-        om[3] = w * (0.5 * (m01 + m02) - m11);
-        om[4] = w * 0.5 * (m02 - m01);
-        om[5] = w * m11;
+        if (cellM[o] === 0) continue;
+        cellWeights(cellM, o, w, 0, 0, 1, om);
         for (let p = 0; p < 6; p++) {
-          const x = QA[p];
-          const y = QB[p];
+          const x = NODE_X[p];
+          const y = NODE_Y[p];
           const ha = ma + sa * x;
           const hb = mb + sb * y;
           u[a] = x;
@@ -973,16 +929,7 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
         }
       }
     }
-    // insertion sort (a handful of cuts)
-    for (let x = co + 1; x < co + nc; x++) {
-      const v = cuts[x];
-      let y = x - 1;
-      while (y >= co && cuts[y] > v) {
-        cuts[y + 1] = cuts[y];
-        y--;
-      }
-      cuts[y + 1] = v;
-    }
+    sortRange(cuts, co, co + nc);
     return nc;
   }
 
@@ -1002,11 +949,11 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
       const hi = piece < nc ? cuts[co + piece] : wd;
       const half = 0.5 * (hi - lo);
       const mid = 0.5 * (hi + lo);
-      if (exactInner && dead[pieceOf(part[pb0 + j] + L[j * 4 + j] * mid)]) {
+      if (exactInner && dead[pieceOf(kinks, part[pb0 + j] + L[j * 4 + j] * mid)]) {
         lo = hi;
         continue;
       }
-      const rule = exactInner ? outerRules[Math.min(nOuter, Math.max(4, Math.ceil((nOuter * (hi - lo)) / 3)))] : gl;
+      const rule = exactInner ? outerRules[outerCount(nOuter, hi - lo)] : gl;
       for (let q = 0; half > 0 && q < rule.nodes.length; q++) {
         const uj = mid + half * rule.nodes[q];
         const wq = w * half * rule.weights[q] * INV_SQRT_2PI * Math.exp(-0.5 * uj * uj);

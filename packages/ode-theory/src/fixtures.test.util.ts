@@ -14,3 +14,14 @@ export function heterogeneous(d = 40): SpectralMixtureSpec {
   E[(d / 2) * 2 + 1] = 1;
   return spectralMixtureFromCentroids({ d, pi: [0.6, 0.4], mus: [mu1, mu2], groupOf, Ng: 2, ell: [2, 0.5, 0.5, 1.5], E, R: 2 });
 }
+
+/** Relative max-norm error of a against b: max |a - b| / max |b|. */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    s = Math.max(s, Math.abs(b[i]));
+  }
+  return d / s;
+}
