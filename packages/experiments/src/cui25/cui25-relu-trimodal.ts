@@ -24,7 +24,7 @@ const params = z.object({
   nSamples: z.number().int().min(200).max(50000).describe('generated samples per estimate (d-dimensional sampler; Cor. 2.3 evaluations)'),
   panelTaus: z.array(z.number().min(0).max(20)).min(1).max(4).describe('training times of the density panels (the last one is used for the quantile checks)'),
   replicates: z.number().int().min(3).max(32).describe('independent SGD runs R (and R fresh Monte-Carlo evaluations of the theory); tolerances are standard errors of their means'),
-  ghNodes: z.number().int().min(4).max(16).describe('Gauss-Hermite nodes per rotated axis of the ODE expectations (r >= 3; cost ~ ghNodes^r)'),
+  kinkNodes: z.number().int().min(4).max(24).describe("Gauss-Legendre nodes per outer piece of the ODE's 'kink' rule (the two innermost units are exact; cost ~ kinkNodes^(r - 2))"),
 });
 
 const ALPHA = 0.02;
@@ -47,8 +47,8 @@ export default defineExperiment({
     'd-dimensional sampler of run 1. Unlike odd activations (claim 3 of spec §9), ReLU can generate a density that is not symmetric under X -> -X.',
   params,
   defaults: {
-    quick: { d: 300, r: 4, tauMax: 3, tauEvery: 0.1, eta: 0.2, lambda: 0, lossTimes: [0.5], initScale: 0.1, initNoise: 0.05, N: 100, tf: 0.95, nSamples: 2000, panelTaus: [1, 3], replicates: 8, ghNodes: 6 },
-    paper: { d: 1000, r: 4, tauMax: 3, tauEvery: 0.05, eta: 0.2, lambda: 0, lossTimes: [0.5], initScale: 0.1, initNoise: 0.05, N: 100, tf: 0.95, nSamples: 5000, panelTaus: [1, 3], replicates: 12, ghNodes: 12 },
+    quick: { d: 300, r: 4, tauMax: 3, tauEvery: 0.1, eta: 0.2, lambda: 0, lossTimes: [0.5], initScale: 0.1, initNoise: 0.05, N: 100, tf: 0.95, nSamples: 2000, panelTaus: [1, 3], replicates: 8, kinkNodes: 8 },
+    paper: { d: 1000, r: 4, tauMax: 3, tauEvery: 0.05, eta: 0.2, lambda: 0, lossTimes: [0.5], initScale: 0.1, initNoise: 0.05, N: 100, tf: 0.95, nSamples: 5000, panelTaus: [1, 3], replicates: 12, kinkNodes: 12 },
   },
   default: false,
   validate: (p) => [...samplerGridProblems(p), ...p.panelTaus.filter((t) => t > p.tauMax).map((t) => `panelTaus: ${t} is beyond tauMax = ${p.tauMax}`)],
@@ -65,7 +65,7 @@ export default defineExperiment({
     const panelIdx = [...new Set(recordIndex(setup, p.panelTaus))].sort((a, b) => a - b);
     const runs = trainReplicates(ctx, setup, R, { checkpoints: panelIdx });
     const spec = target.constants();
-    const th = theoryOnRecords(ctx, setup, runs[0].initial, { form: 'regression', quadrature: { rule: 'gauss-hermite', ghNodes: p.ghNodes }, spec: { ...spec, T: spec.T.map((v) => ctx.perturb('T', v)) } });
+    const th = theoryOnRecords(ctx, setup, runs[0].initial, { form: 'regression', quadrature: { kinkNodes: p.kinkNodes }, spec: { ...spec, T: spec.T.map((v) => ctx.perturb('T', v)) } });
     const tau = Array.from(th.tau);
     const { spacing } = recordGrid(setup);
 
@@ -132,7 +132,7 @@ export default defineExperiment({
             tol,
             `Both through Cor. 2.3 (${n} samples each): the simulation is the mean over R = ${R} SGD runs (weight fluctuations and Monte-Carlo), the theory the mean of R fresh ` +
               `evaluations at the ODE state; tolerance t_dof(1 - ${ALPHA}/(2 x ${nChecks})) sqrt(se_sim^2 + se_th^2) (Welch dof ${diff.dof.toFixed(1)}) + c/sqrt(d), c = ${C_QUANTILE}: the offset ` +
-              `measured once against the mean of 32 runs (e2 quantiles: <= 0.22 at d = 300, 0.06-0.14 at d = 600; 0.03-0.08 of it is the quadrature error of ghNodes = 6 against 12). ReLU projections are heavy-tailed: quantiles, not moments.`,
+              `measured once against the mean of 32 runs (e2 quantiles: <= 0.22 at d = 300, 0.06-0.14 at d = 600; 0.03-0.08 of it was the quadrature error of the Gauss-Hermite rule used then, which the exact 'kink' rule removes, so c is conservative). ReLU projections are heavy-tailed: quantiles, not moments.`,
           ),
         );
       });
@@ -188,7 +188,7 @@ export default defineExperiment({
     const statPanel = (key: string, yTitle: string, title: string) =>
       linePanel({ series: series.filter((s) => s.meta?.panel === key).map(({ yErr, ...s }) => s), xTitle: 'training time τ', yTitle, title, markerEvery: every, legendOrient: 'bottom', colorTitle: 'statistic' });
     const statCap = ctx.caption(
-      `Dashed: Result 2.1 ODE in regression form (spec §4.4; rotated Gauss-Hermite quadrature, ${p.ghNodes} nodes per axis, r = ${r}) from the statistics of the actual initial weights. ` +
+      `Dashed: Result 2.1 ODE in regression form (spec §4.4; 'kink' rule: the two innermost units of each expectation in closed form, ${p.kinkNodes} Gauss-Legendre nodes per outer piece, r = ${r}) from the statistics of the actual initial weights. ` +
         `Solid with markers: online SGD at d = ${d}, mean of ${R} runs. M^c_c: overlap of unit c with centroid c.${capTail}`,
     );
     await ctx.figure(
