@@ -258,6 +258,22 @@ describe("cross-time pair moments for ReLU and sign at r >= 3 ('marginal' rule, 
     expect(maxZ(pairOf(3, f, tp(0.3), tp(0.7), { crossRule: 'gauss-hermite' }, reluActivation), mc)).toBeGreaterThan(6);
   }, 30_000);
 
+  it('r = 2 (the default there too): matches the nested kink rule at 40 nodes per piece, which its old 12-node default missed', () => {
+    // measured against kink 40: 3.7e-8 at (0.3, 0.7) (old kink 12: 3.0e-5), 4.1e-7 at (0.3, 0.35) (old: 2.3e-2), where
+    // kink 40 is itself 3.9e-7 off the marginal rule at 24 nodes (3.5e-12 at (0.3, 0.7))
+    const f = fields2(1.4);
+    for (const [a, b] of [
+      [0.3, 0.7],
+      [0.3, 0.35],
+    ]) {
+      const def = pairOf(2, f, tp(a), tp(b), {}, reluActivation);
+      const nested = pairOf(2, f, tp(a), tp(b), { crossRule: 'kink', crossKinkNodes: 40 }, reluActivation);
+      expect(relErr(def, nested)).toBeLessThan(1e-6);
+      expect(relErr(def, pairOf(2, f, tp(a), tp(b), { crossKinkNodes: 24 }, reluActivation))).toBeLessThan(1e-7);
+      expect(relErr(pairOf(2, f, tp(a), tp(b), { crossRule: 'kink' }, reluActivation), nested)).toBeGreaterThan(1e-5);
+    }
+  }, 30_000);
+
   it('r = 1: equals the 2-level kink rule (itself checked against 1-D integrals) to 1e-8', () => {
     const f: ClusterFields = { Q: Float64Array.of(0.9), S: Float64Array.of(1.1), M: Float64Array.of(0.5), b: 0.4, v: Float64Array.of(0.3) };
     // measured 4.4e-9 against the kink rule with 40 nodes per piece (whose own error is of that order)
