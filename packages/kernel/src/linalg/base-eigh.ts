@@ -10,7 +10,7 @@
 
 import { dgemm } from '../ops/dgemm.js';
 import { stedc } from './base-stedc.js';
-import { sterf } from './base-sterf.js';
+import { sterfTql2Layout } from './base-sterf.js';
 import { tql2 } from './base-tql2.js';
 
 export { tql2 };
@@ -284,9 +284,7 @@ export function eighInPlace(
     sortAscending(n, values, vectors);
   } else {
     // Eigenvalues only: the root-free QL / QR on the squared off-diagonal (dsterf).
-    const off = new Float64Array(n);
-    for (let i = 0; i + 1 < n; i++) off[i] = e[i + 1];
-    if (!sterf(n, values, off)) return false;
+    if (!sterfTql2Layout(n, values, e)) return false;
   }
   if (scale !== 1) for (let i = 0; i < n; i++) values[i] *= scale;
   return true;

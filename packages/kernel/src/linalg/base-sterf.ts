@@ -185,3 +185,13 @@ export function sterf(n: number, d: Float64Array, e: Float64Array): boolean {
   d.subarray(0, n).sort();
   return true;
 }
+
+/**
+ * `sterf` on a tridiagonal whose off-diagonal is in tql2's layout (e[i] couples rows i - 1 and i, e[0]
+ * unused), as `tridiagonalize*` return it: copies it into sterf's layout first, leaving `e` untouched.
+ */
+export function sterfTql2Layout(n: number, d: Float64Array, e: Float64Array): boolean {
+  const off = new Float64Array(n);
+  for (let i = 0; i + 1 < n; i++) off[i] = e[i + 1];
+  return sterf(n, d, off);
+}

@@ -11,7 +11,7 @@
 import { dgemm } from '../ops/dgemm.js';
 import { applyQ, eighInPlace, tridiagonalizeBlocked } from './base-eigh.js';
 import { stein } from './base-stein.js';
-import { sterf } from './base-sterf.js';
+import { sterfTql2Layout } from './base-sterf.js';
 
 const EPS = 2 ** -52;
 
@@ -240,9 +240,7 @@ export function svdValsTall(m: number, n: number, a0: Float64Array, s: Float64Ar
   const hh = new Float64Array(n);
   tridiagonalizeBlocked(n, g, d, e, hh);
   const lam = d.slice();
-  const off = new Float64Array(n);
-  for (let i = 0; i + 1 < n; i++) off[i] = e[i + 1];
-  if (!sterf(n, lam, off)) return false; // ascending
+  if (!sterfTql2Layout(n, lam, e)) return false; // ascending
   const top = Math.max(lam[n - 1], 0);
   const THETA2 = 1e-4; // split at sigma = 1e-2 sigma_max
   // k = tail size: every eigenvalue below THETA2 * top, extended upward until a factor-2 gap.
