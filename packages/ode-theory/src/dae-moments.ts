@@ -178,7 +178,7 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
       ? (() => {
           // piecewise-linear sigma: the innermost pair in closed form, crossKinkNodes (default 8) per outer piece;
           // otherwise nested Gauss-Legendre, crossKinkNodes (default 12) for the 4-unit marginals, 16 and 24 for the 3- and 2-unit ones
-          const exactInner = act.name === 'relu' || act.name === 'sign';
+          const exactInner = pwl !== null;
           const kr = kinkRule(4, kinks, opts.crossKinkNodes ?? (exactInner ? 8 : 12), opts);
           const n4 = kr.gl.nodes.length;
           const gls = exactInner ? [kr.gl, kr.gl, kr.gl] : [gaussLegendre(Math.max(24, n4)), gaussLegendre(Math.max(16, n4)), kr.gl];

@@ -31,6 +31,38 @@ import { fdfOf } from './activation.js';
 import type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
 import { cellWeights, NODE_X, NODE_Y, OUTER_CUTS, outerCount, pieceLinear, pieceOf, sortRange } from './pwl-cells.js';
 
+/** The unit sets of one time in the marginal expansion: every single unit {i} and every pair {i, m}, i < m. */
+function unitSets(r: number): number[][] {
+  const sets: number[][] = [];
+  for (let i = 0; i < r; i++) sets.push([i]);
+  for (let i = 0; i < r; i++) for (let m = i + 1; m < r; m++) sets.push([i, m]);
+  return sets;
+}
+
+/**
+ * The joint law of (h_a, h_b) = (h at time a, h at time b), 2r units: means mh, covariance Om and
+ * Cov(h, Lambda) KL (row-major 2r x 2r), with Lambda_{t,i} = c1_t lambda1_i + c0_t lambda0_i.
+ */
+function fillJoint(r: number, f: ClusterFields, ta: TimePoint, tb: TimePoint, mh: Float64Array, Om: Float64Array, KL: Float64Array): void {
+  const { Q, S, M } = f;
+  const nh = 2 * r;
+  for (let t = 0; t < 2; t++) {
+    const tt = t === 0 ? ta : tb;
+    const c1 = 1 - f.b * tt.beta;
+    const c0 = -f.b * tt.alpha;
+    for (let i = 0; i < r; i++) {
+      mh[t * r + i] = tt.beta * M[i] + tt.p * f.v[i];
+      for (let t2 = 0; t2 < 2; t2++) {
+        const tu = t2 === 0 ? ta : tb;
+        for (let l = 0; l < r; l++) {
+          Om[(t * r + i) * nh + t2 * r + l] = tt.alpha * tu.alpha * Q[i * r + l] + tt.beta * tu.beta * S[i * r + l];
+          KL[(t * r + i) * nh + t2 * r + l] = c1 * tu.beta * S[i * r + l] + c0 * tu.alpha * Q[i * r + l];
+        }
+      }
+    }
+  }
+}
+
 /** Parameters of the 'marginal' cross-time rule. */
 export interface MarginalPairParams {
   /** Base spacing h0 (standard-normal units): dx <= min(h0, h0 / c). */
@@ -439,9 +471,7 @@ export function marginalPairRule(r: number, act: Activation, par: MarginalPairPa
     return s;
   }
 
-  const Aset: number[][] = [];
-  for (let i = 0; i < r; i++) Aset.push([i]);
-  for (let i = 0; i < r; i++) for (let m = i + 1; m < r; m++) Aset.push([i, m]);
+  const Aset = unitSets(r);
   const uA: number[] = [0, 0];
   const uB: number[] = [0, 0];
 
@@ -606,19 +636,7 @@ export function marginalPairRule(r: number, act: Activation, par: MarginalPairPa
     c1[1] = 1 - f.b * tb.beta;
     c0[0] = -f.b * ta.alpha;
     c0[1] = -f.b * tb.alpha;
-    for (let t = 0; t < 2; t++) {
-      const tt = t === 0 ? ta : tb;
-      for (let i = 0; i < r; i++) {
-        mh[t * r + i] = tt.beta * M[i] + tt.p * f.v[i];
-        for (let t2 = 0; t2 < 2; t2++) {
-          const tu = t2 === 0 ? ta : tb;
-          for (let l = 0; l < r; l++) {
-            Om[(t * r + i) * nh + t2 * r + l] = tt.alpha * tu.alpha * Q[i * r + l] + tt.beta * tu.beta * S[i * r + l];
-            KL[(t * r + i) * nh + t2 * r + l] = c1[t] * tu.beta * S[i * r + l] + c0[t] * tu.alpha * Q[i * r + l];
-          }
-        }
-      }
-    }
+    fillJoint(r, f, ta, tb, mh, Om, KL);
     o.Ess.fill(0);
     o.Espsi.fill(0);
     o.Epsis.fill(0);
@@ -970,9 +988,7 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
     }
   }
 
-  const Aset: number[][] = [];
-  for (let i = 0; i < r; i++) Aset.push([i]);
-  for (let i = 0; i < r; i++) for (let m = i + 1; m < r; m++) Aset.push([i, m]);
+  const Aset = unitSets(r);
 
   return function pair(f: ClusterFields, ta: TimePoint, tb: TimePoint, out: PairMoments): boolean {
     const { Q, S, M } = f;
@@ -980,21 +996,7 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
     const c1b = 1 - f.b * tb.beta;
     const c0a = -f.b * ta.alpha;
     const c0b = -f.b * tb.alpha;
-    for (let t = 0; t < 2; t++) {
-      const tt = t === 0 ? ta : tb;
-      const c1 = t === 0 ? c1a : c1b;
-      const c0 = t === 0 ? c0a : c0b;
-      for (let i = 0; i < r; i++) {
-        mh[t * r + i] = tt.beta * M[i] + tt.p * f.v[i];
-        for (let t2 = 0; t2 < 2; t2++) {
-          const tu = t2 === 0 ? ta : tb;
-          for (let l = 0; l < r; l++) {
-            Om[(t * r + i) * nh + t2 * r + l] = tt.alpha * tu.alpha * Q[i * r + l] + tt.beta * tu.beta * S[i * r + l];
-            KL[(t * r + i) * nh + t2 * r + l] = c1 * tu.beta * S[i * r + l] + c0 * tu.alpha * Q[i * r + l];
-          }
-        }
-      }
-    }
+    fillJoint(r, f, ta, tb, mh, Om, KL);
     const { Ess, Espsi, Epsis, Epsipsi } = out;
     Ess.fill(0);
     Espsi.fill(0);
