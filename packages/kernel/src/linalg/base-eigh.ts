@@ -256,11 +256,13 @@ function sortAscending(n: number, values: Float64Array, vectors: Float64Array | 
  */
 export function eighInPlace(
   n: number, a: Float64Array, values: Float64Array, vectors: Float64Array | null, method: EighMethod = 'auto',
+  prescaled = false,
 ): boolean {
   if (n === 0) return true;
-  // Scale to max|a| = 1 (lower triangle) so that no intermediate over- or underflows.
+  // Scale to max|a| = 1 (lower triangle) so that no intermediate over- or underflows; `prescaled`:
+  // the caller has brought max|a| into [2^-256, 2^256] (rescaleExtreme), where this never scales.
   let scale = 0;
-  for (let i = 0; i < n; i++) for (let j = i * n; j <= i * n + i; j++) scale = Math.max(scale, Math.abs(a[j]));
+  if (!prescaled) for (let i = 0; i < n; i++) for (let j = i * n; j <= i * n + i; j++) scale = Math.max(scale, Math.abs(a[j]));
   if (scale > 0 && (scale < 2 ** -500 || scale > 2 ** 500)) {
     const inv = 1 / scale;
     for (let i = 0; i < n; i++) for (let j = i * n; j <= i * n + i; j++) a[j] *= inv;
@@ -324,6 +326,22 @@ function blockT(V: Float64Array, vOff: number, ldv: number, r: number, b: number
   }
 }
 
+/** blockT from the Gram matrix G = V^T V (b x b, row stride ldg, at gOff in `f`): only G[p][c], p < c, is read. */
+function blockTFromGram(f: Float64Array, gOff: number, ldg: number, b: number, hh: Float64Array, j1: number, T: Float64Array): void {
+  T.fill(0, 0, b * b);
+  for (let c = 0; c < b; c++) {
+    const h = hh[j1 - 1 - c];
+    const tau = h === 0 ? 0 : 1 / h;
+    T[c * b + c] = tau;
+    if (c === 0 || tau === 0) continue;
+    for (let p = 0; p < c; p++) {
+      let s = 0;
+      for (let q = p; q < c; q++) s += T[p * b + q] * f[gOff + q * ldg + c];
+      T[p * b + c] = -tau * s;
+    }
+  }
+}
+
 /**
  * applyQ with Z, V and the block products in the gemm's WebAssembly memory (reserveWasm), every
  * product accumulating in place (dgemmInWasm): per block W^T = Z^T V, W2^T = W^T (-T)^T, Z += V W2
@@ -338,7 +356,8 @@ function applyQWasm(n: number, a: Float64Array, hh: Float64Array, z: Float64Arra
   const tOff = al(vOff + (n + 4) * nb);
   const wOff = al(tOff + nb * nb);
   const w2Off = al(wOff + (cols + 4) * nb);
-  const total = al(w2Off + (cols + 4) * nb);
+  const gOff = al(w2Off + (cols + 4) * nb);
+  const total = al(gOff + (nb + 4) * nb);
   const w = reserveWasm(total, gemmScratchDoubles());
   if (!w) return false;
   try {
@@ -346,14 +365,17 @@ function applyQWasm(n: number, a: Float64Array, hh: Float64Array, z: Float64Arra
     f.fill(0, 0, total);
     for (let i = 0; i < n; i++) f.set(z.subarray(i * cols, (i + 1) * cols), zOff + i * ldz);
     const T = new Float64Array(nb * nb);
-    const y = new Float64Array(nb);
     for (let j0 = 1; j0 < n; j0 += nb) {
       const j1 = Math.min(n, j0 + nb);
       const b = j1 - j0;
       const r = j1 - 1;
       f.fill(0, vOff, vOff + (r + 4) * nb);
       blockV(n, a, j1, r, b, f, vOff, nb);
-      blockT(f, vOff, nb, r, b, hh, j1, T, y);
+      // T from G = V^T V through the SIMD gemm (the r b^2 inner products are most of dlarft's work).
+      f.fill(0, gOff, gOff + (nb + 4) * nb);
+      dgemmInWasm(true, false, b, b, r, vOff, nb, vOff, nb, gOff, nb);
+      f = w.f64;
+      blockTFromGram(f, gOff, nb, b, hh, j1, T);
       // -T, so that the second product gives W2^T = -(W^T T^T) and the third adds
       for (let p = 0; p < b; p++) for (let q = 0; q < b; q++) f[tOff + p * nb + q] = -T[p * b + q];
       // W^T (cols x b) = Z[0:r]^T V

@@ -13,7 +13,10 @@
  *   (D - lambda_i)^-1 zhat are numerically orthogonal however close the roots are;
  * - the new eigenvectors are one gemm: Q[:, K] U (n x k times k x k, through the SIMD dgemm).
  */
-import { dgemm } from '../ops/dgemm.js';
+import { dgemm, gemmScratchDoubles } from '../ops/dgemm.js';
+import { KIND, gemmPool, gemmThreads } from '../ops/gemm-threads.js';
+import { mergeRows } from '../ops/merge-rows.js';
+import { releaseWasm, reserveWasm } from '../ops/wasm-gemm-state.js';
 import { tql2 } from './base-tql2.js';
 
 const EPS = 2 ** -52;
@@ -159,147 +162,100 @@ function merge(lo: number, n: number, n1: number, sgn: number, rho0: number, d: 
     dk[i] = ds[keep[i]];
     zk[i] = z[keep[i]];
   }
-  // delta[i*k + j] = d_j - lambda_i, lambda_i = org_i + tau_i.
-  const delta = new Float64Array(k * k);
   const lam = new Float64Array(k);
-  secular(k, dk, zk, rho, delta, lam);
-  // Loewner / Gu-Eisenstat: zhat_i^2 = (lambda_i - d_i)/rho * prod_{j != i} (lambda_j - d_i)/(d_j - d_i).
-  const zh = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let p = -delta[i * k + i] / rho;
-    for (let j = 0; j < k; j++) {
-      if (j === i) continue;
-      p *= -delta[j * k + i] / (dk[j] - dk[i]);
-    }
-    zh[i] = Math.sqrt(Math.max(p, 0)) * (zk[i] < 0 ? -1 : 1);
-  }
-  // U[j][i] = zhat_j / (d_j - lambda_i), columns normalised.
-  const u = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    let s = 0;
-    const row = i * k;
-    for (let j = 0; j < k; j++) {
-      const v = zh[j] / delta[row + j];
-      delta[row + j] = v;
-      s += v * v;
-    }
-    const inv = 1 / Math.sqrt(s);
-    for (let j = 0; j < k; j++) u[j * k + i] = delta[row + j] * inv;
-  }
+  const ut = mergeRowsAll(k, dk, zk, rho, lam, keep, typ);
   // Q[:, lo..lo+k) = Qs[:, keep] U, as two gemms that skip the zero blocks of Qs: rows above n1
   // use the columns of type 1 and 2 (and those rows of U), rows below the columns of type 2 and 3.
   for (const upper of [true, false]) {
-    const sel: number[] = [];
-    for (let p = 0; p < k; p++) if (typ[keep[p]] !== (upper ? 3 : 1)) sel.push(p);
+    const { sel, ut: uk } = ut[upper ? 0 : 1];
     const r0 = upper ? 0 : n1;
     const rows = upper ? n1 : n - n1;
     const ks = sel.length;
     const qk = new Float64Array(rows * ks);
-    const uk = new Float64Array(ks * k);
     for (let r = 0; r < rows; r++) {
       const src = (r0 + r) * n;
       for (let c = 0; c < ks; c++) qk[r * ks + c] = qs[src + keep[sel[c]]];
     }
-    for (let c = 0; c < ks; c++) uk.set(u.subarray(sel[c] * k, sel[c] * k + k), c * k);
-    dgemm(false, false, rows, k, ks, 1, qk, ks, uk, k, 0, q.subarray((lo + r0) * N + lo), N);
+    dgemm(false, true, rows, k, ks, 1, qk, ks, uk, ks, 0, q.subarray((lo + r0) * N + lo), N);
   }
   for (let i = 0; i < k; i++) d[lo + i] = lam[i];
 }
 
-/**
- * Roots of 1 + rho sum_j z_j^2 / (d_j - lambda) for increasing d (length k), rho > 0, z_j != 0:
- * lambda_i in (d_i, d_{i+1}) (the last in (d_{k-1}, d_{k-1} + rho |z|^2]). Writes lambda and
- * delta[i*k + j] = d_j - lambda_i, each formed as (d_j - origin) - tau with the origin the pole
- * nearer the root.
- */
-export function secular(k: number, d: Float64Array, z: Float64Array, rho: number, delta: Float64Array, lam: Float64Array): void {
-  const z2 = new Float64Array(k);
-  let zz = 0;
-  for (let j = 0; j < k; j++) {
-    z2[j] = z[j] * z[j];
-    zz += z2[j];
-  }
-  const sh = new Float64Array(k);
-  const rz = new Float64Array(k);
-  for (let j = 0; j < k; j++) rz[j] = rho * z2[j];
-  for (let i = 0; i < k; i++) {
-    let org: number;
-    let lo: number;
-    let hi: number;
-    let guess = Number.NaN;
-    if (i < k - 1) {
-      const gap = d[i + 1] - d[i];
-      const mid = d[i] + 0.5 * gap;
-      let f = 1;
-      for (let j = 0; j < k; j++) f += (rho * z2[j]) / (d[j] - mid);
-      // Initial guess (dlaed4): the two nearest poles exact, the rest frozen at the midpoint:
-      // c + r_i / (d_i - lambda) + r_{i+1} / (d_{i+1} - lambda) = 0 with c = f(mid) - both terms there.
-      const ri = rho * z2[i];
-      const rn = rho * z2[i + 1];
-      const c = f - ri / (-0.5 * gap) - rn / (0.5 * gap);
-      if (f >= 0) {
-        org = i;
-        lo = 0;
-        hi = 0.5 * gap;
-        guess = quadRoot(c, -(c * gap + ri + rn), ri * gap, lo, hi);
-      } else {
-        org = i + 1;
-        lo = -0.5 * gap;
-        hi = 0;
-        guess = quadRoot(c, c * gap - ri - rn, -rn * gap, lo, hi);
-      }
-    } else {
-      org = i;
-      lo = 0;
-      hi = rho * zz * (1 + 8 * EPS) + 4 * EPS * Math.abs(d[i]);
-    }
-    const dorg = d[org];
-    for (let j = 0; j < k; j++) sh[j] = d[j] - dorg;
-    // Start from the bracket's midpoint; Newton steps, bisection when a step leaves the bracket.
-    let tau = guess > lo && guess < hi ? guess : 0.5 * (lo + hi);
-    for (let it = 0; it < 300; it++) {
-      let f = 1;
-      let fp = 0;
-      let err = 1;
-      for (let j = 0; j < k; j++) {
-        const inv = 1 / (sh[j] - tau);
-        const t = rz[j] * inv;
-        f += t;
-        err += Math.abs(t);
-        fp += t * inv;
-      }
-      if (f === 0 || Math.abs(f) <= 2 * EPS * k * err) break;
-      if (f > 0) hi = tau;
-      else lo = tau;
-      let next = tau - f / fp;
-      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-      if (next === tau || next <= lo || next >= hi) {
-        // Bracket exhausted at floating-point resolution.
-        const m = 0.5 * (lo + hi);
-        if (m === lo || m === hi) break;
-        next = m;
-      }
-      tau = next;
-    }
-    if (tau === 0) tau = org === i ? Number.MIN_VALUE : -Number.MIN_VALUE;
-    lam[i] = dorg + tau;
-    const row = i * k;
-    for (let j = 0; j < k; j++) delta[row + j] = sh[j] - tau;
-  }
-}
+/** Merges with at least this many non-deflated roots share their per-root work with the gemm worker threads. */
+const MERGE_THREAD_MIN = 160;
 
-/** The root of A x^2 + B x + C = 0 inside (lo, hi) (stable formulas), NaN if none. */
-function quadRoot(A: number, B: number, C: number, lo: number, hi: number): number {
-  if (A === 0) {
-    const x = -C / B;
-    return x > lo && x < hi ? x : Number.NaN;
+/**
+ * The per-root work of a merge (../ops/merge-rows.ts): roots, zhat, and U's rows, in three phases
+ * shared between this thread and the ready gemm workers by equal ranges of roots when k is large
+ * (in the shared WebAssembly memory; bit-identical for any thread count), else here in plain arrays.
+ * Writes lam; returns, for the upper (rows < n1) and lower halves, the selected columns `sel` of
+ * U (by type) gathered as ut = U[sel, :]^T (k x |sel|, row-major).
+ */
+function mergeRowsAll(
+  k: number, dk: Float64Array, zk: Float64Array, rho: number, lam: Float64Array, keep: number[], typ: Uint8Array,
+): Array<{ sel: number[]; ut: Float64Array }> {
+  const al = (x: number) => (x + 7) & ~7;
+  const parOff = 0;
+  const dkOff = 8;
+  const rzOff = al(dkOff + k);
+  const zkOff = al(rzOff + k);
+  const lamOff = al(zkOff + k);
+  const zhOff = al(lamOff + k);
+  const shOff = al(zhOff + k);
+  const maxT = k >= MERGE_THREAD_MIN ? gemmThreads() : 1;
+  const dOff = al(shOff + maxT * al(k));
+  const uOff = al(dOff + k * k);
+  const total = uOff + k * k;
+  const w = maxT > 1 ? reserveWasm(total, gemmScratchDoubles()) : null;
+  try {
+    const pool = w?.shared ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
+    const T = pool ? Math.min(maxT, pool.readyWorkers() + 1) : 1;
+    let f = w ? w.f64 : new Float64Array(total);
+    let zz = 0;
+    for (let j = 0; j < k; j++) {
+      const z2 = zk[j] * zk[j];
+      zz += z2;
+      f[rzOff + j] = rho * z2;
+    }
+    f[parOff] = rho;
+    f[parOff + 1] = zz;
+    f.set(dk, dkOff);
+    f.set(zk, zkOff);
+    const cut = (t: number) => Math.floor((k * t) / T);
+    for (let phase = 0; phase < 3; phase++) {
+      const args = (t: number) => [phase, k, parOff, dkOff, rzOff, zkOff, lamOff, zhOff, shOff + t * al(k), dOff, uOff, cut(t), cut(t + 1)];
+      const jobs: number[][] = [];
+      for (let t = 1; t < T; t++) {
+        const job = args(t);
+        while (job.length < KIND) job.push(0);
+        job[KIND] = 3;
+        jobs.push(job);
+      }
+      const handles = pool && jobs.length > 0 ? pool.dispatch(jobs) : null;
+      const a = args(0);
+      mergeRows(f, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
+      if (handles && pool) {
+        // A failed worker's range is recomputed here (each phase writes only its own range).
+        for (const i of pool.wait(handles)) {
+          const b = args(i + 1);
+          mergeRows(f, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12]);
+        }
+      }
+      if (w) f = w.f64;
+    }
+    lam.set(f.subarray(lamOff, lamOff + k));
+    return [true, false].map((upper) => {
+      const sel: number[] = [];
+      for (let p = 0; p < k; p++) if (typ[keep[p]] !== (upper ? 3 : 1)) sel.push(p);
+      const ks = sel.length;
+      const ut = new Float64Array(k * ks);
+      for (let i = 0; i < k; i++) {
+        const row = uOff + i * k;
+        for (let c = 0; c < ks; c++) ut[i * ks + c] = f[row + sel[c]];
+      }
+      return { sel, ut };
+    });
+  } finally {
+    if (w) releaseWasm();
   }
-  const disc = B * B - 4 * A * C;
-  if (!(disc >= 0)) return Number.NaN;
-  const q = -0.5 * (B + (B >= 0 ? Math.sqrt(disc) : -Math.sqrt(disc)));
-  const x1 = q / A;
-  const x2 = q === 0 ? Number.NaN : C / q;
-  if (x1 > lo && x1 < hi) return x1;
-  if (x2 > lo && x2 < hi) return x2;
-  return Number.NaN;
 }

@@ -27,11 +27,11 @@ export interface EighResult {
  * ```
  */
 export function eigh(a: NDArray, name = 'a'): EighResult {
-  const { n, data } = symmetricArg(a, name);
-  const e = rescaleExtreme(data);
+  const { n, data, maxAbs } = symmetricArg(a, name);
+  const e = rescaleExtreme(data, maxAbs);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
-  if (!eighInPlace(n, data, values, vectors)) {
+  if (!eighInPlace(n, data, values, vectors, 'auto', true)) {
     throw new ConvergenceError(`eigh(${name}): the QL iteration did not converge within 60 iterations per eigenvalue`);
   }
   ldexpInPlace(values, e);
@@ -40,10 +40,10 @@ export function eigh(a: NDArray, name = 'a'): EighResult {
 
 /** Eigenvalues of the symmetric `a`, ascending (no eigenvectors: about 4-5x faster than `eigh`). */
 export function eigvalsh(a: NDArray, name = 'a'): Float64Array {
-  const { n, data } = symmetricArg(a, name);
-  const e = rescaleExtreme(data);
+  const { n, data, maxAbs } = symmetricArg(a, name);
+  const e = rescaleExtreme(data, maxAbs);
   const values = new Float64Array(n);
-  if (!eighInPlace(n, data, values, null)) {
+  if (!eighInPlace(n, data, values, null, 'auto', true)) {
     throw new ConvergenceError(`eigvalsh(${name}): the QL iteration did not converge within 60 iterations per eigenvalue`);
   }
   ldexpInPlace(values, e);
@@ -95,7 +95,7 @@ function vectorsFor(r: Reduced, lam: Float64Array): NDArray {
 export function eighTop(a: NDArray, k: number, name = 'a'): EighResult {
   const arg = symmetricArg(a, name);
   if (!Number.isInteger(k) || k < 0 || k > arg.n) throw new DomainError(`k: expected an integer in [0, ${arg.n}] (the size of ${name}), got ${k}`);
-  const e = rescaleExtreme(arg.data);
+  const e = rescaleExtreme(arg.data, arg.maxAbs);
   const r = reduce(arg);
   const { n } = r;
   const all = r.d.slice();
@@ -148,7 +148,7 @@ export function eighRange(a: NDArray, select: EighSelection, opts: EighRangeOpti
     const s = select as { lower?: number; upper?: number };
     throw new ParameterError(`select: expected {from, to} or {lower, upper} with lower < upper, got lower = ${s.lower}, upper = ${s.upper}`);
   }
-  const e = rescaleExtreme(arg.data);
+  const e = rescaleExtreme(arg.data, arg.maxAbs);
   const r = reduce(arg);
   const s2 = 2 ** -Math.max(-1000, Math.min(1000, e));
   let il: number;

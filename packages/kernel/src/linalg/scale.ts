@@ -23,10 +23,11 @@ export function ldexpInPlace(x: Float64Array, e: number): void {
 /**
  * Scale `data` (finite) in place when its largest |entry| is outside [2^-256, 2^256]; returns the
  * exponent e with original = 2^e * scaled (0 when nothing was done or the matrix is zero).
+ * `knownMaxAbs`: max |entry| when the caller already has it (matrixArg's), saving a pass.
  */
-export function rescaleExtreme(data: Float64Array): number {
-  let maxAbs = 0;
-  for (let i = 0; i < data.length; i++) maxAbs = Math.max(maxAbs, Math.abs(data[i]));
+export function rescaleExtreme(data: Float64Array, knownMaxAbs?: number): number {
+  let maxAbs = knownMaxAbs ?? 0;
+  if (knownMaxAbs === undefined) for (let i = 0; i < data.length; i++) maxAbs = Math.max(maxAbs, Math.abs(data[i]));
   if (maxAbs === 0 || (maxAbs >= LOW && maxAbs <= HIGH)) return 0;
   let e = Math.floor(Math.log2(maxAbs));
   if (e % 2 !== 0) e -= 1; // even, so that square roots of scaled quantities scale exactly too

@@ -43,8 +43,8 @@ export function svdRaw(m: number, n: number, data: Float64Array): { u: Float64Ar
  * orthonormal u and vt; rank-deficient input gets an orthonormal completion of u.
  */
 export function svd(a: NDArray, name = 'a'): SvdResult {
-  const { m, n, data } = matrixArg(a, name);
-  const e = rescaleExtreme(data);
+  const { m, n, data, maxAbs } = matrixArg(a, name);
+  const e = rescaleExtreme(data, maxAbs);
   const r = svdRaw(m, n, data);
   if (!r) throw new ConvergenceError(`svd(${name}): the Jacobi iteration did not converge within 60 sweeps`);
   ldexpInPlace(r.s, e);
@@ -63,8 +63,8 @@ export function svd(a: NDArray, name = 'a'): SvdResult {
  * const s = svdvals(x);            // condition number s[0] / s[s.length - 1]
  */
 export function svdvals(a: NDArray, name = 'a'): Float64Array {
-  const { m, n, data } = matrixArg(a, name);
-  const e = rescaleExtreme(data);
+  const { m, n, data, maxAbs } = matrixArg(a, name);
+  const e = rescaleExtreme(data, maxAbs);
   const k = Math.min(m, n);
   const s = new Float64Array(k);
   let ok: boolean;

@@ -220,6 +220,12 @@ function dgemmWasm(
     }
   }
   const f = w.f64;
+  if (alpha === 1 && beta === 0) {
+    // The common case as block copies (memcpy) instead of an element loop.
+    if (np === n && ldc === n) C.set(f.subarray(cOff, cOff + m * n));
+    else for (let i = 0; i < m; i++) C.set(f.subarray(cOff + i * np, cOff + i * np + n), i * ldc);
+    return;
+  }
   for (let i = 0; i < m; i++) {
     const ci = i * ldc;
     const pi = cOff + i * np;
@@ -311,32 +317,23 @@ export function dgemmLowerInWasm(k: number, m: number, aOff: number, lda: number
   const packSize = align8(MC * KC + KC * NC);
   const packOff = align8(wasmScratchBase());
   const pool: GemmPool | null = w.shared && m * m * k >= THREAD_MIN_MNK_IN_PLACE ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
-  const T = Math.min(pool ? pool.readyWorkers() + 1 : 1, Math.ceil(m / RB));
+  const T = Math.min(pool ? pool.readyWorkers() + 1 : 1, Math.ceil(m / 64));
   const f = ensureWasmDoubles(w, packOff + T * packSize);
   lastThreads = T;
   if (T === 1) {
     gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, m, RB, DS, packOff, packOff + MC * KC, KC, MC, NC);
     return true;
   }
-  // Split the blocks into T runs of about equal area (block [b0, b1) has about (b1 - b0) b1 entries).
-  const nblk = Math.ceil(m / RB);
-  const cum = [0];
-  for (let b = 0; b < nblk; b++) {
-    const b1 = Math.min(m, (b + 1) * RB);
-    cum.push(cum[b] + (b1 - b * RB) * b1);
-  }
+  // Split the rows into T runs of about equal area (rows [0, r) hold about r^2 / 2 entries), cut at
+  // multiples of DS: the lower triangle does not depend on where the cuts fall (gemmLowerBlocks), and
+  // with strips starting where they would anyway, neither does the scratch above the diagonal.
   const cuts = [0];
-  for (let t = 1; t < T; t++) {
-    let b = cuts[t - 1];
-    while (b < nblk && cum[b] < (cum[nblk] * t) / T) b++;
-    cuts.push(b);
-  }
-  cuts.push(nblk);
-  const row = (b: number) => Math.min(m, b * RB);
+  for (let t = 1; t < T; t++) cuts.push(Math.max(cuts[t - 1], Math.min(m, Math.round((m * Math.sqrt(t / T)) / DS) * DS)));
+  cuts.push(m);
   const jobs: Array<{ job: number[]; r0: number; r1: number }> = [];
   for (let t = 1; t < T; t++) {
-    const r0 = row(cuts[t]);
-    const r1 = row(cuts[t + 1]);
+    const r0 = cuts[t];
+    const r1 = cuts[t + 1];
     if (r0 >= r1) continue;
     const ap = packOff + t * packSize;
     const job = [aOff, lda, bOff, ldb, k, cOff, ldc, r0, r1, RB, DS, ap, ap + MC * KC, KC, MC, NC];
@@ -345,7 +342,7 @@ export function dgemmLowerInWasm(k: number, m: number, aOff: number, lda: number
     jobs.push({ job, r0, r1 });
   }
   const handles = (pool as GemmPool).dispatch(jobs.map((j) => j.job));
-  gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, row(cuts[1]), RB, DS, packOff, packOff + MC * KC, KC, MC, NC);
+  gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, cuts[1], RB, DS, packOff, packOff + MC * KC, KC, MC, NC);
   if ((pool as GemmPool).wait(handles).length > 0) {
     // A worker failed part-way: its rows of C may hold a partial sum, which cannot be undone in place.
     throw new Error('dgemmLowerInWasm: a gemm worker thread failed');

@@ -90,10 +90,11 @@ export function gemmBlock(
 /**
  * The lower triangle (columns <= row) of rows [r0, r1) of C += op(A) op(B) with op(A) = A^T (A is
  * k x rows, leading dimension lda) and op(B) = B (k x cols, ldb), all in the wasm memory `f` with C
- * at cOff (row stride ldc): by RB-row blocks (block b covers rows [b RB, b RB + RB)), each as the
- * rectangle left of its diagonal block in one gemmBlock and the diagonal block in DS-row strips.
- * r0 must be a multiple of RB. The partition does not depend on r0 / r1, so every element is the
- * same sum whichever thread computes its block. Self-contained except for gemmBlock (worker threads
+ * at cOff (row stride ldc): by RB-row blocks (block b covers rows [b RB, b RB + RB), clipped to
+ * [r0, r1)), each as the rectangle left of its diagonal block in one gemmBlock and the diagonal
+ * block in DS-row strips. r0 must be a multiple of DS (RB a multiple of DS). Every element is the micro-kernel's sum over
+ * the same k-blocks in the same order whichever rows a call covers, so the result does not depend on
+ * how rows are split between calls (threads). Self-contained except for gemmBlock (worker threads
  * receive both as source text).
  */
 export function gemmLowerBlocks(
@@ -101,10 +102,11 @@ export function gemmLowerBlocks(
   cOff: number, ldc: number, r0: number, r1: number, RB: number, DS: number, apOff: number, bpOff: number,
   KC: number, MC: number, NC: number,
 ): void {
-  for (let b0 = r0; b0 < r1; b0 += RB) {
+  for (let b0 = r0 - (r0 % RB); b0 < r1; b0 += RB) {
+    const lo = Math.max(r0, b0);
     const b1 = Math.min(r1, b0 + RB);
-    if (b0 > 0) gemmBlock(f, kernel, true, false, f, aOff, lda, f, bOff, ldb, b0, b1, b0, k, ldc, cOff, apOff, bpOff, KC, MC, NC);
-    for (let s0 = b0; s0 < b1; s0 += DS) {
+    if (b0 > 0) gemmBlock(f, kernel, true, false, f, aOff, lda, f, bOff, ldb, lo, b1, b0, k, ldc, cOff, apOff, bpOff, KC, MC, NC);
+    for (let s0 = lo; s0 < b1; s0 += DS) {
       const s1 = Math.min(b1, s0 + DS);
       gemmBlock(f, kernel, true, false, f, aOff, lda, f, bOff + b0, ldb, s0, s1, s1 - b0, k, ldc, cOff + b0, apOff, bpOff, KC, MC, NC);
     }

@@ -1,4 +1,5 @@
 import { gemmBlock, gemmLowerBlocks } from './gemm-block.js';
+import { mergeRows } from './merge-rows.js';
 import { type WasmMemory, wasmSharedState } from './wasm-gemm-state.js';
 
 /**
@@ -23,7 +24,8 @@ import { type WasmMemory, wasmSharedState } from './wasm-gemm-state.js';
 const SLOT = 32; // Int32 words per worker in the control array
 /**
  * Job word (after JOB) holding the job's kind: 0 a gemm row block (gemmBlock), 1 symmetric mat-vec
- * chunks, 2 row blocks of a lower-triangle update (gemmLowerBlocks).
+ * chunks, 2 row blocks of a lower-triangle update (gemmLowerBlocks), 3 a range of roots of a
+ * divide-and-conquer merge (mergeRows).
  */
 export const KIND = 24;
 /** Busy-wait (ms) before a futex sleep, on both sides: a worker after its job, the caller before a result. */
@@ -37,7 +39,8 @@ export interface GemmPool {
    * Start jobs (one per ready worker, in order); returns handles for `wait`. A job is the
    * gemmBlock argument list, or (word KIND = 1) symmetric mat-vec chunks
    * [pa, ldBytes, pu, count, (t0, t1, pp) x count] of the reduction module (byte addresses), or
-   * (KIND = 2) the gemmLowerBlocks argument list after f and kernel.
+   * (KIND = 2) the gemmLowerBlocks argument list after f and kernel, or (KIND = 3) the mergeRows
+   * argument list after f.
    */
   dispatch(jobs: number[][]): Array<{ slot: number; seq: number }>;
   /** Block until the dispatched jobs finish; returns the indices (into jobs) of failed ones. */
@@ -94,6 +97,7 @@ const { workerData } = require('node:worker_threads');
 const __name = (f) => f;
 const gemmBlock = ${gemmBlock.toString()};
 const gemmLowerBlocks = ${gemmLowerBlocks.toString()};
+const mergeRows = ${mergeRows.toString()};
 const { mem, bytes, auxBytes, ctrl: sab, slot, SLOT, JOB, SPIN_MS, KIND } = workerData;
 const ctrl = new Int32Array(sab);
 const base = slot * SLOT;
@@ -113,6 +117,8 @@ for (;;) {
     if (j[KIND] === 1) {
       // symmetric mat-vec chunks: [pa, ldBytes, pu, count, (t0, t1, pp) x count]
       for (let c = 0; c < j[3]; c++) aux.symv(j[0], j[1], j[2], j[6 + 3 * c], j[5 + 3 * c], j[4 + 3 * c]);
+    } else if (j[KIND] === 3) {
+      mergeRows(new Float64Array(mem.buffer), j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12]);
     } else if (j[KIND] === 2) {
       const f = new Float64Array(mem.buffer);
       gemmLowerBlocks(f, kernel, j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15]);
