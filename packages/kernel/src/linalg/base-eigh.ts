@@ -17,12 +17,14 @@ export { tql2 };
 import { SYMV_ROWS, reductionKernels } from './wasm-symv.js';
 import { dgemmInWasm, dgemmLowerInWasm, gemmScratchDoubles } from '../ops/dgemm.js';
 import { releaseWasm, reserveWasm } from '../ops/wasm-gemm-state.js';
-import { KIND, gemmPool } from '../ops/gemm-threads.js';
+import { CLAIM_GEN, KIND, gemmPool } from '../ops/gemm-threads.js';
 
 /** Chunks of the reduction's symmetric mat-vec (at most this many threads share it). */
 const SYMV_CHUNKS = 4;
 /** Mat-vecs of at least this many 4-row blocks are shared with the gemm worker threads. */
 const SYMV_THREAD_MIN_BLOCKS = 96;
+/** Generation of the last claimed mat-vec (marks its chunks done in the pool's claim words). */
+let claimGen = 0;
 
 
 /**
@@ -626,8 +628,8 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
   const oneOff = al(cfOff + 2 * nb + 2) + (S - 1) * al(n + 2);
   const total = al(oneOff + 1);
   const tb = new Int32Array(S + 1);
-  // One job array per worker, reused by every shared mat-vec (word KIND = 1 marks the job kind).
-  const jobBufs: number[][] = Array.from({ length: S }, () => new Array(KIND + 1).fill(0));
+  // One job array, shared by the workers of every shared mat-vec (word KIND = 1 marks the job kind).
+  const jobBufs: number[][] = [new Array(KIND + 1).fill(0)];
   const jobs: number[][] = [];
   let aloneLeft = 0;
   let sharedCalls = 0;
@@ -644,7 +646,6 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
     const R = SYMV_ROWS;
     for (let ihi = n - 1; ihi >= 1; ihi -= nb) {
       const ilo = Math.max(1, ihi - nb + 1);
-      A.fill(0, wvOff, wvOff + 2 * nb * n);
       for (let i = ihi; i >= ilo; i--) {
         const jc = ihi - i; // rows 0..jc-1 of W and V hold the panel's earlier reflectors
         const ri = i * n;
@@ -667,7 +668,9 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
         const l = i - 1;
         const h = reflector(A, ri, l, e, i);
         if (h === 0) {
+          // No reflector: its rows of V, W and NX are zero (the later columns of the panel read them).
           hh[i] = 0;
+          for (const off of [vOff + jc * n, wvOff + jc * n, nxOff + jc * n, nxOff + (nb + jc) * n]) A.fill(0, off, off + n);
           continue;
         }
         // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state): R-row blocks with
@@ -681,53 +684,56 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
         for (let c = 1; c < S; c++) A.fill(0, pBuf[c], pBuf[c] + R * tb[c + 1]);
         const share = pool !== null && nblocks >= SYMV_THREAD_MIN_BLOCKS && aloneLeft-- <= 0;
         const T = share && pool ? Math.min(S, pool.readyWorkers() + 1) : 1;
-        const t0 = T > 1 ? performance.now() : 0;
-        const mine = Math.floor(S / T);
-        let handles: Array<{ slot: number; seq: number }> | null = null;
-        jobs.length = 0;
         if (T > 1 && pool) {
-          for (let j = 1; j < T; j++) {
-            const job = jobBufs[j];
-            const c0 = Math.floor((S * j) / T);
-            const c1 = Math.floor((S * (j + 1)) / T);
-            job[0] = 0;
-            job[1] = n * 8;
-            job[2] = ri * 8;
-            job[3] = c1 - c0;
-            for (let c = c0; c < c1; c++) {
-              job[4 + 3 * (c - c0)] = tb[c];
-              job[5 + 3 * (c - c0)] = tb[c + 1];
-              job[6 + 3 * (c - c0)] = pBuf[c] * 8;
-            }
-            job[KIND] = 1;
-            jobs.push(job);
+          // The chunks go to whichever thread claims them first (an atomic counter), so a thread that is
+          // slow or descheduled leaves the rest to the others; a chunk's buffer is the same whoever fills it.
+          const t0 = performance.now();
+          const claims = pool.claims;
+          const gen = (claimGen = (claimGen % 0x3fffffff) + 1);
+          Atomics.store(claims, 0, 0);
+          const job = jobBufs[0];
+          job[0] = 0;
+          job[1] = n * 8;
+          job[2] = ri * 8;
+          job[3] = S;
+          for (let c = 0; c < S; c++) {
+            job[4 + 3 * c] = tb[c];
+            job[5 + 3 * c] = tb[c + 1];
+            job[6 + 3 * c] = pBuf[c] * 8;
           }
-          handles = pool.dispatch(jobs);
-        }
-        for (let c = 0; c < (handles ? mine : S); c++) symv(0, n * 8, ri * 8, pBuf[c] * 8, tb[c + 1], tb[c]);
-        if (handles && pool) {
+          job[CLAIM_GEN] = gen;
+          job[KIND] = 1;
+          jobs.length = 0;
+          for (let j = 1; j < T; j++) jobs.push(job);
+          const handles = pool.dispatch(jobs);
+          let mine = 0;
+          for (let c = Atomics.add(claims, 0, 1); c < S; c = Atomics.add(claims, 0, 1)) {
+            symv(0, n * 8, ri * 8, pBuf[c] * 8, tb[c + 1], tb[c]);
+            Atomics.store(claims, 1 + c, gen);
+            mine++;
+          }
           const t1 = performance.now();
-          for (const f of pool.wait(handles)) {
-            // A worker failed: redo its chunks here (same chunks, same buffers, same bits).
-            const job = jobs[f];
-            for (let q = 0; q < job[3]; q++) {
-              const pp = job[6 + 3 * q] / 8;
-              A.fill(0, pp, pp + R * job[5 + 3 * q]);
-              symv(0, n * 8, ri * 8, job[6 + 3 * q], job[5 + 3 * q], job[4 + 3 * q]);
-            }
+          pool.wait(handles);
+          for (let c = 0; c < S; c++) {
+            if (Atomics.load(claims, 1 + c) === gen) continue;
+            // A worker failed with this chunk claimed: redo it here (same chunk, same buffer, same bits).
+            A.fill(0, pBuf[c], pBuf[c] + R * tb[c + 1]);
+            symv(0, n * 8, ri * 8, pBuf[c] * 8, tb[c + 1], tb[c]);
           }
-          // Sharing pays only if the worker answers about when this thread finishes its own chunks. On an
-          // oversubscribed host the spinning threads take turns on one core, and a worker's first calls
-          // run unoptimised code: by windows of 16 shared mat-vecs, if they took longer than this thread
-          // alone would have (its own time scaled by S / mine), the next 64 go alone, then it tries again.
+          // Sharing pays only if the workers take chunks about as fast as this thread. On an oversubscribed
+          // host the spinning threads take turns on one core, and a worker's first calls run unoptimised
+          // code: by windows of 16 shared mat-vecs, if they took longer than this thread alone would have
+          // (its own time scaled by S / the chunks it took), the next 64 go alone, then it tries again.
           sharedMs += performance.now() - t0;
-          soloMs += ((t1 - t0) * S) / mine;
+          soloMs += mine > 0 ? ((t1 - t0) * S) / mine : 0;
           if (++sharedCalls === 16) {
             if (sharedMs > 0.9 * soloMs) aloneLeft = 64;
             sharedCalls = 0;
             sharedMs = 0;
             soloMs = 0;
           }
+        } else {
+          for (let c = 0; c < S; c++) symv(0, n * 8, ri * 8, pBuf[c] * 8, tb[c + 1], tb[c]);
         }
         for (let c = 1; c < S; c++) if (tb[c + 1] > tb[c]) axpys(pBuf[c] * 8, 0, oneOff * 8, 1, pOff * 8, (R * tb[c + 1]) >> 1);
         for (let j = nblocks * R; j <= l; j++) {
@@ -771,23 +777,27 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
         const kk = up / (2 * h);
         const ov = vOff + jc * n;
         const ow = wvOff + jc * n;
+        const nv = nxOff + jc * n;
+        const nw = nxOff + (nb + jc) * n;
         for (let c = 0; c <= l; c++) {
           const u = A[ri + c];
+          const wc = A[pOff + c] - kk * u;
           A[ov + c] = u;
-          A[ow + c] = A[pOff + c] - kk * u;
+          A[ow + c] = wc;
+          A[nv + c] = -u;
+          A[nw + c] = -wc;
         }
         hh[i] = h;
+      }
+      // Rows beyond a short last panel are zero; the others are read only inside their support 0..l,
+      // which each panel writes, so nothing is cleared between panels.
+      for (let t = ihi - ilo + 1; t < nb; t++) {
+        for (const off of [vOff + t * n, wvOff + t * n, nxOff + t * n, nxOff + (nb + t) * n]) A.fill(0, off, off + n);
       }
       // Trailing block A[0..ilo-1] -= V W^T + W V^T = NX^T WV with NX = [-V; -W] (2nb x n), by row
       // blocks of the lower triangle, accumulated in place.
       const m = ilo;
       if (m === 0) continue;
-      for (let t = 0; t < nb; t++) {
-        for (let c = 0; c < m; c++) {
-          A[nxOff + t * n + c] = -A[vOff + t * n + c];
-          A[nxOff + (nb + t) * n + c] = -A[wvOff + t * n + c];
-        }
-      }
       // By row blocks: the rectangle left of each diagonal block in one gemm, the diagonal block in
       // strips (little of the upper triangle computed); blocks shared between threads by area.
       dgemmLowerInWasm(2 * nb, m, nxOff, n, wvOff, n, 0, n);

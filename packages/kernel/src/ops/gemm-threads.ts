@@ -28,6 +28,11 @@ const SLOT = 32; // Int32 words per worker in the control array
  * divide-and-conquer merge (mergeRows).
  */
 export const KIND = 24;
+/**
+ * Job word of a claimed mat-vec (KIND 1): 0 for fixed chunks; else a generation g, and the threads
+ * take the job's chunks by an atomic counter (claims[0]), marking chunk c done with claims[1 + c] = g.
+ */
+export const CLAIM_GEN = 22;
 /** Busy-wait (ms) before a futex sleep, on both sides: a worker after its job, the caller before a result. */
 const SPIN_MS = 0.2;
 const JOB = 4; // job parameters start here; [0] seq, [1] done seq, [2] ready, [3] failed
@@ -35,6 +40,8 @@ const JOB = 4; // job parameters start here; [0] seq, [1] done seq, [2] ready, [
 export interface GemmPool {
   /** Workers ready to take a job now. */
   readyWorkers(): number;
+  /** Shared words for claimed jobs (CLAIM_GEN): [0] the next chunk to take, [1 + c] chunk c's done mark. */
+  claims: Int32Array;
   /**
    * Start jobs (one per ready worker, in order); returns handles for `wait`. A job is the
    * gemmBlock argument list, or (word KIND = 1) symmetric mat-vec chunks
@@ -98,7 +105,8 @@ const __name = (f) => f;
 const gemmBlock = ${gemmBlock.toString()};
 const gemmLowerBlocks = ${gemmLowerBlocks.toString()};
 const mergeRows = ${mergeRows.toString()};
-const { mem, bytes, auxBytes, ctrl: sab, slot, SLOT, JOB, SPIN_MS, KIND } = workerData;
+const { mem, bytes, auxBytes, ctrl: sab, claims: claimSab, slot, SLOT, JOB, SPIN_MS, KIND, CLAIM_GEN } = workerData;
+const claims = new Int32Array(claimSab);
 const ctrl = new Int32Array(sab);
 const base = slot * SLOT;
 const kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem } }).exports.kernel;
@@ -114,7 +122,13 @@ for (;;) {
   seq = Atomics.load(ctrl, base);
   const j = ctrl.subarray(base + JOB, base + SLOT);
   try {
-    if (j[KIND] === 1) {
+    if (j[KIND] === 1 && j[CLAIM_GEN] !== 0) {
+      // claimed symmetric mat-vec chunks: take the next until none is left
+      for (let c = Atomics.add(claims, 0, 1); c < j[3]; c = Atomics.add(claims, 0, 1)) {
+        aux.symv(j[0], j[1], j[2], j[6 + 3 * c], j[5 + 3 * c], j[4 + 3 * c]);
+        Atomics.store(claims, 1 + c, j[CLAIM_GEN]);
+      }
+    } else if (j[KIND] === 1) {
       // symmetric mat-vec chunks: [pa, ldBytes, pu, count, (t0, t1, pp) x count]
       for (let c = 0; c < j[3]; c++) aux.symv(j[0], j[1], j[2], j[6 + 3 * c], j[5 + 3 * c], j[4 + 3 * c]);
     } else if (j[KIND] === 3) {
@@ -138,6 +152,7 @@ for (;;) {
 function createPool(mem: WasmMemory, bytes: Uint8Array, auxBytes: Uint8Array) {
   const MAX = 64;
   const ctrl = new Int32Array(new SharedArrayBuffer(MAX * SLOT * 4));
+  const claims = new Int32Array(new SharedArrayBuffer(64 * 4));
   let started = 0;
   let loading: Promise<void> | null = null;
   let WorkerCtor: (new (src: string, opts: object) => { unref(): void; on(e: string, f: (x: unknown) => void): void }) | null = null;
@@ -145,7 +160,7 @@ function createPool(mem: WasmMemory, bytes: Uint8Array, auxBytes: Uint8Array) {
 
   function spawn(slot: number): void {
     if (!WorkerCtor) return;
-    const w = new WorkerCtor(workerSource(), { eval: true, workerData: { mem, bytes, auxBytes, ctrl: ctrl.buffer, slot, SLOT, JOB, SPIN_MS, KIND } });
+    const w = new WorkerCtor(workerSource(), { eval: true, workerData: { mem, bytes, auxBytes, ctrl: ctrl.buffer, claims: claims.buffer, slot, SLOT, JOB, SPIN_MS, KIND, CLAIM_GEN } });
     w.unref();
     w.on('error', () => {
       dead.add(slot);
@@ -154,6 +169,7 @@ function createPool(mem: WasmMemory, bytes: Uint8Array, auxBytes: Uint8Array) {
   }
 
   const self = {
+    claims,
     grow(target: number): void {
       target = Math.min(target, MAX);
       if (started >= target) return;
