@@ -3,7 +3,8 @@
 //
 // Imports the BUILT packages (packages/*/dist), runs the kernel's own workloads and every
 // `packages/*/bench/*.bench.mjs` module that exports
-//   workloads: Array<{ name, params?, backend?, flops?, setup?: () => any, run: (ctx) => void | Promise<void>, maxRuns?, budgetMs? }>
+//   workloads: Array<{ name, params?, backend?, flops?, setup?: () => any, run: (ctx) => void | Promise<void>, teardown?: (ctx) => void, maxRuns?, budgetMs? }>
+// (teardown: release what setup started, e.g. a NumPy helper process, so the next workloads run on a quiet machine)
 // and writes bench/results.json atomically (temp file + rename). Speed assertions live only here.
 
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -223,14 +224,17 @@ const t0 = performance.now();
 for (const w of all) {
   const entry = { name: w.name, backend: w.backend ?? 'cpu', params: w.params ?? {} };
   if (w.source) entry.source = w.source;
+  let ctx;
   try {
-    const ctx = w.setup ? await w.setup() : undefined;
+    ctx = w.setup ? await w.setup() : undefined;
     Object.assign(entry, await measure(w, ctx));
     if (w.flops) entry.gflops = round(w.flops / (entry.median_ms * 1e6));
     console.log(fmt([w.name.slice(0, widths[0]), entry.backend, entry.runs, entry.median_ms.toFixed(2), entry.min_ms.toFixed(2), entry.gflops?.toFixed(2) ?? '']));
   } catch (e) {
     entry.error = String(e?.message ?? e);
     console.log(fmt([w.name.slice(0, widths[0]), entry.backend, 0, 'error', '', '']) + `  ${entry.error}`);
+  } finally {
+    if (w.teardown && ctx !== undefined) await w.teardown(ctx);
   }
   results.push(entry);
 }
@@ -258,3 +262,5 @@ const tmp = `${outPath}.${process.pid}.tmp`;
 writeFileSync(tmp, `${JSON.stringify(out, null, 2)}\n`);
 renameSync(tmp, outPath);
 console.log(`bench: ${results.length} workloads in ${out.total_s} s; wrote ${outPath}`);
+// Done: exit even if a bench module left a helper process or handle open (teardown is the first line of defence).
+process.exit(0);

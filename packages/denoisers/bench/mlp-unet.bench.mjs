@@ -87,6 +87,7 @@ if (numpyAvailable()) {
       return w;
     },
     run: (w) => w.step(),
+    teardown: (w) => w.close(),
     maxRuns: 5,
     budgetMs: 8000,
   });

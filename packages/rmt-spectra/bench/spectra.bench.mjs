@@ -35,6 +35,9 @@ function startNumpy() {
       child.stdin.write(`${EPS} ${TOL}\n`);
       return p;
     },
+    close() {
+      child.stdin.end();
+    },
   };
 }
 
@@ -83,6 +86,7 @@ export const workloads = [
           async run(w) {
             await w.run();
           },
+          teardown: (w) => w.close(),
         },
       ]
     : []),
