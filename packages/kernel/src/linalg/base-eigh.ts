@@ -689,7 +689,8 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
           // slow or descheduled leaves the rest to the others; a chunk's buffer is the same whoever fills it.
           const t0 = performance.now();
           const claims = pool.claims;
-          const gen = (claimGen = (claimGen % 0x3fffffff) + 1);
+          claimGen = (claimGen % 0x3fffffff) + 1;
+          const gen = claimGen;
           Atomics.store(claims, 0, 0);
           const job = jobBufs[0];
           job[0] = 0;

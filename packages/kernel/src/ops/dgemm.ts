@@ -204,45 +204,70 @@ function dgemmWasm(
     f.fill(0, cOff, cOff + mp * np);
     gemmBlock(f, w.kernel, transA, transB, A, 0, lda, B, 0, ldb, 0, m, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
   } else {
+    // Workers read A and B from the shared memory; this thread packs its own rows straight from the
+    // caller's arrays, so only the rows of A the workers use are copied (all of A when transposed).
+    // Each thread clears its own rows of C, and this thread copies its rows out while the workers finish.
     const T = workers + 1;
+    const chunk = Math.min(m, Math.ceil(m / T / 4) * 4);
     const aLen = transA ? (k - 1) * lda + m : (m - 1) * lda + k;
     const bLen = transB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
     const aOff = packOff + T * packSize;
     const bOff = align8(aOff + aLen);
     const f = ensureWasmDoubles(w, bOff + bLen);
-    f.fill(0, cOff, cOff + mp * np);
-    f.set(A.subarray(0, aLen), aOff);
+    const a0 = transA ? 0 : chunk * lda;
+    f.set(A.subarray(a0, aLen), aOff + a0);
     f.set(B.subarray(0, bLen), bOff);
-    for (const [r0, r1] of rowBlocksThreaded(w, pool as GemmPool, T, f, transA, transB, aOff, lda, bOff, ldb, m, n, k, np, cOff, packOff, packSize)) {
+    const own = { A, aOff: 0, B, bOff: 0, zeroC: true, ownDone: () => copyOut(0, chunk) };
+    for (const [r0, r1] of rowBlocksThreaded(w, pool as GemmPool, T, f, transA, transB, aOff, lda, bOff, ldb, m, n, k, np, cOff, packOff, packSize, own)) {
       // A worker failed: redo its rows here.
-      f.fill(0, cOff + r0 * np, cOff + r1 * np);
-      gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, r0, r1, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+      gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, r0, r1, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC, true);
     }
-  }
-  const f = w.f64;
-  if (alpha === 1 && beta === 0) {
-    // The common case as block copies (memcpy) instead of an element loop.
-    if (np === n && ldc === n) C.set(f.subarray(cOff, cOff + m * n));
-    else for (let i = 0; i < m; i++) C.set(f.subarray(cOff + i * np, cOff + i * np + n), i * ldc);
+    copyOut(chunk, m);
     return;
   }
-  for (let i = 0; i < m; i++) {
-    const ci = i * ldc;
-    const pi = cOff + i * np;
-    if (beta === 0) for (let j = 0; j < n; j++) C[ci + j] = alpha * f[pi + j];
-    else for (let j = 0; j < n; j++) C[ci + j] = alpha * f[pi + j] + beta * C[ci + j];
+  copyOut(0, m);
+
+  /** Rows [r0, r1) of C = alpha (the padded product) + beta C. */
+  function copyOut(r0: number, r1: number): void {
+    const f = w.f64;
+    if (alpha === 1 && beta === 0) {
+      // The common case as block copies (memcpy) instead of an element loop.
+      if (np === n && ldc === n) C.set(f.subarray(cOff + r0 * n, cOff + r1 * n), r0 * n);
+      else for (let i = r0; i < r1; i++) C.set(f.subarray(cOff + i * np, cOff + i * np + n), i * ldc);
+      return;
+    }
+    for (let i = r0; i < r1; i++) {
+      const ci = i * ldc;
+      const pi = cOff + i * np;
+      if (beta === 0) for (let j = 0; j < n; j++) C[ci + j] = alpha * f[pi + j];
+      else for (let j = 0; j < n; j++) C[ci + j] = alpha * f[pi + j] + beta * C[ci + j];
+    }
   }
+}
+
+/** This thread's operands and options in rowBlocksThreaded (default: the shared ones, accumulate in place). */
+interface OwnRows {
+  A: Float64Array;
+  aOff: number;
+  B: Float64Array;
+  bOff: number;
+  /** Clear the rows of C first (workers too). */
+  zeroC: boolean;
+  /** Called when this thread's rows are done, before waiting for the workers. */
+  ownDone?: () => void;
 }
 
 /**
  * Rows [0, m) of the product split between this thread and T - 1 workers in row blocks of multiples
- * of 4 (this thread takes the first), all operands in the wasm memory `f` (C at cOff, row stride ldc).
- * Returns the row ranges of failed workers.
+ * of 4 (this thread takes the first), the workers' operands in the wasm memory `f` (C at cOff, row
+ * stride ldc); `own` may give this thread other arrays holding the same A and B. Every element of C is
+ * the same micro-kernel sum whichever thread computes its row. Returns the row ranges of failed workers.
  */
 function rowBlocksThreaded(
   w: WasmState, pool: GemmPool, T: number, f: Float64Array, transA: boolean, transB: boolean,
   aOff: number, lda: number, bOff: number, ldb: number, m: number, n: number, k: number,
   ldc: number, cOff: number, packOff: number, packSize: number,
+  own: OwnRows = { A: f, aOff, B: f, bOff, zeroC: false },
 ): Array<[number, number]> {
   const chunk = Math.ceil(m / T / 4) * 4;
   const jobs: Array<{ job: number[]; r0: number; r1: number }> = [];
@@ -251,10 +276,11 @@ function rowBlocksThreaded(
     const r1 = Math.min(m, (t + 1) * chunk);
     if (r0 >= r1) continue;
     const ap = packOff + t * packSize;
-    jobs.push({ job: [transA ? 1 : 0, transB ? 1 : 0, aOff, lda, bOff, ldb, r0, r1, n, k, ldc, cOff, ap, ap + MC * KC, KC, MC, NC], r0, r1 });
+    jobs.push({ job: [transA ? 1 : 0, transB ? 1 : 0, aOff, lda, bOff, ldb, r0, r1, n, k, ldc, cOff, ap, ap + MC * KC, KC, MC, NC, own.zeroC ? 1 : 0], r0, r1 });
   }
   const handles = pool.dispatch(jobs.map((j) => j.job));
-  gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, Math.min(m, chunk), n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+  gemmBlock(f, w.kernel, transA, transB, own.A, own.aOff, lda, own.B, own.bOff, ldb, 0, Math.min(m, chunk), n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC, own.zeroC);
+  own.ownDone?.();
   return pool.wait(handles).map((i) => [jobs[i].r0, jobs[i].r1]);
 }
 

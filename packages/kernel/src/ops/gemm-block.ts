@@ -3,7 +3,7 @@ export type WasmKernel = (pa: number, pb: number, pc: number, mp: number, np: nu
 
 /**
  * Rows [r0, r1) (r0 a multiple of 4) of the padded product op(A) op(B), accumulated into the
- * padded C at `f[cOff]` (row stride np): the GotoBLAS loops over k-blocks (KC), column blocks
+ * padded C at `f[cOff]` (row stride np; with `zeroC`, these rows are cleared first): the GotoBLAS loops over k-blocks (KC), column blocks
  * (NC) and row blocks (MC) with packing into 4-wide panels at `f[apOff]`, `f[bpOff]`.
  * Self-contained on purpose: worker threads receive it as source text (gemm-threads.ts).
  */
@@ -11,8 +11,10 @@ export function gemmBlock(
   f: Float64Array, kernel: WasmKernel, transA: boolean, transB: boolean,
   A: Float64Array, aOff: number, lda: number, B: Float64Array, bOff: number, ldb: number,
   r0: number, r1: number, n: number, k: number, np: number, cOff: number, apOff: number, bpOff: number,
-  KC: number, MC: number, NC: number,
+  KC: number, MC: number, NC: number, zeroC = false,
 ): void {
+  // zeroC: clear these rows of C first (up to the next multiple of 4: the micro-kernel writes whole tiles).
+  if (zeroC) f.fill(0, cOff + r0 * np, cOff + ((r1 + 3) & ~3) * np);
   for (let pc = 0; pc < k; pc += KC) {
     const kc = Math.min(KC, k - pc);
     for (let jc = 0; jc < n; jc += NC) {

@@ -44,7 +44,7 @@ export interface GemmPool {
   claims: Int32Array;
   /**
    * Start jobs (one per ready worker, in order); returns handles for `wait`. A job is the
-   * gemmBlock argument list, or (word KIND = 1) symmetric mat-vec chunks
+   * gemmBlock argument list (zeroC as 0 / 1), or (word KIND = 1) symmetric mat-vec chunks
    * [pa, ldBytes, pu, count, (t0, t1, pp) x count] of the reduction module (byte addresses), or
    * (KIND = 2) the gemmLowerBlocks argument list after f and kernel, or (KIND = 3) the mergeRows
    * argument list after f.
@@ -138,7 +138,7 @@ for (;;) {
       gemmLowerBlocks(f, kernel, j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15]);
     } else {
       const f = new Float64Array(mem.buffer);
-      gemmBlock(f, kernel, j[0] === 1, j[1] === 1, f, j[2], j[3], f, j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15], j[16]);
+      gemmBlock(f, kernel, j[0] === 1, j[1] === 1, f, j[2], j[3], f, j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15], j[16], j[17] === 1);
     }
   } catch (e) {
     Atomics.store(ctrl, base + 3, 1);
