@@ -200,13 +200,22 @@ function dgemmWasm(
   const cOff = wasmScratchBase();
   const packOff = align8(cOff + mp * np);
   if (workers === 0) {
-    const f = ensureWasmDoubles(w, packOff + packSize);
+    // A and B copied into the memory so that the SIMD copies pack them (faster than packing from here).
+    const aLen = transA ? (k - 1) * lda + m : (m - 1) * lda + k;
+    const bLen = transB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
+    const aOff = packOff + packSize;
+    const bOff = align8(aOff + aLen);
+    const f = ensureWasmDoubles(w, bOff + bLen);
+    if (w.pack) {
+      f.set(A.subarray(0, aLen), aOff);
+      f.set(B.subarray(0, bLen), bOff);
+    }
     f.fill(0, cOff, cOff + mp * np);
-    gemmBlock(f, w.kernel, transA, transB, A, 0, lda, B, 0, ldb, 0, m, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+    if (w.pack) gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC, false, w.pack);
+    else gemmBlock(f, w.kernel, transA, transB, A, 0, lda, B, 0, ldb, 0, m, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
   } else {
-    // Workers read A and B from the shared memory; this thread packs its own rows straight from the
-    // caller's arrays, so only the rows of A the workers use are copied (all of A when transposed).
-    // Each thread clears its own rows of C, and this thread copies its rows out while the workers finish.
+    // A and B are copied into the shared memory, where every thread packs them with the SIMD copies;
+    // each thread clears its own rows of C, and this thread copies its rows out while the workers finish.
     const T = workers + 1;
     const chunk = Math.min(m, Math.ceil(m / T / 4) * 4);
     const aLen = transA ? (k - 1) * lda + m : (m - 1) * lda + k;
@@ -214,13 +223,12 @@ function dgemmWasm(
     const aOff = packOff + T * packSize;
     const bOff = align8(aOff + aLen);
     const f = ensureWasmDoubles(w, bOff + bLen);
-    const a0 = transA ? 0 : chunk * lda;
-    f.set(A.subarray(a0, aLen), aOff + a0);
+    f.set(A.subarray(0, aLen), aOff);
     f.set(B.subarray(0, bLen), bOff);
-    const own = { A, aOff: 0, B, bOff: 0, zeroC: true, ownDone: () => copyOut(0, chunk) };
+    const own = { A: f, aOff, B: f, bOff, zeroC: true, ownDone: () => copyOut(0, chunk) };
     for (const [r0, r1] of rowBlocksThreaded(w, pool as GemmPool, T, f, transA, transB, aOff, lda, bOff, ldb, m, n, k, np, cOff, packOff, packSize, own)) {
       // A worker failed: redo its rows here.
-      gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, r0, r1, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC, true);
+      gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, r0, r1, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC, true, w.pack);
     }
     copyOut(chunk, m);
     return;
@@ -259,8 +267,8 @@ interface OwnRows {
 
 /**
  * Rows [0, m) of the product split between this thread and T - 1 workers in row blocks of multiples
- * of 4 (this thread takes the first), the workers' operands in the wasm memory `f` (C at cOff, row
- * stride ldc); `own` may give this thread other arrays holding the same A and B. Every element of C is
+ * of 4 (this thread takes the first), the operands in the wasm memory `f` (C at cOff, row stride
+ * ldc); `own` may give this thread other arrays holding the same A and B. Every element of C is
  * the same micro-kernel sum whichever thread computes its row. Returns the row ranges of failed workers.
  */
 function rowBlocksThreaded(
@@ -279,7 +287,7 @@ function rowBlocksThreaded(
     jobs.push({ job: [transA ? 1 : 0, transB ? 1 : 0, aOff, lda, bOff, ldb, r0, r1, n, k, ldc, cOff, ap, ap + MC * KC, KC, MC, NC, own.zeroC ? 1 : 0], r0, r1 });
   }
   const handles = pool.dispatch(jobs.map((j) => j.job));
-  gemmBlock(f, w.kernel, transA, transB, own.A, own.aOff, lda, own.B, own.bOff, ldb, 0, Math.min(m, chunk), n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC, own.zeroC);
+  gemmBlock(f, w.kernel, transA, transB, own.A, own.aOff, lda, own.B, own.bOff, ldb, 0, Math.min(m, chunk), n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC, own.zeroC, w.pack);
   own.ownDone?.();
   return pool.wait(handles).map((i) => [jobs[i].r0, jobs[i].r1]);
 }
@@ -313,7 +321,7 @@ export function dgemmInWasm(
   const f = ensureWasmDoubles(w, packOff + T * packSize);
   lastThreads = T;
   if (workers === 0) {
-    gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+    gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC, false, w.pack);
     return true;
   }
   if (rowBlocksThreaded(w, pool as GemmPool, T, f, transA, transB, aOff, lda, bOff, ldb, m, n, k, ldc, cOff, packOff, packSize).length > 0) {
@@ -347,7 +355,7 @@ export function dgemmLowerInWasm(k: number, m: number, aOff: number, lda: number
   const f = ensureWasmDoubles(w, packOff + T * packSize);
   lastThreads = T;
   if (T === 1) {
-    gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, m, RB, DS, packOff, packOff + MC * KC, KC, MC, NC);
+    gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, m, RB, DS, packOff, packOff + MC * KC, KC, MC, NC, w.pack);
     return true;
   }
   // Split the rows into T runs of about equal area (rows [0, r) hold about r^2 / 2 entries), cut at
@@ -368,7 +376,7 @@ export function dgemmLowerInWasm(k: number, m: number, aOff: number, lda: number
     jobs.push({ job, r0, r1 });
   }
   const handles = (pool as GemmPool).dispatch(jobs.map((j) => j.job));
-  gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, cuts[1], RB, DS, packOff, packOff + MC * KC, KC, MC, NC);
+  gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, cuts[1], RB, DS, packOff, packOff + MC * KC, KC, MC, NC, w.pack);
   if ((pool as GemmPool).wait(handles).length > 0) {
     // A worker failed part-way: its rows of C may hold a partial sum, which cannot be undone in place.
     throw new Error('dgemmLowerInWasm: a gemm worker thread failed');

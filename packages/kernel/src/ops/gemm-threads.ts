@@ -135,10 +135,10 @@ for (;;) {
       mergeRows(new Float64Array(mem.buffer), j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12]);
     } else if (j[KIND] === 2) {
       const f = new Float64Array(mem.buffer);
-      gemmLowerBlocks(f, kernel, j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15]);
+      gemmLowerBlocks(f, kernel, j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15], aux);
     } else {
       const f = new Float64Array(mem.buffer);
-      gemmBlock(f, kernel, j[0] === 1, j[1] === 1, f, j[2], j[3], f, j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15], j[16], j[17] === 1);
+      gemmBlock(f, kernel, j[0] === 1, j[1] === 1, f, j[2], j[3], f, j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15], j[16], j[17] === 1, aux);
     }
   } catch (e) {
     Atomics.store(ctrl, base + 3, 1);

@@ -1,4 +1,4 @@
-import type { WasmKernel } from './gemm-block.js';
+import type { PackKernels, WasmKernel } from './gemm-block.js';
 import { SHARED_MAX_PAGES, gemmKernelBytes } from './wasm-gemm-module.js';
 import { SYMV_ROWS, reductionKernelBytes } from './wasm-reduction-module.js';
 
@@ -26,6 +26,8 @@ export interface WasmState {
   /** The tridiagonal reduction's kernels (wasm-reduction-module.ts) for the same memory; workers instantiate them too. */
   auxBytes: Uint8Array;
   kernel: WasmKernel;
+  /** The SIMD panel packing of the aux module on this thread (null where it failed to instantiate). */
+  pack: PackKernels | null;
   /** Whether `kernel` accumulates with fused multiply-adds (relaxed SIMD). */
   fma: boolean;
   f64: Float64Array;
@@ -75,7 +77,13 @@ export function loadWasm(): WasmState | null {
     const bytes = gemmKernelBytes(shared, fma);
     const inst = new W.Instance(new W.Module(bytes), { env: { mem } });
     const auxBytes = reductionKernelBytes(SYMV_ROWS, shared, fma);
-    wasm = { mem, shared, bytes, auxBytes, kernel: inst.exports.kernel as WasmKernel, fma, f64: new Float64Array(mem.buffer) };
+    let pack: PackKernels | null = null;
+    try {
+      pack = new W.Instance(new W.Module(auxBytes), { env: { mem } }).exports as unknown as PackKernels;
+    } catch {
+      pack = null;
+    }
+    wasm = { mem, shared, bytes, auxBytes, kernel: inst.exports.kernel as WasmKernel, pack, fma, f64: new Float64Array(mem.buffer) };
   } catch {
     wasm = null;
   }

@@ -17,6 +17,7 @@
  *   (symmetric, from the stored lower triangle). The last rows beyond R nblocks are left to the caller.
  * - `axpys(px, ldxBytes, pc, nrows, py, len2)`: y[0..2 len2) += sum_{t < nrows} c[t] X[t][0..2 len2).
  * - `dots(px, ldxBytes, pu, nrows, pout, len2)`: out[t] = X[t][0..2 len2) . u[0..2 len2) for t < nrows.
+ * - `pack4(src, ldsBytes, dst, kc)`, `packT4(src, ldsBytes, dst, kc)`: the gemm's panel packing (packBody).
  */
 
 import { I32, V128, uleb, vec, section, name, get, set, i32c, i32add, i32mul, i32ltS, i32eqz, brIf, br, block, loop, end, simd, v128zero, f64x2add, f64x2mul, f64x2relaxedMadd } from './wasm-asm.js';
@@ -152,18 +153,65 @@ function rowsBody(dot: boolean, fma: boolean): { locals: number[]; body: number[
   return { locals: vec([[...uleb(7), I32], [...uleb(5), V128]]), body };
 }
 
-/** The module's bytes (exports symv, axpys, dots), for a shared or private memory, with or without FMA. */
+const shuffle = (lanes: number[]) => [...simd(13), ...lanes];
+/** [a.lo, b.lo] and [a.hi, b.hi] of two f64x2 vectors. */
+const LO_LO = shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+const HI_HI = shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]);
+
+/**
+ * The gemm's packing into 4-wide panels ([p][4] for p < kc, 32 bytes per p), for sources already in
+ * the memory. Params 0 src, 1 ldsBytes, 2 dst, 3 kc (4, 5 unused).
+ * - `pack4`: dst[p][0..3] = src[p lds .. p lds + 3] (4 contiguous doubles per p);
+ * - `packT4`: dst[p][r] = src[r lds + p] for r < 4 (a 4 x kc block transposed), two p at a time by
+ *   lane shuffles. Pure copies: the packed values are the source bits.
+ * i32 locals: 6 p, 7 s (moving source), 8 d (moving destination), 9..11 rows 1..3 (packT4); v128 12..15.
+ */
+function packBody(transposed: boolean): { locals: number[]; body: number[] } {
+  const [p, sp, dp] = [6, 7, 8];
+  const rowp = (r: number) => (r === 0 ? sp : 8 + r);
+  const a = (r: number) => 12 + r;
+  const init: number[] = [...i32c(0), ...set(p), ...get(0), ...set(sp), ...get(2), ...set(dp)];
+  if (!transposed) {
+    const step = [
+      ...get(dp), ...get(sp), ...v128load(0), ...v128store(0),
+      ...get(dp), ...get(sp), ...v128load(16), ...v128store(16),
+      ...get(sp), ...get(1), ...i32add, ...set(sp),
+      ...get(dp), ...i32c(32), ...i32add, ...set(dp),
+      ...get(p), ...i32c(1), ...i32add, ...set(p),
+    ];
+    return { locals: vec([[...uleb(6), I32], [...uleb(4), V128]]), body: [...init, ...whileLoop([...get(p), ...get(3), ...i32ltS], step)] };
+  }
+  for (let r = 1; r < 4; r++) init.push(...get(0), ...get(1), ...i32c(r), ...i32mul, ...i32add, ...set(rowp(r)));
+  const step: number[] = [];
+  for (let r = 0; r < 4; r++) step.push(...get(rowp(r)), ...v128load(0), ...set(a(r)));
+  step.push(
+    ...get(dp), ...get(a(0)), ...get(a(1)), ...LO_LO, ...v128store(0),
+    ...get(dp), ...get(a(2)), ...get(a(3)), ...LO_LO, ...v128store(16),
+    ...get(dp), ...get(a(0)), ...get(a(1)), ...HI_HI, ...v128store(32),
+    ...get(dp), ...get(a(2)), ...get(a(3)), ...HI_HI, ...v128store(48),
+  );
+  for (let r = 0; r < 4; r++) step.push(...get(rowp(r)), ...i32c(16), ...i32add, ...set(rowp(r)));
+  step.push(...get(dp), ...i32c(64), ...i32add, ...set(dp), ...get(p), ...i32c(2), ...i32add, ...set(p));
+  // An odd last p: one double from each row.
+  const tail: number[] = [...block, ...get(p), ...get(3), ...i32ltS, ...i32eqz, ...brIf(0)];
+  for (let r = 0; r < 4; r++) tail.push(...get(dp), ...get(rowp(r)), ...f64load(0), ...f64store(8 * r));
+  tail.push(...end);
+  const body = [...init, ...whileLoop([...get(p), ...i32c(1), ...i32add, ...get(3), ...i32ltS], step), ...tail];
+  return { locals: vec([[...uleb(6), I32], [...uleb(4), V128]]), body };
+}
+
+/** The module's bytes (exports symv, axpys, dots, pack4, packT4), for a shared or private memory, with or without FMA. */
 export function reductionKernelBytes(R: number, shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
-  const fns = [symvBody(R, fma, SYMV_UNROLL), rowsBody(false, fma), rowsBody(true, fma)].map(({ locals, body }) => {
+  const fns = [symvBody(R, fma, SYMV_UNROLL), rowsBody(false, fma), rowsBody(true, fma), packBody(false), packBody(true)].map(({ locals, body }) => {
     const func = [...locals, ...body, ...end];
     return [...uleb(func.length), ...func];
   });
-  const names = ['symv', 'axpys', 'dots'];
+  const names = ['symv', 'axpys', 'dots', 'pack4', 'packT4'];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec(new Array(6).fill([I32])), ...vec([])]])),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, ...(shared ? [0x03, 0x01, ...uleb(SHARED_MAX_PAGES)] : [0x00, 0x01])]])),
-    ...section(3, vec([[0], [0], [0]])),
+    ...section(3, vec(names.map(() => [0]))),
     ...section(7, vec(names.map((nm, i) => [...name(nm), 0x00, i]))),
     ...section(10, vec(fns)),
   ];
