@@ -305,31 +305,25 @@ function blockV(n: number, a: Float64Array, j1: number, r: number, b: number, V:
   }
 }
 
-/** T (b x b, stride b) upper triangular: T[c][c] = tau_c, T[0:c, c] = -tau_c T[0:c, 0:c] (V[:, 0:c]^T v_c). */
-function blockT(V: Float64Array, vOff: number, ldv: number, r: number, b: number, hh: Float64Array, j1: number, T: Float64Array, y: Float64Array): void {
-  T.fill(0, 0, b * b);
-  for (let c = 0; c < b; c++) {
-    const h = hh[j1 - 1 - c];
-    const tau = h === 0 ? 0 : 1 / h;
-    T[c * b + c] = tau;
-    if (c === 0 || tau === 0) continue;
-    y.fill(0, 0, c);
-    for (let row = 0; row < r; row++) {
-      const vr = vOff + row * ldv;
+/** G[p][c] = (V^T V)[p][c] for p < c (b x b, stride b; the strict upper triangle): the JS path's Gram for blockT. */
+function gramUpper(V: Float64Array, vOff: number, ldv: number, r: number, b: number, G: Float64Array): void {
+  G.fill(0, 0, b * b);
+  for (let row = 0; row < r; row++) {
+    const vr = vOff + row * ldv;
+    for (let c = 1; c < b; c++) {
       const vc = V[vr + c];
       if (vc === 0) continue;
-      for (let p = 0; p < c; p++) y[p] += V[vr + p] * vc;
-    }
-    for (let p = 0; p < c; p++) {
-      let s = 0;
-      for (let q = p; q < c; q++) s += T[p * b + q] * y[q];
-      T[p * b + c] = -tau * s;
+      for (let p = 0; p < c; p++) G[p * b + c] += V[vr + p] * vc;
     }
   }
 }
 
-/** blockT from the Gram matrix G = V^T V (b x b, row stride ldg, at gOff in `f`): only G[p][c], p < c, is read. */
-function blockTFromGram(f: Float64Array, gOff: number, ldg: number, b: number, hh: Float64Array, j1: number, T: Float64Array): void {
+/**
+ * T (b x b, stride b) upper triangular of the compact-WY block: T[c][c] = tau_c, T[0:c, c] = -tau_c
+ * T[0:c, 0:c] (V[:, 0:c]^T v_c), from the Gram matrix G = V^T V (row stride ldg, at gOff in `f`): only
+ * G[p][c], p < c, is read.
+ */
+function blockT(f: Float64Array, gOff: number, ldg: number, b: number, hh: Float64Array, j1: number, T: Float64Array): void {
   T.fill(0, 0, b * b);
   for (let c = 0; c < b; c++) {
     const h = hh[j1 - 1 - c];
@@ -377,7 +371,7 @@ function applyQWasm(n: number, a: Float64Array, hh: Float64Array, z: Float64Arra
       f.fill(0, gOff, gOff + (nb + 4) * nb);
       dgemmInWasm(true, false, b, b, r, vOff, nb, vOff, nb, gOff, nb);
       f = w.f64;
-      blockTFromGram(f, gOff, nb, b, hh, j1, T);
+      blockT(f, gOff, nb, b, hh, j1, T);
       // -T, so that the second product gives W2^T = -(W^T T^T) and the third adds
       for (let p = 0; p < b; p++) for (let q = 0; q < b; q++) f[tOff + p * nb + q] = -T[p * b + q];
       // W^T (cols x b) = Z[0:r]^T V
@@ -409,14 +403,15 @@ export function applyQ(n: number, a: Float64Array, hh: Float64Array, z: Float64A
   const T = new Float64Array(nb * nb);
   const W = new Float64Array(nb * cols);
   const W2 = new Float64Array(nb * cols);
-  const y = new Float64Array(nb);
+  const G = new Float64Array(nb * nb);
   // P_1 acts first: blocks of reflectors j0..j1-1 in increasing order.
   for (let j0 = 1; j0 < n; j0 += nb) {
     const j1 = Math.min(n, j0 + nb);
     const b = j1 - j0;
     const r = j1 - 1; // u_i has support 0..i-1, so rows 0..r-1 are touched
     blockV(n, a, j1, r, b, V, 0, b);
-    blockT(V, 0, b, r, b, hh, j1, T, y);
+    gramUpper(V, 0, b, r, b, G);
+    blockT(G, 0, b, b, hh, j1, T);
     // Z[0:r] -= V (T (V^T Z[0:r])).
     dgemm(true, false, b, cols, r, 1, V, b, z, cols, 0, W, cols);
     dgemm(false, false, b, cols, b, 1, T, b, W, cols, 0, W2, cols);
