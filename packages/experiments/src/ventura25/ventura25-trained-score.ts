@@ -131,7 +131,7 @@ export default defineExperiment({
       }
     }
     const caption = ctx.caption(
-      `Residual MLP (hidden ${p.hidden}, 2 blocks, SiLU) trained ${p.steps} Adam steps (batch ${p.batchSize}; the paper trains 2,000,000). Solid: t × singular values of its exact input Jacobian at one data point, descending; dashed: RMT theory (ordered quantiles at d = ${p.d}). ` +
+      `Residual MLP (hidden ${p.hidden}, 2 blocks, SiLU) trained ${p.steps} Adam steps (batch ${p.batchSize}; the paper trains 2,000,000). Solid: t × singular values of its exact input Jacobian at one data point, descending; dashed: RMT theory (ordered quantiles at d = ${p.d}). ${p.settings.includes('left') ? `Fig 6 panel: Algorithm 2's estimate from ${p.probes} probes (solid with markers), the same net's exact Jacobian (dotted, under the estimate where the two agree) and the theory (dashed). ` : ''}` +
         `${p.settings.includes('right') ? `Uniform panel theory: ${p.uniformGroups} equal groups at the midpoints of [1e-3, 1]. ` : ''}Distance from the exact score of the same F — ${summary.join('; ')}. The gap positions (d − m = ${p.d - p.m} and d − (high-variance columns)) are reproduced; the levels are not: the normal block is not flat and the bulk tails are off by the percentages above.`,
     );
     await ctx.figure('trained-score', withTitle({ hconcat: panels, resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } } }, `Trained VE score on a linear manifold (d = ${p.d}, m = ${p.m}): Jacobian spectra over t`, caption), caption);
