@@ -26,7 +26,7 @@
  *
  * Allocation-free after the buffers first reach the largest grid; same inputs give bit-identical outputs.
  */
-import { type Activation, bivariateNormalGridMoments } from '@diffusion-theory/kernel';
+import { type Activation, bivariateNormalGridMoments, dgemm } from '@diffusion-theory/kernel';
 import { fdfOf } from './activation.js';
 import type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
 import { cellWeights, NODE_X, NODE_Y, OUTER_CUTS, outerCount, pieceLinear, pieceOf, sortRange } from './pwl-cells.js';
@@ -77,6 +77,11 @@ export interface MarginalPairParams {
 
 export type PairFn = (f: ClusterFields, ta: TimePoint, tb: TimePoint, out: PairMoments) => void;
 
+/** A mode product goes to the SIMD gemm when its banded work (band entries x columns) is at least this... */
+const DENSE_MIN_WORK = 1 << 15;
+/** ... and the bands fill at least this fraction of W (else the banded loops do less work). */
+const DENSE_MIN_FILL = 0.2;
+
 /** Log-weight cut-off of the lattice (exp(-40) ~ 4e-18 of the peak). */
 const EXP_CUT = 40;
 
@@ -115,6 +120,8 @@ export function marginalPairRule(r: number, act: Activation, par: MarginalPairPa
   let Wm: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
   const lo: Int32Array[] = [new Int32Array(0), new Int32Array(0)];
   const hi: Int32Array[] = [new Int32Array(0), new Int32Array(0)];
+  /** Entries inside the bands of W_j (the rest of W_j is zero), to choose banded loops or a dense gemm. */
+  const bandSize = [0, 0];
   function ensureAxis(n: number): void {
     if (n <= cap) return;
     cap = n;
@@ -336,14 +343,17 @@ export function marginalPairRule(r: number, act: Activation, par: MarginalPairPa
       for (let a = 0; a < n1; a++) {
         const x = (a - m1) * dx[j];
         const w = Math.exp(-0.5 * x * x);
+        W.fill(0, a * n2, (a + 1) * n2);
         W[a * n2 + a] = w;
         lo[j][a] = a;
         hi[j][a] = a;
         tot += w;
       }
       for (let a = 0; a < n1; a++) W[a * n2 + a] /= tot;
+      bandSize[j] = n1;
       return;
     }
+    let band = 0;
     const rj = rho[j];
     const v = 1 - rj * rj;
     const inv = 1 / (2 * v);
@@ -358,6 +368,7 @@ export function marginalPairRule(r: number, act: Activation, par: MarginalPairPa
         first = Math.max(0, Math.ceil((rj * x - half) / dy[j]) + m2);
         last = Math.min(n2 - 1, Math.floor((rj * x + half) / dy[j]) + m2);
       }
+      W.fill(0, a * n2, (a + 1) * n2);
       for (let b = first; b <= last; b++) {
         const y = (b - m2) * dy[j];
         const w = Math.exp(-(x * x - 2 * rj * x * y + y * y) * inv);
@@ -366,7 +377,9 @@ export function marginalPairRule(r: number, act: Activation, par: MarginalPairPa
       }
       lo[j][a] = first;
       hi[j][a] = last;
+      band += Math.max(0, last - first + 1);
     }
+    bandSize[j] = band;
     const s = 1 / tot;
     for (let a = 0; a < n1; a++) for (let b = lo[j][a]; b <= hi[j][a]; b++) W[a * n2 + b] *= s;
   }
@@ -414,15 +427,13 @@ export function marginalPairRule(r: number, act: Activation, par: MarginalPairPa
       }
       return;
     }
-    // Z[b0, a1] = sum_b1 W1[a1, b1] psi[b0, b1]
-    for (let b0 = 0; b0 < q0; b0++) {
-      const pb = b0 * q1;
-      for (let a1 = 0; a1 < n1; a1++) {
-        let s = 0;
-        const wr = a1 * q1;
-        for (let b1 = lo1[a1]; b1 <= hi1[a1]; b1++) s += W1[wr + b1] * psi[pb + b1];
-        Z[b0 * n1 + a1] = s;
-      }
+    // Z[b0, a1] = sum_b1 W1[a1, b1] psi[b0, b1], and out = W0 Z: banded loops, or the kernel's SIMD gemm
+    // where the bands fill enough of W (W is zero outside them) and the product is large.
+    if (denseWorth(1, q0)) dgemm(false, true, q0, n1, q1, 1, psi, q1, W1, q1, 0, Z, n1);
+    else zBanded(W1, n1, q0, q1, lo1, hi1);
+    if (denseWorth(0, n1)) {
+      dgemm(false, false, n0, n1, q0, 1, W0, q0, Z, n1, 0, out, n1);
+      return;
     }
     for (let a0 = 0; a0 < n0; a0++) {
       const o = a0 * n1;
@@ -432,6 +443,25 @@ export function marginalPairRule(r: number, act: Activation, par: MarginalPairPa
         const w = W0[wr + b0];
         const zr = b0 * n1;
         for (let a1 = 0; a1 < n1; a1++) out[o + a1] += w * Z[zr + a1];
+      }
+    }
+  }
+
+  /** Whether W_j times a matrix with `cols` columns is better done dense (SIMD gemm) than by its bands. */
+  function denseWorth(j: number, cols: number): boolean {
+    const full = nx[j] * ny[j];
+    return bandSize[j] * cols >= DENSE_MIN_WORK && bandSize[j] >= DENSE_MIN_FILL * full;
+  }
+
+  /** Z = psi W1^T by the bands of W1. */
+  function zBanded(W1: Float64Array, n1: number, q0: number, q1: number, lo1: Int32Array, hi1: Int32Array): void {
+    for (let b0 = 0; b0 < q0; b0++) {
+      const pb = b0 * q1;
+      for (let a1 = 0; a1 < n1; a1++) {
+        let s = 0;
+        const wr = a1 * q1;
+        for (let b1 = lo1[a1]; b1 <= hi1[a1]; b1++) s += W1[wr + b1] * psi[pb + b1];
+        Z[b0 * n1 + a1] = s;
       }
     }
   }
