@@ -92,9 +92,9 @@ export interface DaeQuadratureOptions {
    * default elsewhere).
    */
   crossRule?: 'kink' | 'gauss-hermite' | 'marginal';
-  /** Base spacing h0 of the 'marginal' cross rule's lattices (dx <= min(h0, h0 / c) for unit sd c). Default 0.6. */
+  /** Base spacing h0 of the 'marginal' cross rule's lattices (dx <= min(h0, h0 / c) for unit sd c). Default 0.4. */
   crossSpacing?: number;
-  /** Ridge factor of the 'marginal' cross rule: dx dy <= crossRidge^2 (1 - rho) on a canonical pair of correlation rho. Default 1.4. */
+  /** Ridge factor of the 'marginal' cross rule: dx dy <= crossRidge^2 (1 - rho) on a canonical pair of correlation rho. Default 1.2. */
   crossRidge?: number;
   /**
    * Gauss-Legendre nodes per smooth piece of the cross-time 'kink' rule (2r nested levels; default 24 at r = 1, 12 at r = 2),
