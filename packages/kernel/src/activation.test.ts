@@ -43,4 +43,22 @@ describe('activations', () => {
     expect(() => customActivation({ f: Math.abs, df: Math.sign, kinks: [1, 0] })).toThrow(ParameterError);
     expect(() => customActivation({ f: Math.abs, df: Math.sign, kinks: [Number.NaN] })).toThrow(/kinks must be strictly ascending finite/);
   });
+
+  it('piecewiseLinear: ReLU and sign carry it; a custom declaration is checked piece by piece (f affine, df its slope)', () => {
+    expect(activations.relu.piecewiseLinear).toBe(true);
+    expect(activations.sign.piecewiseLinear).toBe(true);
+    expect(activations.tanh.piecewiseLinear).toBeUndefined();
+    const leaky = customActivation({ name: 'leaky', f: (x) => (x > 0 ? x : 0.1 * x), df: (x) => (x > 0 ? 1 : 0.1), kinks: [0], piecewiseLinear: true });
+    expect(leaky.piecewiseLinear).toBe(true);
+    const hardTanh = { f: (x: number) => Math.max(-1, Math.min(1, x)), df: (x: number) => (Math.abs(x) < 1 ? 1 : 0), kinks: [-1, 1] };
+    expect(customActivation({ ...hardTanh, piecewiseLinear: true }).piecewiseLinear).toBe(true);
+    expect(customActivation(hardTanh).piecewiseLinear).toBeUndefined();
+    // a kink missing (hard tanh declared with one kink): the piece (-1, inf) is not affine
+    expect(() => customActivation({ ...hardTanh, kinks: [-1], piecewiseLinear: true })).toThrow(/not affine on the piece \(-1, inf\)/);
+    // smooth sigma declared piecewise linear; df inconsistent with f; no kinks; not a boolean
+    expect(() => customActivation({ f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2, kinks: [0], piecewiseLinear: true })).toThrow(ParameterError);
+    expect(() => customActivation({ f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 2 : 0), kinks: [0], piecewiseLinear: true })).toThrow(/df differs from the slope/);
+    expect(() => customActivation({ f: (x) => x, df: () => 1, piecewiseLinear: true })).toThrow(/needs the kinks/);
+    expect(() => customActivation({ ...hardTanh, piecewiseLinear: 'yes' as never })).toThrow(/piecewiseLinear must be a boolean/);
+  });
 });

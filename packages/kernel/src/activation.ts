@@ -23,6 +23,11 @@ export interface Activation {
   readonly isLinear?: boolean;
   /** Ascending locations of the kinks / jumps of a piecewise-smooth sigma (smooth between them). */
   readonly kinks?: readonly number[];
+  /**
+   * True when sigma is affine on each piece between its kinks (ReLU, sign, leaky ReLU, hard tanh): Gaussian
+   * expectations over each cell of the pieces then have closed forms (ode-theory's exact rules use them).
+   */
+  readonly piecewiseLinear?: boolean;
 }
 
 /** sigma(x) = x. */
@@ -63,10 +68,10 @@ export const tanhActivation: Activation = {
 };
 
 /** sigma(x) = max(x, 0); sigma' = 1{x > 0}; sigma'' is a Dirac mass, so no d2f. */
-export const reluActivation: Activation = { name: 'relu', f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0), smooth: false, kinks: [0] };
+export const reluActivation: Activation = { name: 'relu', f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0), smooth: false, kinks: [0], piecewiseLinear: true };
 
 /** sigma(x) = sign(x) (sign(0) = 0); sigma' = 0 almost everywhere (the ICLR 2024 model). */
-export const signActivation: Activation = { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), df: () => 0, smooth: false, kinks: [0] };
+export const signActivation: Activation = { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), df: () => 0, smooth: false, kinks: [0], piecewiseLinear: true };
 
 /** The built-in activations by name. */
 export const activations = { linear: linearActivation, tanh: tanhActivation, relu: reluActivation, sign: signActivation } as const;
@@ -81,6 +86,8 @@ export function customActivation(spec: {
   smooth?: boolean;
   /** Ascending kink / jump locations of a piecewise-smooth sigma (finite numbers). */
   kinks?: readonly number[];
+  /** sigma is affine on each piece between the kinks (needs kinks; checked at three points of each piece, df included). */
+  piecewiseLinear?: boolean;
 }): Activation {
   if (typeof spec?.f !== 'function' || typeof spec.df !== 'function') {
     throw new ParameterError('customActivation: expected functions f and df (and optionally d2f)');
@@ -90,6 +97,10 @@ export function customActivation(spec: {
   if (kinks !== undefined && (!Array.isArray(kinks) || kinks.some((k, i) => !Number.isFinite(k) || (i > 0 && !(k > kinks[i - 1]))))) {
     throw new ParameterError(`customActivation: kinks must be strictly ascending finite numbers, got [${String(kinks)}]`);
   }
+  if (spec.piecewiseLinear !== undefined && typeof spec.piecewiseLinear !== 'boolean') {
+    throw new ParameterError(`customActivation: piecewiseLinear must be a boolean, got ${String(spec.piecewiseLinear)}`);
+  }
+  if (spec.piecewiseLinear) assertPiecewiseLinear(spec.f, spec.df, kinks);
   return {
     name: spec.name ?? 'custom',
     f: spec.f,
@@ -97,7 +108,32 @@ export function customActivation(spec: {
     ...(spec.d2f ? { d2f: spec.d2f } : {}),
     smooth: spec.smooth ?? (spec.d2f !== undefined && !kinks?.length),
     ...(kinks?.length ? { kinks: [...kinks] } : {}),
+    ...(spec.piecewiseLinear ? { piecewiseLinear: true } : {}),
   };
+}
+
+/**
+ * A declared piecewise-linear sigma: kinks given, and on each piece f collinear at three interior points
+ * with df equal to the slope there (relative 1e-9), else ParameterError naming the piece.
+ */
+function assertPiecewiseLinear(f: (x: number) => number, df: (x: number) => number, kinks: readonly number[] | undefined): void {
+  if (!kinks?.length) throw new ParameterError('customActivation: piecewiseLinear needs the kinks between the affine pieces, got none');
+  const nk = kinks.length;
+  for (let q = 0; q <= nk; q++) {
+    const lo = q === 0 ? kinks[0] - 3 : kinks[q - 1];
+    const hi = q === nk ? kinks[nk - 1] + 3 : kinks[q];
+    const xs = [0.25, 0.5, 0.75].map((t) => lo + t * (hi - lo));
+    const ys = xs.map(f);
+    const slope = (ys[2] - ys[0]) / (xs[2] - xs[0]);
+    const scale = Math.max(1, ...ys.map(Math.abs), Math.abs(slope));
+    const off = Math.abs(ys[1] - (ys[0] + slope * (xs[1] - xs[0])));
+    const dOff = Math.max(...xs.map((x) => Math.abs(df(x) - slope)));
+    if (!(off <= 1e-9 * scale && dOff <= 1e-9 * scale)) {
+      throw new ParameterError(
+        `customActivation: piecewiseLinear is true but sigma is not affine on the piece (${q === 0 ? '-inf' : lo}, ${q === nk ? 'inf' : hi}): f(${xs[1]}) = ${ys[1]} is ${off} off the chord, df differs from the slope ${slope} by ${dOff}`,
+      );
+    }
+  }
 }
 
 /** Resolve a built-in name or pass an Activation through (validated); `name` is used in errors. */

@@ -251,6 +251,14 @@ describe("cross-time pair moments for ReLU and sign at r >= 3 ('marginal' rule, 
     expect(Math.max(...def.map(Math.abs))).toBeGreaterThan(0.1);
   }, 30_000);
 
+  it('a custom piecewise-linear activation (leaky ReLU, declared) takes the closed-form pair: equal to its nested rule at 32 nodes to 1e-7', () => {
+    const leaky = { f: (x: number) => (x > 0 ? x : 0.1 * x), df: (x: number) => (x > 0 ? 1 : 0.1), kinks: [0] };
+    const f = fields3(1.4);
+    const def = pairOf(3, f, tp(0.3), tp(0.5), {}, customActivation({ ...leaky, piecewiseLinear: true }));
+    expect(relErr(def, pairOf(3, f, tp(0.3), tp(0.5), { crossKinkNodes: 32 }, customActivation(leaky)))).toBeLessThan(1e-7);
+    expect(relErr(def, pairOf(3, f, tp(0.3), tp(0.5), { crossKinkNodes: 24 }, customActivation({ ...leaky, piecewiseLinear: true })))).toBeLessThan(1e-7);
+  }, 60_000);
+
   it('agrees with Monte Carlo (1e6 samples) within 4.5 standard errors, where Gauss-Hermite 10 does not', () => {
     const f = fields3(1.4);
     const mc = monteCarlo(3, f, tp(0.3), tp(0.7), 1_000_000, true);

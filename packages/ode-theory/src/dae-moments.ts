@@ -161,8 +161,9 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
   // states with sd(h) of 1-5, because tanh(s u) saturates); kinked sigma whose Cov(h) is singular: as before
   const fallbackRule = act.smooth || r <= 2 ? 'trapezoid' : 'gauss-hermite';
   const rule = opts.rule ?? (kinks.length > 0 ? 'kink' : fallbackRule);
-  // piecewise-linear sigma (ReLU, sign): the two innermost units in closed form, so r = 2 is exact and r >= 3 nests r - 2 levels
-  const pwl = act.name === 'relu' || act.name === 'sign' ? pieceLinear(fdf, kinks) : null;
+  // piecewise-linear sigma (ReLU, sign, or a custom one declaring `piecewiseLinear`): the two innermost units in closed form,
+  // so r = 2 is exact and r >= 3 nests r - 2 levels
+  const pwl = act.piecewiseLinear === true && kinks.length > 0 ? pieceLinear(fdf, kinks) : null;
   const kink = rule === 'kink' ? kinkRule(r, kinks, opts.kinkNodes ?? (pwl && r >= 2 ? 12 : r <= 2 ? 24 : r === 3 ? 14 : 10), opts, r >= 2 ? pwl : null) : null;
   // cross-time pairs: 2r nested levels, so fewer nodes per piece at r = 2 (12: RHS error 2e-6); 'gauss-hermite' beyond r = 2
   // smooth sigma at r >= 3: the 'marginal' rule (the 2r-dimensional Gauss-Hermite product left 2e-5 to 2e-3 at ~0.5 s per pair)
