@@ -29,7 +29,7 @@
 import { type Activation, bivariateNormalGridMoments, dgemm } from '@diffusion-theory/kernel';
 import { fdfOf } from './activation.js';
 import type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
-import { cellWeights, NODE_X, NODE_Y, OUTER_CUTS, outerCount, pieceLinear, pieceOf, sortRange } from './pwl-cells.js';
+import { cellWeights, NODE_X, NODE_Y, OUTER_CUTS, outerCount, type PieceLinear, pieceLinear, pieceOf, sortRange } from './pwl-cells.js';
 
 /** The unit sets of one time in the marginal expansion: every single unit {i} and every pair {i, m}, i < m. */
 function unitSets(r: number): number[][] {
@@ -709,6 +709,8 @@ export interface MarginalKinkParams {
    * outer levels get graded breakpoints where a deeper unit's kink sweeps steeply across them.
    */
   exactInner: boolean;
+  /** sigma's linear form on each piece, when the caller has it (else read here from sigma). */
+  pieces?: PieceLinear;
   /**
    * With `exactInner`: Gauss-Legendre rules with 1..n nodes (index = count); a piece of length len on an outer
    * axis gets clamp(ceil(n len / 3), 4, n) nodes. Unused otherwise.
@@ -774,7 +776,7 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
   const acc = new Float64Array(16);
 
   // piece q of sigma (between kinks q - 1 and q): sigma = pa[q] + pb[q] h, sigma' = pd[q] (exact for piecewise-linear sigma)
-  const { a: pa, b: pb, d: pd, dead } = pieceLinear(fdf, kinks);
+  const { a: pa, b: pb, d: pd, dead } = par.pieces ?? pieceLinear(fdf, kinks);
   const za = new Float64Array(nk + 2);
   const zb = new Float64Array(nk + 2);
   const cellM = new Float64Array(6 * (nk + 1) * (nk + 1));
