@@ -1,6 +1,7 @@
 import { ConvergenceError, DomainError, ParameterError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
-import { applyQ, eighInPlace, tql2, tridiagonalizeBlocked } from './base-eigh.js';
+import { applyQ, eighInPlace, tridiagonalizeBlocked } from './base-eigh.js';
+import { sterfTql2Layout } from './base-sterf.js';
 import { bisectIndexRange, indexRangeOf } from './base-stebz.js';
 import { stein } from './base-stein.js';
 import { ldexpInPlace, rescaleExtreme } from './scale.js';
@@ -44,7 +45,7 @@ export function eigvalsh(a: NDArray, name = 'a'): Float64Array {
   const e = rescaleExtreme(data, maxAbs);
   const values = new Float64Array(n);
   if (!eighInPlace(n, data, values, null, 'auto', true)) {
-    throw new ConvergenceError(`eigvalsh(${name}): the QL iteration did not converge within 60 iterations per eigenvalue`);
+    throw new ConvergenceError(`eigvalsh(${name}): the root-free QL / QR iteration did not converge within 30 sweeps per eigenvalue`);
   }
   ldexpInPlace(values, e);
   return values;
@@ -99,10 +100,10 @@ export function eighTop(a: NDArray, k: number, name = 'a'): EighResult {
   const r = reduce(arg);
   const { n } = r;
   const all = r.d.slice();
-  if (!tql2(n, all, r.e.slice(), null, 0)) {
-    throw new ConvergenceError(`eighTop(${name}): the QL iteration did not converge within 60 iterations per eigenvalue`);
+  // All eigenvalues by the root-free QL / QR (dsterf; sorted on return), then vectors for the top k only.
+  if (!sterfTql2Layout(n, all, r.e)) {
+    throw new ConvergenceError(`eighTop(${name}): the root-free QL / QR iteration did not converge within 30 sweeps per eigenvalue`);
   }
-  all.sort();
   const top = new Float64Array(k);
   for (let j = 0; j < k; j++) top[j] = all[n - 1 - j];
   const vectors = vectorsFor(r, top);
