@@ -623,8 +623,8 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
   const oneOff = al(cfOff + 2 * nb + 2) + (S - 1) * al(n + 2);
   const total = al(oneOff + 1);
   const tb = new Int32Array(S + 1);
-  // One job array, shared by the workers of every shared mat-vec (word KIND = 1 marks the job kind).
-  const jobBufs: number[][] = [new Array(KIND + 1).fill(0)];
+  // One job array, given to every worker of every shared mat-vec (word KIND = 1 marks the job kind).
+  const job: number[] = new Array(KIND + 1).fill(0);
   const jobs: number[][] = [];
   let aloneLeft = 0;
   let sharedCalls = 0;
@@ -633,8 +633,12 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
   const w = reserveWasm(total, gemmScratchDoubles());
   if (!w) return false;
   const pool = w.shared ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
+  let A = w.f64;
+  /** Zero row t of V and W and its two rows of NX = [-V; -W]. */
+  const clearPanelRow = (t: number): void => {
+    for (const off of [vOff + t * n, wvOff + t * n, nxOff + t * n, nxOff + (nb + t) * n]) A.fill(0, off, off + n);
+  };
   try {
-    let A = w.f64;
     A.set(a.subarray(0, n * n));
     A[oneOff] = 1;
     const { symv, axpys, dots } = k;
@@ -665,7 +669,7 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
         if (h === 0) {
           // No reflector: its rows of V, W and NX are zero (the later columns of the panel read them).
           hh[i] = 0;
-          for (const off of [vOff + jc * n, wvOff + jc * n, nxOff + jc * n, nxOff + (nb + jc) * n]) A.fill(0, off, off + n);
+          clearPanelRow(jc);
           continue;
         }
         // p = A[0..l, 0..l] u on the stored lower triangle (panel-start state): R-row blocks with
@@ -687,7 +691,6 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
           claimGen = (claimGen % 0x3fffffff) + 1;
           const gen = claimGen;
           Atomics.store(claims, 0, 0);
-          const job = jobBufs[0];
           job[0] = 0;
           job[1] = n * 8;
           job[2] = ri * 8;
@@ -787,15 +790,13 @@ function tridiagonalizeBlockedWasm(n: number, a: Float64Array, d: Float64Array, 
       }
       // Rows beyond a short last panel are zero; the others are read only inside their support 0..l,
       // which each panel writes, so nothing is cleared between panels.
-      for (let t = ihi - ilo + 1; t < nb; t++) {
-        for (const off of [vOff + t * n, wvOff + t * n, nxOff + t * n, nxOff + (nb + t) * n]) A.fill(0, off, off + n);
-      }
+      for (let t = ihi - ilo + 1; t < nb; t++) clearPanelRow(t);
       // Trailing block A[0..ilo-1] -= V W^T + W V^T = NX^T WV with NX = [-V; -W] (2nb x n), by row
       // blocks of the lower triangle, accumulated in place.
       const m = ilo;
       if (m === 0) continue;
       // By row blocks: the rectangle left of each diagonal block in one gemm, the diagonal block in
-      // strips (little of the upper triangle computed); blocks shared between threads by area.
+      // strips (little of the upper triangle computed); rows shared between threads by area.
       dgemmLowerInWasm(2 * nb, m, nxOff, n, wvOff, n, 0, n);
       A = w.f64; // a grow of the memory (more threads than the slack allowed for) replaces the view
     }

@@ -181,6 +181,9 @@ function merge(lo: number, n: number, n1: number, sgn: number, rho0: number, d: 
   for (let i = 0; i < k; i++) d[lo + i] = lam[i];
 }
 
+/** mergeRows' arguments after the array. */
+type MergeRowsArgs = Parameters<typeof mergeRows> extends [Float64Array, ...infer R] ? R : never;
+
 /** Merges with at least this many non-deflated roots share their per-root work with the gemm worker threads. */
 const MERGE_THREAD_MIN = 160;
 
@@ -210,7 +213,7 @@ function mergeRowsAll(
   try {
     const pool = w?.shared ? gemmPool(w.mem, w.bytes, w.auxBytes) : null;
     const T = pool ? Math.min(maxT, pool.readyWorkers() + 1) : 1;
-    let f = w ? w.f64 : new Float64Array(total);
+    const f = w ? w.f64 : new Float64Array(total);
     let zz = 0;
     for (let j = 0; j < k; j++) {
       const z2 = zk[j] * zk[j];
@@ -223,25 +226,18 @@ function mergeRowsAll(
     f.set(zk, zkOff);
     const cut = (t: number) => Math.floor((k * t) / T);
     for (let phase = 0; phase < 3; phase++) {
-      const args = (t: number) => [phase, k, parOff, dkOff, rzOff, zkOff, lamOff, zhOff, shOff + t * al(k), dOff, uOff, cut(t), cut(t + 1)];
+      const args = (t: number): MergeRowsArgs => [phase, k, parOff, dkOff, rzOff, zkOff, lamOff, zhOff, shOff + t * al(k), dOff, uOff, cut(t), cut(t + 1)];
       const jobs: number[][] = [];
       for (let t = 1; t < T; t++) {
-        const job = args(t);
+        const job: number[] = args(t);
         while (job.length < KIND) job.push(0);
         job[KIND] = 3;
         jobs.push(job);
       }
       const handles = pool && jobs.length > 0 ? pool.dispatch(jobs) : null;
-      const a = args(0);
-      mergeRows(f, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
-      if (handles && pool) {
-        // A failed worker's range is recomputed here (each phase writes only its own range).
-        for (const i of pool.wait(handles)) {
-          const b = args(i + 1);
-          mergeRows(f, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12]);
-        }
-      }
-      if (w) f = w.f64;
+      mergeRows(f, ...args(0));
+      // A failed worker's range is recomputed here (each phase writes only its own range).
+      if (handles && pool) for (const i of pool.wait(handles)) mergeRows(f, ...args(i + 1));
     }
     lam.set(f.subarray(lamOff, lamOff + k));
     return [true, false].map((upper) => {

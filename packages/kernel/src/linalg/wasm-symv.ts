@@ -18,19 +18,10 @@ export interface ReductionKernels {
 
 let kernels: ReductionKernels | null | undefined;
 
-/** The reduction kernels on the gemm's memory (null without WebAssembly SIMD). */
+/** The reduction kernels on the gemm's memory (null without WebAssembly SIMD): loadWasm's instance of the aux module. */
 export function reductionKernels(): ReductionKernels | null {
   if (kernels !== undefined) return kernels;
-  try {
-    const w = loadWasm();
-    if (!w) throw new Error('no WebAssembly gemm');
-    const W = (globalThis as { WebAssembly?: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
-    if (!W) throw new Error('no WebAssembly');
-    const inst = new W.Instance(new W.Module(w.auxBytes), { env: { mem: w.mem } });
-    const ex = inst.exports as Record<string, RowKernel>;
-    kernels = { symv: ex.symv, axpys: ex.axpys, dots: ex.dots };
-  } catch {
-    kernels = null;
-  }
+  const ex = loadWasm()?.aux as Record<string, RowKernel> | null | undefined;
+  kernels = ex ? { symv: ex.symv, axpys: ex.axpys, dots: ex.dots } : null;
   return kernels;
 }

@@ -205,14 +205,14 @@ function dgemmWasm(
     const bLen = transB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
     const aOff = packOff + packSize;
     const bOff = align8(aOff + aLen);
-    const f = ensureWasmDoubles(w, bOff + bLen);
-    if (w.pack) {
+    const inMem = w.aux !== null;
+    const f = ensureWasmDoubles(w, inMem ? bOff + bLen : packOff + packSize);
+    if (inMem) {
       f.set(A.subarray(0, aLen), aOff);
       f.set(B.subarray(0, bLen), bOff);
     }
     f.fill(0, cOff, cOff + mp * np);
-    if (w.pack) gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC, false, w.pack);
-    else gemmBlock(f, w.kernel, transA, transB, A, 0, lda, B, 0, ldb, 0, m, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC);
+    gemmBlock(f, w.kernel, transA, transB, inMem ? f : A, inMem ? aOff : 0, lda, inMem ? f : B, inMem ? bOff : 0, ldb, 0, m, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC, false, w.aux);
   } else {
     // A and B are copied into the shared memory, where every thread packs them with the SIMD copies;
     // each thread clears its own rows of C, and this thread copies its rows out while the workers finish.
@@ -225,10 +225,10 @@ function dgemmWasm(
     const f = ensureWasmDoubles(w, bOff + bLen);
     f.set(A.subarray(0, aLen), aOff);
     f.set(B.subarray(0, bLen), bOff);
-    const own = { A: f, aOff, B: f, bOff, zeroC: true, ownDone: () => copyOut(0, chunk) };
+    const own = { zeroC: true, ownDone: () => copyOut(0, chunk) };
     for (const [r0, r1] of rowBlocksThreaded(w, pool as GemmPool, T, f, transA, transB, aOff, lda, bOff, ldb, m, n, k, np, cOff, packOff, packSize, own)) {
       // A worker failed: redo its rows here.
-      gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, r0, r1, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC, true, w.pack);
+      gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, r0, r1, n, k, np, cOff, packOff, packOff + MC * KC, KC, MC, NC, true, w.aux);
     }
     copyOut(chunk, m);
     return;
@@ -253,13 +253,9 @@ function dgemmWasm(
   }
 }
 
-/** This thread's operands and options in rowBlocksThreaded (default: the shared ones, accumulate in place). */
-interface OwnRows {
-  A: Float64Array;
-  aOff: number;
-  B: Float64Array;
-  bOff: number;
-  /** Clear the rows of C first (workers too). */
+/** Options of rowBlocksThreaded (default: accumulate in place). */
+interface RowBlockOptions {
+  /** Clear the rows of C first (every thread its own). */
   zeroC: boolean;
   /** Called when this thread's rows are done, before waiting for the workers. */
   ownDone?: () => void;
@@ -268,14 +264,14 @@ interface OwnRows {
 /**
  * Rows [0, m) of the product split between this thread and T - 1 workers in row blocks of multiples
  * of 4 (this thread takes the first), the operands in the wasm memory `f` (C at cOff, row stride
- * ldc); `own` may give this thread other arrays holding the same A and B. Every element of C is
+ * ldc). Every element of C is
  * the same micro-kernel sum whichever thread computes its row. Returns the row ranges of failed workers.
  */
 function rowBlocksThreaded(
   w: WasmState, pool: GemmPool, T: number, f: Float64Array, transA: boolean, transB: boolean,
   aOff: number, lda: number, bOff: number, ldb: number, m: number, n: number, k: number,
   ldc: number, cOff: number, packOff: number, packSize: number,
-  own: OwnRows = { A: f, aOff, B: f, bOff, zeroC: false },
+  own: RowBlockOptions = { zeroC: false },
 ): Array<[number, number]> {
   const chunk = Math.ceil(m / T / 4) * 4;
   const jobs: Array<{ job: number[]; r0: number; r1: number }> = [];
@@ -287,7 +283,7 @@ function rowBlocksThreaded(
     jobs.push({ job: [transA ? 1 : 0, transB ? 1 : 0, aOff, lda, bOff, ldb, r0, r1, n, k, ldc, cOff, ap, ap + MC * KC, KC, MC, NC, own.zeroC ? 1 : 0], r0, r1 });
   }
   const handles = pool.dispatch(jobs.map((j) => j.job));
-  gemmBlock(f, w.kernel, transA, transB, own.A, own.aOff, lda, own.B, own.bOff, ldb, 0, Math.min(m, chunk), n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC, own.zeroC, w.pack);
+  gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, Math.min(m, chunk), n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC, own.zeroC, w.aux);
   own.ownDone?.();
   return pool.wait(handles).map((i) => [jobs[i].r0, jobs[i].r1]);
 }
@@ -321,7 +317,7 @@ export function dgemmInWasm(
   const f = ensureWasmDoubles(w, packOff + T * packSize);
   lastThreads = T;
   if (workers === 0) {
-    gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC, false, w.pack);
+    gemmBlock(f, w.kernel, transA, transB, f, aOff, lda, f, bOff, ldb, 0, m, n, k, ldc, cOff, packOff, packOff + MC * KC, KC, MC, NC, false, w.aux);
     return true;
   }
   if (rowBlocksThreaded(w, pool as GemmPool, T, f, transA, transB, aOff, lda, bOff, ldb, m, n, k, ldc, cOff, packOff, packSize).length > 0) {
@@ -335,7 +331,7 @@ export function dgemmInWasm(
  * The lower triangle (columns <= row) of C[0..m) += A^T B in place in the WebAssembly memory (A:
  * k x m at aOff, leading dimension lda; B: k x m at bOff, ldb; C at cOff, ldc; offsets in doubles),
  * for the trailing update of the tridiagonal reduction: RB-row blocks (the rectangle left of the
- * diagonal block in one gemm, the diagonal block in 32-row strips; gemmLowerBlocks), blocks shared
+ * diagonal block in one gemm, the diagonal block in 32-row strips; gemmLowerBlocks), rows shared
  * between the threads by area. No copies: C accumulates in place. The strips are computed whole, so
  * row i also gets the product in columns i + 1 .. (its strip's end) - 1 of the upper triangle, which
  * the caller must treat as scratch; and the micro-kernel writes whole 4 x 4 tiles, so rows up to
@@ -355,7 +351,7 @@ export function dgemmLowerInWasm(k: number, m: number, aOff: number, lda: number
   const f = ensureWasmDoubles(w, packOff + T * packSize);
   lastThreads = T;
   if (T === 1) {
-    gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, m, RB, DS, packOff, packOff + MC * KC, KC, MC, NC, w.pack);
+    gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, m, RB, DS, packOff, packOff + MC * KC, KC, MC, NC, w.aux);
     return true;
   }
   // Split the rows into T runs of about equal area (rows [0, r) hold about r^2 / 2 entries), cut at
@@ -376,7 +372,7 @@ export function dgemmLowerInWasm(k: number, m: number, aOff: number, lda: number
     jobs.push({ job, r0, r1 });
   }
   const handles = (pool as GemmPool).dispatch(jobs.map((j) => j.job));
-  gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, cuts[1], RB, DS, packOff, packOff + MC * KC, KC, MC, NC, w.pack);
+  gemmLowerBlocks(f, w.kernel, aOff, lda, bOff, ldb, k, cOff, ldc, 0, cuts[1], RB, DS, packOff, packOff + MC * KC, KC, MC, NC, w.aux);
   if ((pool as GemmPool).wait(handles).length > 0) {
     // A worker failed part-way: its rows of C may hold a partial sum, which cannot be undone in place.
     throw new Error('dgemmLowerInWasm: a gemm worker thread failed');

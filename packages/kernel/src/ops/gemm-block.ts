@@ -11,9 +11,10 @@ export interface PackKernels {
 
 /**
  * Rows [r0, r1) (r0 a multiple of 4) of the padded product op(A) op(B), accumulated into the
- * padded C at `f[cOff]` (row stride np; with `zeroC`, these rows are cleared first); full panels of
- * operands that live in `f` itself are packed by the SIMD copies `pk` when given (same values): the GotoBLAS loops over k-blocks (KC), column blocks
- * (NC) and row blocks (MC) with packing into 4-wide panels at `f[apOff]`, `f[bpOff]`.
+ * padded C at `f[cOff]` (row stride np; with `zeroC`, these rows are cleared first): the GotoBLAS
+ * loops over k-blocks (KC), column blocks (NC) and row blocks (MC) with packing into 4-wide panels
+ * at `f[apOff]`, `f[bpOff]`; full panels of operands that live in `f` itself are packed by the SIMD
+ * copies `pk` when given (the same values).
  * Self-contained on purpose: worker threads receive it as source text (gemm-threads.ts).
  */
 export function gemmBlock(
@@ -113,9 +114,9 @@ export function gemmBlock(
  * k x rows, leading dimension lda) and op(B) = B (k x cols, ldb), all in the wasm memory `f` with C
  * at cOff (row stride ldc): by RB-row blocks (block b covers rows [b RB, b RB + RB), clipped to
  * [r0, r1)), each as the rectangle left of its diagonal block in one gemmBlock and the diagonal
- * block in DS-row strips. r0 must be a multiple of DS (RB a multiple of DS). Every element is the micro-kernel's sum over
- * the same k-blocks in the same order whichever rows a call covers, so the result does not depend on
- * how rows are split between calls (threads). Self-contained except for gemmBlock (worker threads
+ * block in DS-row strips. r0 must be a multiple of DS (RB a multiple of DS). Every element is the
+ * micro-kernel's sum over the same k-blocks in the same order whichever rows a call covers, so the
+ * result does not depend on how rows are split between calls (threads). Self-contained except for gemmBlock (worker threads
  * receive both as source text).
  */
 export function gemmLowerBlocks(

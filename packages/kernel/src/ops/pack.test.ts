@@ -3,8 +3,8 @@ import { loadWasm } from './wasm-gemm-state.js';
 
 describe('SIMD panel packing (pack4, packT4 of the aux module)', () => {
   const w = loadWasm();
-  it.runIf(w?.pack)('copies 4 contiguous doubles per p, and transposes a 4 x kc block, bit for bit, for even and odd kc', () => {
-    const pk = w?.pack;
+  it.runIf(w?.aux)('copies 4 contiguous doubles per p, and transposes a 4 x kc block, bit for bit, for even and odd kc', () => {
+    const pk = w?.aux;
     if (!w || !pk) return;
     const f = w.f64;
     const ld = 13; // source row stride (doubles)

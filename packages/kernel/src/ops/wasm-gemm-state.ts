@@ -26,8 +26,11 @@ export interface WasmState {
   /** The tridiagonal reduction's kernels (wasm-reduction-module.ts) for the same memory; workers instantiate them too. */
   auxBytes: Uint8Array;
   kernel: WasmKernel;
-  /** The SIMD panel packing of the aux module on this thread (null where it failed to instantiate). */
-  pack: PackKernels | null;
+  /**
+   * The aux module (wasm-reduction-module.ts) instantiated on this thread over the same memory: the
+   * reduction's kernels (symv, axpys, dots) and the gemm's SIMD panel packing (null where it failed).
+   */
+  aux: (PackKernels & Record<string, unknown>) | null;
   /** Whether `kernel` accumulates with fused multiply-adds (relaxed SIMD). */
   fma: boolean;
   f64: Float64Array;
@@ -77,13 +80,13 @@ export function loadWasm(): WasmState | null {
     const bytes = gemmKernelBytes(shared, fma);
     const inst = new W.Instance(new W.Module(bytes), { env: { mem } });
     const auxBytes = reductionKernelBytes(SYMV_ROWS, shared, fma);
-    let pack: PackKernels | null = null;
+    let aux: WasmState['aux'] = null;
     try {
-      pack = new W.Instance(new W.Module(auxBytes), { env: { mem } }).exports as unknown as PackKernels;
+      aux = new W.Instance(new W.Module(auxBytes), { env: { mem } }).exports as WasmState['aux'];
     } catch {
-      pack = null;
+      aux = null;
     }
-    wasm = { mem, shared, bytes, auxBytes, kernel: inst.exports.kernel as WasmKernel, pack, fma, f64: new Float64Array(mem.buffer) };
+    wasm = { mem, shared, bytes, auxBytes, kernel: inst.exports.kernel as WasmKernel, aux, fma, f64: new Float64Array(mem.buffer) };
   } catch {
     wasm = null;
   }
