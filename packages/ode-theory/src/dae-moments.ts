@@ -183,7 +183,7 @@ export function rotatedEngine(r: number, act: Activation, opts: DaeQuadratureOpt
           const kr = kinkRule(4, kinks, opts.crossKinkNodes ?? (exactInner ? 8 : 12), opts);
           const n4 = kr.gl.nodes.length;
           const gls = exactInner ? [kr.gl, kr.gl, kr.gl] : [gaussLegendre(Math.max(24, n4)), gaussLegendre(Math.max(16, n4)), kr.gl];
-          return marginalKinkPairRule(r, act, { kinks: kr.kinks, gl: gls, halfWidth: kr.halfWidth, exactInner, ...(pwl ? { pieces: pwl } : {}), outerRules: exactInner ? outerRules(n4) : undefined });
+          return marginalKinkPairRule(r, act, { kinks: kr.kinks, gl: gls, halfWidth: kr.halfWidth, pieces: pwl, outerRules: exactInner ? outerRules(n4) : undefined });
         })()
       : null;
   const gh = gaussHermiteNormal(opts.ghNodes ?? 12);

@@ -29,7 +29,7 @@
 import { type Activation, bivariateNormalGridMoments, dgemm } from '@diffusion-theory/kernel';
 import { fdfOf } from './activation.js';
 import type { ClusterFields, PairMoments, TimePoint } from './dae-moment-types.js';
-import { cellWeights, NODE_X, NODE_Y, OUTER_CUTS, outerCount, type PieceLinear, pieceLinear, pieceOf, sortRange } from './pwl-cells.js';
+import { cellWeights, NODE_X, NODE_Y, OUTER_CUTS, outerCount, type PieceLinear, pieceOf, sortRange } from './pwl-cells.js';
 
 /** The unit sets of one time in the marginal expansion: every single unit {i} and every pair {i, m}, i < m. */
 function unitSets(r: number): number[][] {
@@ -703,16 +703,15 @@ export interface MarginalKinkParams {
   /** Half-width in standard-normal units. */
   halfWidth: number;
   /**
-   * sigma is piecewise LINEAR (ReLU, sign): the two innermost units of each setup are integrated in closed
-   * form (every integrand is then a polynomial of degree <= 2 on each rectangle of their pieces, whose
-   * truncated bivariate-normal moments are exact), the most correlated pair of units innermost, and the
-   * outer levels get graded breakpoints where a deeper unit's kink sweeps steeply across them.
+   * sigma's linear form on each piece when sigma is piecewise LINEAR (`pieceLinear`; null otherwise): then the
+   * two innermost units of each setup are integrated in closed form (every integrand is a polynomial of degree
+   * <= 2 on each rectangle of their pieces, whose truncated bivariate-normal moments are exact), the most
+   * correlated pair of units innermost, and the outer levels get graded breakpoints where a deeper unit's kink
+   * sweeps steeply across them ("exact inner" below).
    */
-  exactInner: boolean;
-  /** sigma's linear form on each piece, when the caller has it (else read here from sigma). */
-  pieces?: PieceLinear;
+  pieces: PieceLinear | null;
   /**
-   * With `exactInner`: Gauss-Legendre rules with 1..n nodes (index = count); a piece of length len on an outer
+   * With `pieces`: Gauss-Legendre rules with 1..n nodes (index = count); a piece of length len on an outer
    * axis gets clamp(ceil(n len / 3), 4, n) nodes. Unused otherwise.
    */
   outerRules?: readonly { nodes: Float64Array; weights: Float64Array }[];
@@ -731,7 +730,7 @@ const SWEEP_WIDTH = 0.75;
  * Gauss-Legendre on each smooth piece of [-halfWidth, halfWidth] (weight phi(u)), as the single-time 'kink'
  * rule. Lambda's conditional means given the units are c . u with c = L^{-1} Cov(h_U, Lambda).
  *
- * With `exactInner` (piecewise-linear sigma) the last two units are done in closed form: given the outer u's,
+ * With `pieces` (piecewise-linear sigma) the last two units are done in closed form: given the outer u's,
  * (h_a, h_b) is bivariate normal, its pieces cut the plane into rectangles in standardized coordinates
  * (za, zb), the integrand is a quadratic there, and its integral is sum_alpha c_alpha E[z^alpha 1_cell]
  * with the truncated moments from `bivariateNormalRectMoments` and c_alpha by interpolation at six nodes.
@@ -744,7 +743,8 @@ const SWEEP_WIDTH = 0.75;
  */
 export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKinkParams): (f: ClusterFields, ta: TimePoint, tb: TimePoint, out: PairMoments) => boolean {
   const fdf = fdfOf(act, false);
-  const { kinks, halfWidth: wd, exactInner } = par;
+  const { kinks, halfWidth: wd, pieces } = par;
+  const exactInner = pieces !== null;
   const outerRules = par.outerRules ?? [];
   const nOuter = outerRules.length - 1;
   if (exactInner && nOuter < 4) throw new Error('marginalKinkPairRule: exactInner needs outerRules with >= 4 nodes');
@@ -776,7 +776,7 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
   const acc = new Float64Array(16);
 
   // piece q of sigma (between kinks q - 1 and q): sigma = pa[q] + pb[q] h, sigma' = pd[q] (exact for piecewise-linear sigma)
-  const { a: pa, b: pb, d: pd, dead } = par.pieces ?? pieceLinear(fdf, kinks);
+  const { a: pa, b: pb, d: pd, dead } = pieces ?? { a: new Float64Array(0), b: new Float64Array(0), d: new Float64Array(0), dead: new Uint8Array(0) };
   const za = new Float64Array(nk + 2);
   const zb = new Float64Array(nk + 2);
   const cellM = new Float64Array(6 * (nk + 1) * (nk + 1));
@@ -938,7 +938,7 @@ export function marginalKinkPairRule(r: number, act: Activation, par: MarginalKi
     return nc;
   }
 
-  /** Ascending cuts of level j into cuts[co..co + nc): its own kinks, and (exactInner) graded breakpoints of steep deeper kinks. */
+  /** Ascending cuts of level j into cuts[co..co + nc): its own kinks, and (exact inner) graded breakpoints of steep deeper kinks. */
   function levelCuts(j: number, co: number): number {
     const pb0 = j * 4;
     const Ljj = L[j * 4 + j];
